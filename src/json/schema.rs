@@ -1,0 +1,98 @@
+//! A JSON Schema document, compiled for validation on the error path, and read for the
+//! descriptions and property names that make its errors helpful.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// Extra, domain-specific help for a value at a JSON pointer ("did you mean CN?").
+pub type Hint = fn(pointer: &str, value: &Value) -> Option<String>;
+
+/// A schema and how to speak about the documents it describes.
+pub struct Schema {
+    document: Value,
+    validator: OnceLock<jsonschema::Validator>,
+    place_words: &'static [(&'static str, &'static str)],
+    empty_help: &'static str,
+    hint: Option<Hint>,
+}
+
+impl Schema {
+    /// A schema from its text. `place_words` name the items of lists in messages
+    /// (`("supplies", "supply line")`); `empty_help` says what an empty file should hold.
+    pub fn new(
+        text: &str,
+        place_words: &'static [(&'static str, &'static str)],
+        empty_help: &'static str,
+        hint: Option<Hint>,
+    ) -> Schema {
+        Schema {
+            // The schemas are embedded in the binary and validated by the tests.
+            document: serde_json::from_str(text).expect("an embedded schema is valid JSON"),
+            validator: OnceLock::new(),
+            place_words,
+            empty_help,
+            hint,
+        }
+    }
+
+    /// The compiled validator, built on first use (the happy path never needs it).
+    pub fn validator(&self) -> &jsonschema::Validator {
+        self.validator.get_or_init(|| {
+            jsonschema::draft202012::new(&self.document)
+                // The tests compile every embedded schema.
+                .expect("an embedded schema compiles")
+        })
+    }
+
+    /// The schema document.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    pub(super) fn place_words(&self) -> &[(&str, &str)] {
+        self.place_words
+    }
+
+    pub(super) fn empty_help(&self) -> &'static str {
+        self.empty_help
+    }
+
+    pub(super) fn hint(&self, pointer: &str, value: &Value) -> Option<String> {
+        self.hint.and_then(|hint| hint(pointer, value))
+    }
+
+    /// The names of the properties the schema object at `schema_pointer` allows.
+    pub(super) fn property_names(&self, schema_pointer: &str) -> Vec<String> {
+        self.document
+            .pointer(schema_pointer)
+            .and_then(|node| node.get("properties"))
+            .and_then(Value::as_object)
+            .map(|props| props.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The description of property `name` of the schema object at `schema_pointer`.
+    pub(super) fn property_description(&self, schema_pointer: &str, name: &str) -> Option<&str> {
+        let property = self
+            .document
+            .pointer(schema_pointer)?
+            .get("properties")?
+            .get(name)?;
+        self.describe(property)
+    }
+
+    /// The description of the schema node at `schema_pointer`.
+    pub(super) fn description_at(&self, schema_pointer: &str) -> Option<&str> {
+        self.describe(self.document.pointer(schema_pointer)?)
+    }
+
+    /// A node's description, following one local `$ref` if the node has none of its own.
+    fn describe<'a>(&'a self, node: &'a Value) -> Option<&'a str> {
+        if let Some(description) = node.get("description").and_then(Value::as_str) {
+            return Some(description);
+        }
+        let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+        self.document.pointer(target)?.get("description")?.as_str()
+    }
+}

@@ -1,0 +1,752 @@
+//! Exact quantities: decimal numbers as written, masses, conversion factors and shares.
+//!
+//! A benchmark verdict turns on comparisons such as "is 650 t more than 65% of 1000 t?", so
+//! nothing here uses binary floating point. Numbers are read from their JSON text as exact
+//! decimals; masses are whole picograms (10⁻¹⁸ t) in 128-bit integers, so decimal inputs add
+//! up exactly; a conversion whose exact result is finer than a picogram is rounded to the
+//! nearest one; shares are exact ratios of masses. Floating point appears only when a number
+//! is printed.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use num_rational::{BigRational, Ratio};
+use num_traits::{ToPrimitive, Zero};
+
+/// A non-negative decimal number, exactly as written: `digits × 10^exponent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    digits: u128,
+    exponent: i32,
+}
+
+/// Why a number's text is not a [`Decimal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalError {
+    /// Not a JSON number (or a string that should hold one).
+    NotANumber,
+    /// Below zero.
+    Negative,
+    /// More significant digits than can be held exactly.
+    TooPrecise,
+    /// An exponent beyond any meaningful quantity.
+    OutOfRange,
+}
+
+impl fmt::Display for DecimalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecimalError::NotANumber => "not a number",
+            DecimalError::Negative => "negative",
+            DecimalError::TooPrecise => "more than 36 significant digits",
+            DecimalError::OutOfRange => "out of range",
+        })
+    }
+}
+
+/// The most significant digits a [`Decimal`] holds (10³⁶ < 2¹²⁸).
+const MAX_DIGITS: u32 = 36;
+
+impl Decimal {
+    /// Zero.
+    pub const ZERO: Decimal = Decimal {
+        digits: 0,
+        exponent: 0,
+    };
+
+    /// Reads a number in JSON syntax (`-?int(.frac)?([eE][+-]?exp)?`); a leading `-` is
+    /// reported as [`DecimalError::Negative`] (zero written `-0` is zero).
+    pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let negative = bytes.first() == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let mut digits: u128 = 0;
+        let mut significant = 0u32;
+        let mut exponent: i64 = 0;
+        let int_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            push_digit(&mut digits, &mut significant, bytes[i])?;
+            i += 1;
+        }
+        let int_len = i - int_start;
+        if int_len == 0 || (int_len > 1 && bytes[int_start] == b'0') {
+            return Err(DecimalError::NotANumber);
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            i += 1;
+            let frac_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                push_digit(&mut digits, &mut significant, bytes[i])?;
+                exponent -= 1;
+                i += 1;
+            }
+            if i == frac_start {
+                return Err(DecimalError::NotANumber);
+            }
+        }
+        if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+            i += 1;
+            let sign = match bytes.get(i) {
+                Some(b'-') => {
+                    i += 1;
+                    -1
+                }
+                Some(b'+') => {
+                    i += 1;
+                    1
+                }
+                _ => 1,
+            };
+            let exp_start = i;
+            let mut written: i64 = 0;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                written = (written * 10 + i64::from(bytes[i] - b'0')).min(1_000_000);
+                i += 1;
+            }
+            if i == exp_start {
+                return Err(DecimalError::NotANumber);
+            }
+            exponent += sign * written;
+        }
+        if i != bytes.len() {
+            return Err(DecimalError::NotANumber);
+        }
+        if digits == 0 {
+            return Ok(Decimal::ZERO);
+        }
+        if negative {
+            return Err(DecimalError::Negative);
+        }
+        // Drop trailing zeros so that equal numbers compare equal field by field.
+        while digits % 10 == 0 {
+            digits /= 10;
+            exponent += 1;
+        }
+        let exponent = i32::try_from(exponent)
+            .ok()
+            .filter(|e| e.abs() <= 400)
+            .ok_or(DecimalError::OutOfRange)?;
+        Ok(Decimal { digits, exponent })
+    }
+
+    /// Whether the number is zero.
+    pub fn is_zero(self) -> bool {
+        self.digits == 0
+    }
+
+    /// The number as a whole number, if it is one and fits.
+    pub fn to_integer(self) -> Option<u64> {
+        if self.digits == 0 {
+            return Some(0);
+        }
+        if self.exponent < 0 {
+            return None;
+        }
+        let scale = 10u128.checked_pow(self.exponent as u32)?;
+        u64::try_from(self.digits.checked_mul(scale)?).ok()
+    }
+
+    /// The number as an exact fraction, if numerator and denominator fit in 128 bits.
+    pub fn to_fraction(self) -> Option<Fraction> {
+        if self.exponent >= 0 {
+            let num = self
+                .digits
+                .checked_mul(10u128.checked_pow(self.exponent as u32)?)?;
+            Some(Fraction::new(num, 1))
+        } else {
+            Some(Fraction::new(
+                self.digits,
+                10u128.checked_pow((-self.exponent) as u32)?,
+            ))
+        }
+    }
+
+    /// The number as an exact big rational.
+    pub fn to_big(self) -> BigRational {
+        let ten = BigRational::from_integer(10.into());
+        let digits = BigRational::from_integer(self.digits.into());
+        if self.exponent >= 0 {
+            digits * num_traits::pow(ten, self.exponent as usize)
+        } else {
+            digits / num_traits::pow(ten, (-self.exponent) as usize)
+        }
+    }
+
+    /// An approximation, for printing only.
+    pub fn to_f64(self) -> f64 {
+        self.digits as f64 * 10f64.powi(self.exponent)
+    }
+}
+
+fn push_digit(digits: &mut u128, significant: &mut u32, digit: u8) -> Result<(), DecimalError> {
+    if *digits == 0 && digit == b'0' {
+        return Ok(());
+    }
+    *significant += 1;
+    if *significant > MAX_DIGITS {
+        return Err(DecimalError::TooPrecise);
+    }
+    *digits = *digits * 10 + u128::from(digit - b'0');
+    Ok(())
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.digits == 0 {
+            return f.write_str("0");
+        }
+        let digits = self.digits.to_string();
+        if self.exponent >= 0 {
+            write!(f, "{digits}{}", "0".repeat(self.exponent as usize))
+        } else {
+            let point = (-self.exponent) as usize;
+            if digits.len() > point {
+                let (int, frac) = digits.split_at(digits.len() - point);
+                write!(f, "{int}.{frac}")
+            } else {
+                write!(f, "0.{}{digits}", "0".repeat(point - digits.len()))
+            }
+        }
+    }
+}
+
+/// An exact positive fraction `num / den`, kept in lowest terms: a conversion factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fraction {
+    num: u128,
+    den: u128,
+}
+
+impl Fraction {
+    /// One.
+    pub const ONE: Fraction = Fraction { num: 1, den: 1 };
+
+    /// `num / den` in lowest terms; `den` must not be zero.
+    pub fn new(num: u128, den: u128) -> Fraction {
+        debug_assert!(den != 0, "a fraction's denominator is never zero");
+        let g = gcd(num, den).max(1);
+        Fraction {
+            num: num / g,
+            den: den / g,
+        }
+    }
+
+    /// The product, if it fits in 128 bits after cancelling.
+    pub fn checked_mul(self, other: Fraction) -> Option<Fraction> {
+        let g1 = gcd(self.num, other.den).max(1);
+        let g2 = gcd(other.num, self.den).max(1);
+        let num = (self.num / g1).checked_mul(other.num / g2)?;
+        let den = (self.den / g2).checked_mul(other.den / g1)?;
+        Some(Fraction::new(num, den))
+    }
+
+    /// The quotient, if it fits.
+    pub fn checked_div(self, other: Fraction) -> Option<Fraction> {
+        if other.num == 0 {
+            return None;
+        }
+        self.checked_mul(Fraction {
+            num: other.den,
+            den: other.num,
+        })
+    }
+
+    /// Numerator.
+    pub fn numer(self) -> u128 {
+        self.num
+    }
+
+    /// Denominator.
+    pub fn denom(self) -> u128 {
+        self.den
+    }
+
+    /// An approximation, for printing only.
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    fn to_big(self) -> BigRational {
+        BigRational::new(self.num.into(), self.den.into())
+    }
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// A mass of contained material, in whole picograms (10⁻¹⁸ t).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Mass(u128);
+
+/// Picograms in one tonne.
+const PER_TONNE: u128 = 1_000_000_000_000_000_000;
+
+/// The largest mass one line may state: 10¹² t, about a thousand times the world's yearly
+/// iron ore output. Keeps every sum of a portfolio far inside 128 bits.
+pub const MAX_LINE_TONNES: u128 = 1_000_000_000_000;
+
+impl Mass {
+    /// No mass.
+    pub const ZERO: Mass = Mass(0);
+
+    /// `amount × factor` tonnes, rounded to the nearest picogram; `None` above
+    /// [`MAX_LINE_TONNES`].
+    pub fn from_tonnes(amount: Decimal, factor: Fraction) -> Option<Mass> {
+        let exact = amount_times_factor(amount, factor)?;
+        (exact <= MAX_LINE_TONNES * PER_TONNE).then_some(Mass(exact))
+    }
+
+    /// The mass in picograms.
+    pub fn picograms(self) -> u128 {
+        self.0
+    }
+
+    /// Whether there is no mass.
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The sum, or `None` on overflow (unreachable below 10⁸ lines at the line limit).
+    pub fn checked_add(self, other: Mass) -> Option<Mass> {
+        self.0.checked_add(other.0).map(Mass)
+    }
+
+    /// The difference, floored at zero.
+    pub fn saturating_sub(self, other: Mass) -> Mass {
+        Mass(self.0.saturating_sub(other.0))
+    }
+
+    /// The mass in tonnes, for printing and machine output.
+    pub fn tonnes_f64(self) -> f64 {
+        let whole = (self.0 / PER_TONNE) as f64;
+        let frac = (self.0 % PER_TONNE) as f64 / PER_TONNE as f64;
+        whole + frac
+    }
+
+    /// This mass as a share of `whole`.
+    pub fn share_of(self, whole: Mass) -> Share {
+        Share::new(self, whole)
+    }
+}
+
+impl std::ops::AddAssign for Mass {
+    /// Adds, saturating: callers that can overflow use [`Mass::checked_add`] first.
+    fn add_assign(&mut self, other: Mass) {
+        self.0 = self.0.saturating_add(other.0);
+    }
+}
+
+impl std::iter::Sum for Mass {
+    fn sum<I: Iterator<Item = Mass>>(iter: I) -> Mass {
+        let mut total = Mass::ZERO;
+        for mass in iter {
+            total += mass;
+        }
+        total
+    }
+}
+
+/// `round(amount × factor × 10¹⁸)`: tries 128-bit arithmetic, falls back to big integers
+/// when an intermediate product would overflow (long `content` fractions, say).
+fn amount_times_factor(amount: Decimal, factor: Fraction) -> Option<u128> {
+    let picos = Fraction::new(PER_TONNE, 1);
+    let fast = || -> Option<u128> {
+        let scale = 10u128.checked_pow(amount.exponent.unsigned_abs())?;
+        let (num, den) = if amount.exponent >= 0 {
+            (factor.num.checked_mul(scale)?, factor.den)
+        } else {
+            (factor.num, factor.den.checked_mul(scale)?)
+        };
+        let combined = Fraction::new(num, den).checked_mul(picos)?;
+        mul_div_round(amount.digits, combined.num, combined.den)
+    };
+    fast().or_else(|| {
+        let exact = amount.to_big() * factor.to_big() * picos.to_big();
+        round_big(&exact)
+    })
+}
+
+/// `round(a × b / c)` (halves up) without overflowing the intermediate product when the
+/// result itself fits: `a × b / c = q × b + r × b / c` with `a = q × c + r`.
+fn mul_div_round(a: u128, b: u128, c: u128) -> Option<u128> {
+    let (q, r) = (a / c, a % c);
+    let whole = q.checked_mul(b)?;
+    let rest_num = r.checked_mul(b)?;
+    let (rest, rem) = (rest_num / c, rest_num % c);
+    let round_up = u128::from(rem >= c - rem);
+    whole.checked_add(rest)?.checked_add(round_up)
+}
+
+fn round_big(value: &BigRational) -> Option<u128> {
+    let half = BigRational::new(1.into(), 2.into());
+    (value + half).floor().to_integer().to_u128()
+}
+
+impl fmt::Display for Mass {
+    /// Tonnes, grouped by thousands, with as many decimals as the size calls for:
+    /// `1,200 t`, `419.8 t`, `0.325 t`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} t", format_number(self.tonnes_f64()))
+    }
+}
+
+/// A number for people: thousands grouped, about four significant digits below 1,000.
+pub fn format_number(value: f64) -> String {
+    let decimals = if value >= 1000.0 || value == value.trunc() && value >= 1.0 {
+        0
+    } else if value >= 100.0 {
+        1
+    } else if value >= 10.0 {
+        2
+    } else {
+        3
+    };
+    let mut text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
+    }
+    if text == "0" && value > 0.0 {
+        return format!("{value:.1e}");
+    }
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (n, c) in int.chars().enumerate() {
+        if n > 0 && (int.len() - n) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(frac) => format!("{grouped}.{frac}"),
+        None => grouped,
+    }
+}
+
+/// An exact share `part / whole` of two masses.
+#[derive(Debug, Clone, Copy)]
+pub struct Share {
+    part: Mass,
+    whole: Mass,
+}
+
+impl Share {
+    /// `part / whole`; a share of nothing is zero.
+    pub fn new(part: Mass, whole: Mass) -> Share {
+        Share { part, whole }
+    }
+
+    /// The part.
+    pub fn part(self) -> Mass {
+        self.part
+    }
+
+    /// The whole.
+    pub fn whole(self) -> Mass {
+        self.whole
+    }
+
+    fn ratio(self) -> Ratio<u128> {
+        if self.whole.is_zero() {
+            Ratio::new_raw(0, 1)
+        } else {
+            Ratio::new_raw(self.part.0, self.whole.0)
+        }
+    }
+
+    /// Exact comparison with a percentage.
+    pub fn cmp_percent(self, percent: Percent) -> Ordering {
+        // num-rational compares by continued fractions: exact, and never overflows.
+        self.ratio().cmp(&percent.ratio())
+    }
+
+    /// The share in percent, for printing and machine output.
+    pub fn percent_f64(self) -> f64 {
+        if self.whole.is_zero() {
+            return 0.0;
+        }
+        let big = BigRational::new(self.part.0.into(), self.whole.0.into())
+            * BigRational::from_integer(100.into());
+        big.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// Whether the share is zero.
+    pub fn is_zero(self) -> bool {
+        self.part.is_zero()
+    }
+}
+
+impl PartialEq for Share {
+    fn eq(&self, other: &Share) -> bool {
+        self.ratio() == other.ratio()
+    }
+}
+
+/// A percentage threshold, exactly as written in a rule (`65`, `0.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Percent(Decimal);
+
+impl Percent {
+    /// A percentage; `None` if it has no exact 128-bit fraction.
+    pub fn new(value: Decimal) -> Option<Percent> {
+        value.to_fraction()?.checked_div(Fraction::new(100, 1))?;
+        Some(Percent(value))
+    }
+
+    fn ratio(self) -> Ratio<u128> {
+        let fraction = self
+            .0
+            .to_fraction()
+            .and_then(|f| f.checked_div(Fraction::new(100, 1)))
+            .unwrap_or(Fraction::ONE);
+        Ratio::new_raw(fraction.num, fraction.den)
+    }
+
+    /// The number as written.
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+/// A share printed next to the threshold it was compared with: one decimal, or more when one
+/// decimal would hide which side of the threshold it is on ("65.0%" for 65.04% over a 65%
+/// cap would contradict the verdict).
+pub fn format_share(share: Share, threshold: Option<Percent>) -> String {
+    let percent = share.percent_f64();
+    let Some(threshold) = threshold else {
+        return format!("{percent:.1}%");
+    };
+    let side = share.cmp_percent(threshold);
+    for decimals in 1..=6 {
+        let text = format!("{percent:.decimals$}");
+        let shown = Decimal::parse(&text).unwrap_or(Decimal::ZERO);
+        if percent_cmp_decimal(shown, threshold.value()) == side {
+            return format!("{text}%");
+        }
+    }
+    let word = match side {
+        Ordering::Greater => "just over",
+        Ordering::Less => "just under",
+        Ordering::Equal => "exactly",
+    };
+    format!("{word} {threshold}")
+}
+
+fn percent_cmp_decimal(a: Decimal, b: Decimal) -> Ordering {
+    a.to_big().cmp(&b.to_big())
+}
+
+/// The share with a part of zero.
+pub fn zero_share(whole: Mass) -> Share {
+    Share::new(Mass::ZERO, whole)
+}
+
+impl Zero for Mass {
+    fn zero() -> Mass {
+        Mass::ZERO
+    }
+    fn is_zero(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::ops::Add for Mass {
+    type Output = Mass;
+    fn add(self, other: Mass) -> Mass {
+        Mass(self.0.saturating_add(other.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::parse(text).unwrap()
+    }
+
+    fn tonnes(text: &str) -> Mass {
+        Mass::from_tonnes(dec(text), Fraction::ONE).unwrap()
+    }
+
+    #[test]
+    fn parses_json_numbers_exactly() {
+        assert_eq!(
+            dec("0.325"),
+            Decimal {
+                digits: 325,
+                exponent: -3
+            }
+        );
+        assert_eq!(dec("325e-3"), dec("0.325"));
+        assert_eq!(
+            dec("1000"),
+            Decimal {
+                digits: 1,
+                exponent: 3
+            }
+        );
+        assert_eq!(dec("1E3"), dec("1000"));
+        assert_eq!(dec("2235.0"), dec("2235"));
+        assert_eq!(dec("-0"), Decimal::ZERO);
+        assert_eq!(Decimal::parse("-1"), Err(DecimalError::Negative));
+        for bad in ["", "01", "1.", ".5", "1e", "+1", "1x", "\"1\"", "NaN"] {
+            assert_eq!(
+                Decimal::parse(bad),
+                Err(DecimalError::NotANumber),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            Decimal::parse("1e400"),
+            Ok(Decimal {
+                digits: 1,
+                exponent: 400
+            })
+        );
+        assert_eq!(Decimal::parse("1e401"), Err(DecimalError::OutOfRange));
+        assert_eq!(
+            Decimal::parse(&"1".repeat(37)),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(
+            dec("0.000000000000000000000000000000000000001").to_string(),
+            "0.000000000000000000000000000000000000001"
+        );
+    }
+
+    #[test]
+    fn two_thousand_lines_of_0_325_t_are_exactly_650_t() {
+        let line = tonnes("0.325");
+        let total: Mass = std::iter::repeat_n(line, 2000).sum();
+        assert_eq!(total, tonnes("650"));
+        let share = total.share_of(tonnes("1000"));
+        let cap = Percent::new(dec("65")).unwrap();
+        assert_eq!(share.cmp_percent(cap), Ordering::Equal);
+        // The same sum in binary floating point is not 650.
+        let float: f64 = std::iter::repeat_n(0.325_f64, 2000).sum();
+        assert_ne!(float, 650.0);
+    }
+
+    #[test]
+    fn shares_at_each_benchmark_compare_exactly() {
+        let whole = tonnes("1000");
+        for (part, percent) in [("400", "40"), ("100", "10"), ("250", "25"), ("650", "65")] {
+            let share = tonnes(part).share_of(whole);
+            assert_eq!(
+                share.cmp_percent(Percent::new(dec(percent)).unwrap()),
+                Ordering::Equal
+            );
+        }
+        let just_over = tonnes("650.000000000000000001").share_of(whole);
+        assert_eq!(
+            just_over.cmp_percent(Percent::new(dec("65")).unwrap()),
+            Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn units_convert_exactly() {
+        let kg = Fraction::new(1, 1000);
+        assert_eq!(Mass::from_tonnes(dec("650000"), kg), Some(tonnes("650")));
+        let lb = dec("0.00045359237").to_fraction().unwrap();
+        assert_eq!(
+            Mass::from_tonnes(dec("2204.62262184878"), lb).map(|m| m.tonnes_f64().round()),
+            Some(1.0)
+        );
+        assert_eq!(
+            Mass::from_tonnes(dec("1"), lb).unwrap().picograms(),
+            453_592_370_000_000
+        );
+    }
+
+    #[test]
+    fn lce_convention_round_trips() {
+        // 1 t Li = 5.323 t Li2CO3, so 3459.95 t of carbonate hold exactly 650 t of lithium.
+        let lce = Fraction::new(1000, 5323);
+        assert_eq!(Mass::from_tonnes(dec("3459.95"), lce), Some(tonnes("650")));
+    }
+
+    #[test]
+    fn long_fractions_fall_back_to_big_arithmetic() {
+        let content = dec("0.333333333333333333333333333333333")
+            .to_fraction()
+            .unwrap();
+        let form = Fraction::new(694_000, 4_196_200);
+        let factor = content.checked_mul(form);
+        let mass = match factor {
+            Some(f) => Mass::from_tonnes(dec("123456789.123456789"), f),
+            None => None,
+        };
+        let exact = dec("123456789.123456789").to_big()
+            * dec("0.333333333333333333333333333333333").to_big()
+            * BigRational::new(694_000.into(), 4_196_200.into())
+            * BigRational::from_integer(PER_TONNE.into());
+        let expected = round_big(&exact);
+        if let Some(mass) = mass {
+            assert_eq!(Some(mass.picograms()), expected);
+        }
+        assert_eq!(
+            amount_times_factor(dec("1e11"), Fraction::new(u128::MAX / 3, u128::MAX / 2)).is_some(),
+            true
+        );
+    }
+
+    #[test]
+    fn line_limit() {
+        assert!(Mass::from_tonnes(dec("1e12"), Fraction::ONE).is_some());
+        assert!(Mass::from_tonnes(dec("1.000000000001e12"), Fraction::ONE).is_none());
+        assert!(Mass::from_tonnes(dec("1e400"), Fraction::ONE).is_none());
+        assert!(Mass::from_tonnes(dec("1e-400"), Fraction::ONE) == Some(Mass::ZERO));
+    }
+
+    #[test]
+    fn shares_print_on_the_right_side_of_their_threshold() {
+        let cap = Percent::new(dec("65")).unwrap();
+        let whole = tonnes("1000");
+        assert_eq!(
+            format_share(tonnes("739").share_of(whole), Some(cap)),
+            "73.9%"
+        );
+        assert_eq!(
+            format_share(tonnes("650").share_of(whole), Some(cap)),
+            "65.0%"
+        );
+        assert_eq!(
+            format_share(tonnes("650.4").share_of(whole), Some(cap)),
+            "65.04%"
+        );
+        assert_eq!(
+            format_share(tonnes("649.99").share_of(whole), Some(cap)),
+            "64.999%"
+        );
+        assert_eq!(
+            format_share(tonnes("650.0000001").share_of(whole), Some(cap)),
+            "just over 65%"
+        );
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(format_number(1200.0), "1,200");
+        assert_eq!(format_number(1234567.4), "1,234,567");
+        assert_eq!(format_number(419.85), "419.9");
+        assert_eq!(format_number(0.325), "0.325");
+        assert_eq!(format_number(12.0), "12");
+        assert_eq!(format_number(0.0), "0");
+    }
+}

@@ -1,0 +1,326 @@
+//! Countries of origin (ISO 3166-1 alpha-2), the readings of non-ISO codes users write
+//! (`EL` for Greece, `UK`), and named groups of countries (the EU, the OCTs, partners).
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+/// Index of a country in [`Countries`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryId(pub(crate) u16);
+
+/// A country or territory with its own ISO 3166-1 alpha-2 code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Country {
+    /// The ISO code, upper case.
+    pub code: String,
+    /// A short name for sentences ("DR Congo").
+    pub name: String,
+}
+
+/// A code that is read as another (`EL` → `GR`), with the note shown when it is.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CountryAlias {
+    /// The code as users write it.
+    pub code: String,
+    /// The country it is read as.
+    pub means: CountryId,
+    /// Why, for the note shown to the user.
+    pub note: String,
+}
+
+/// Index of a group in [`Countries`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupId(pub(crate) u16);
+
+/// A named set of countries.
+#[derive(Debug)]
+pub struct Group {
+    /// Identifier used in rule files (`EU`, `OCT`, `partners`).
+    pub id: String,
+    /// Name for sentences ("the EU").
+    pub name: String,
+    members: CountrySet,
+}
+
+impl Group {
+    /// Whether `country` belongs to the group.
+    pub fn contains(&self, country: CountryId) -> bool {
+        self.members.contains(country)
+    }
+
+    /// The members, including territories counted with them.
+    pub fn members(&self) -> &CountrySet {
+        &self.members
+    }
+}
+
+/// A set of countries, as a bit set over [`CountryId`]s.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CountrySet(Vec<u64>);
+
+impl CountrySet {
+    /// Adds a country.
+    pub fn insert(&mut self, country: CountryId) {
+        let (word, bit) = (country.0 as usize / 64, country.0 % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    /// Whether the set holds `country`.
+    pub fn contains(&self, country: CountryId) -> bool {
+        let (word, bit) = (country.0 as usize / 64, country.0 % 64);
+        self.0.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Adds every member of `other`.
+    pub fn union_with(&mut self, other: &CountrySet) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine |= theirs;
+        }
+    }
+}
+
+/// How a code in a portfolio was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountryReading<'a> {
+    /// An ISO code.
+    Iso(CountryId),
+    /// A code read as another, with its note.
+    Alias(&'a CountryAlias),
+}
+
+impl CountryReading<'_> {
+    /// The country meant.
+    pub fn country(self) -> CountryId {
+        match self {
+            CountryReading::Iso(id) => id,
+            CountryReading::Alias(alias) => alias.means,
+        }
+    }
+}
+
+/// Why a code is not a country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownCountry<'a> {
+    /// A reserved code with specific advice (`EU`).
+    Reserved(&'a str),
+    /// No such code; maybe a suggestion.
+    Unknown(Option<&'a Country>),
+}
+
+/// The countries and groups of `rules/countries.json`.
+#[derive(Debug)]
+pub struct Countries {
+    countries: Vec<Country>,
+    by_code: FxHashMap<[u8; 2], CountryId>,
+    aliases: Vec<CountryAlias>,
+    reserved: Vec<Reserved>,
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Reserved {
+    code: String,
+    help: String,
+}
+
+#[derive(Deserialize)]
+struct CountriesFile {
+    countries: Vec<CountryEntry>,
+    aliases: Vec<AliasEntry>,
+    reserved: Vec<Reserved>,
+    groups: Vec<GroupEntry>,
+}
+
+#[derive(Deserialize)]
+struct CountryEntry {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct AliasEntry {
+    code: String,
+    means: String,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct GroupEntry {
+    id: String,
+    name: String,
+    members: Vec<String>,
+    #[serde(default)]
+    territories: Vec<Territory>,
+}
+
+#[derive(Deserialize)]
+struct Territory {
+    code: String,
+}
+
+fn key(code: &str) -> Option<[u8; 2]> {
+    match code.as_bytes() {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+        }
+        _ => None,
+    }
+}
+
+impl Countries {
+    pub(super) fn from_json(text: &str) -> Result<Countries, String> {
+        let file: CountriesFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let countries: Vec<Country> = file
+            .countries
+            .into_iter()
+            .map(|c| Country {
+                code: c.code,
+                name: c.name,
+            })
+            .collect();
+        let by_code: FxHashMap<_, _> = countries
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                Ok((
+                    key(&c.code).ok_or(format!("bad code {}", c.code))?,
+                    CountryId(n as u16),
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let lookup = |code: &str| {
+            key(code)
+                .and_then(|k| by_code.get(&k).copied())
+                .ok_or_else(|| format!("unknown country code {code} in countries.json"))
+        };
+        let aliases = file
+            .aliases
+            .into_iter()
+            .map(|a| {
+                Ok(CountryAlias {
+                    means: lookup(&a.means)?,
+                    code: a.code,
+                    note: a.note,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        let groups = file
+            .groups
+            .into_iter()
+            .map(|g| {
+                let mut members = CountrySet::default();
+                for code in g
+                    .members
+                    .iter()
+                    .chain(g.territories.iter().map(|t| &t.code))
+                {
+                    members.insert(lookup(code)?);
+                }
+                Ok(Group {
+                    id: g.id,
+                    name: g.name,
+                    members,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Countries {
+            countries,
+            by_code,
+            aliases,
+            reserved: file.reserved,
+            groups,
+        })
+    }
+
+    /// Reads a code as users write it: ISO alpha-2 in any case, or a known alias.
+    pub fn resolve(&self, code: &str) -> Result<CountryReading<'_>, UnknownCountry<'_>> {
+        if let Some(id) = key(code).and_then(|k| self.by_code.get(&k)) {
+            return Ok(CountryReading::Iso(*id));
+        }
+        if let Some(alias) = self
+            .aliases
+            .iter()
+            .find(|a| a.code.eq_ignore_ascii_case(code))
+        {
+            return Ok(CountryReading::Alias(alias));
+        }
+        if let Some(reserved) = self
+            .reserved
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+        {
+            return Err(UnknownCountry::Reserved(&reserved.help));
+        }
+        Err(UnknownCountry::Unknown(self.suggest(code)))
+    }
+
+    /// The likeliest meant country for an unknown code or name: a country whose name is
+    /// written out (`"China"`, `"germany"`), or a code one letter away.
+    fn suggest(&self, text: &str) -> Option<&Country> {
+        if let Some(country) = self
+            .countries
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(text.trim()))
+        {
+            return Some(country);
+        }
+        if text.len() > 2 {
+            let name =
+                super::suggest::did_you_mean(text, self.countries.iter().map(|c| c.name.as_str()))?;
+            return self.countries.iter().find(|c| c.name == name);
+        }
+        None
+    }
+
+    /// The country behind an id.
+    pub fn get(&self, id: CountryId) -> &Country {
+        &self.countries[id.0 as usize]
+    }
+
+    /// The country with this ISO code, if any.
+    pub fn find(&self, code: &str) -> Option<CountryId> {
+        key(code).and_then(|k| self.by_code.get(&k).copied())
+    }
+
+    /// The group with this id (case-sensitive, as in rule files).
+    pub fn group(&self, id: &str) -> Option<GroupId> {
+        self.groups
+            .iter()
+            .position(|g| g.id == id)
+            .map(|n| GroupId(n as u16))
+    }
+
+    /// The group behind an id.
+    pub fn group_by_id(&self, id: GroupId) -> &Group {
+        &self.groups[id.0 as usize]
+    }
+
+    /// All groups.
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter()
+    }
+
+    /// All countries.
+    pub fn all(&self) -> impl Iterator<Item = (CountryId, &Country)> {
+        self.countries
+            .iter()
+            .enumerate()
+            .map(|(n, c)| (CountryId(n as u16), c))
+    }
+
+    /// Number of countries.
+    pub fn len(&self) -> usize {
+        self.countries.len()
+    }
+
+    /// Whether there are no countries (never, with the built-in data).
+    pub fn is_empty(&self) -> bool {
+        self.countries.is_empty()
+    }
+}
