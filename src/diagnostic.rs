@@ -50,10 +50,7 @@ pub struct Label {
 impl Label {
     /// A label.
     pub fn new(span: Span, text: impl Into<String>) -> Label {
-        Label {
-            span,
-            text: text.into(),
-        }
+        Label { span, text: text.into() }
     }
 }
 
@@ -90,13 +87,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code: code.into(),
-            severity,
-            message: message.into(),
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code: code.into(), severity, message: message.into(), labels: Vec::new(), help: None }
     }
 
     /// Adds a label (the first one added is the primary location).
@@ -118,10 +109,7 @@ impl Diagnostic {
 
     /// Adapts the diagnostic to miette for rendering against `source`.
     pub fn render<'a>(&'a self, source: Option<&'a Source>) -> impl miette::Diagnostic + 'a {
-        Rendered {
-            diagnostic: self,
-            source,
-        }
+        Rendered { diagnostic: self, source }
     }
 }
 
@@ -146,7 +134,8 @@ impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.diagnostic.code))
+        // Shown as the header, as compilers do: `error[CRM004]`.
+        Some(Box::new(format!("{}[{}]", self.diagnostic.severity, self.diagnostic.code)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -158,31 +147,24 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source
-            .filter(|_| !self.diagnostic.labels.is_empty())
-            .map(|s| s as &dyn miette::SourceCode)
+        self.source.filter(|_| !self.diagnostic.labels.is_empty()).map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         if self.source.is_none() || self.diagnostic.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.diagnostic.labels.iter().enumerate().map(
-            |(n, label)| {
-                let text = (!label.text.is_empty()).then(|| label.text.clone());
-                if n == 0 {
-                    miette::LabeledSpan::new_primary_with_span(text, label.span)
-                } else {
-                    miette::LabeledSpan::new_with_span(text, label.span)
-                }
-            },
-        )))
+        Some(Box::new(self.diagnostic.labels.iter().enumerate().map(|(n, label)| {
+            let text = (!label.text.is_empty()).then(|| label.text.clone());
+            if n == 0 {
+                miette::LabeledSpan::new_primary_with_span(text, label.span)
+            } else {
+                miette::LabeledSpan::new_with_span(text, label.span)
+            }
+        })))
     }
 }

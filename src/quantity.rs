@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use num_rational::{BigRational, Ratio};
-use num_traits::{ToPrimitive, Zero};
+use num_traits::ToPrimitive;
 
 /// A non-negative decimal number, exactly as written: `digits × 10^exponent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,10 +49,10 @@ const MAX_DIGITS: u32 = 36;
 
 impl Decimal {
     /// Zero.
-    pub const ZERO: Decimal = Decimal {
-        digits: 0,
-        exponent: 0,
-    };
+    pub const ZERO: Decimal = Decimal { digits: 0, exponent: 0 };
+
+    /// One.
+    pub const ONE: Decimal = Decimal { digits: 1, exponent: 0 };
 
     /// Reads a number in JSON syntax (`-?int(.frac)?([eE][+-]?exp)?`); a leading `-` is
     /// reported as [`DecimalError::Negative`] (zero written `-0` is zero).
@@ -121,14 +121,11 @@ impl Decimal {
             return Err(DecimalError::Negative);
         }
         // Drop trailing zeros so that equal numbers compare equal field by field.
-        while digits % 10 == 0 {
+        while digits.is_multiple_of(10) {
             digits /= 10;
             exponent += 1;
         }
-        let exponent = i32::try_from(exponent)
-            .ok()
-            .filter(|e| e.abs() <= 400)
-            .ok_or(DecimalError::OutOfRange)?;
+        let exponent = i32::try_from(exponent).ok().filter(|e| e.abs() <= 400).ok_or(DecimalError::OutOfRange)?;
         Ok(Decimal { digits, exponent })
     }
 
@@ -152,15 +149,10 @@ impl Decimal {
     /// The number as an exact fraction, if numerator and denominator fit in 128 bits.
     pub fn to_fraction(self) -> Option<Fraction> {
         if self.exponent >= 0 {
-            let num = self
-                .digits
-                .checked_mul(10u128.checked_pow(self.exponent as u32)?)?;
+            let num = self.digits.checked_mul(10u128.checked_pow(self.exponent as u32)?)?;
             Some(Fraction::new(num, 1))
         } else {
-            Some(Fraction::new(
-                self.digits,
-                10u128.checked_pow((-self.exponent) as u32)?,
-            ))
+            Some(Fraction::new(self.digits, 10u128.checked_pow((-self.exponent) as u32)?))
         }
     }
 
@@ -191,6 +183,21 @@ fn push_digit(digits: &mut u128, significant: &mut u32, digit: u8) -> Result<(),
     }
     *digits = *digits * 10 + u128::from(digit - b'0');
     Ok(())
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Decimal) -> Ordering {
+        match (self.to_fraction(), other.to_fraction()) {
+            (Some(a), Some(b)) => Ratio::new_raw(a.num, a.den).cmp(&Ratio::new_raw(b.num, b.den)),
+            _ => self.to_big().cmp(&other.to_big()),
+        }
+    }
 }
 
 impl fmt::Display for Decimal {
@@ -228,10 +235,7 @@ impl Fraction {
     pub fn new(num: u128, den: u128) -> Fraction {
         debug_assert!(den != 0, "a fraction's denominator is never zero");
         let g = gcd(num, den).max(1);
-        Fraction {
-            num: num / g,
-            den: den / g,
-        }
+        Fraction { num: num / g, den: den / g }
     }
 
     /// The product, if it fits in 128 bits after cancelling.
@@ -248,10 +252,7 @@ impl Fraction {
         if other.num == 0 {
             return None;
         }
-        self.checked_mul(Fraction {
-            num: other.den,
-            den: other.num,
-        })
+        self.checked_mul(Fraction { num: other.den, den: other.num })
     }
 
     /// Numerator.
@@ -301,6 +302,18 @@ impl Mass {
     pub fn from_tonnes(amount: Decimal, factor: Fraction) -> Option<Mass> {
         let exact = amount_times_factor(amount, factor)?;
         (exact <= MAX_LINE_TONNES * PER_TONNE).then_some(Mass(exact))
+    }
+
+    /// `amount × factor × content` tonnes (content defaulting to 1), rounded to the nearest
+    /// picogram; `None` above [`MAX_LINE_TONNES`]. Exact even when the factors' digits
+    /// overflow 128 bits together: the product is then taken with big integers.
+    pub fn from_amount(amount: Decimal, factor: Fraction, content: Option<Decimal>) -> Option<Mass> {
+        let Some(content) = content else { return Mass::from_tonnes(amount, factor) };
+        if let Some(combined) = content.to_fraction().and_then(|c| c.checked_mul(factor)) {
+            return Mass::from_tonnes(amount, combined);
+        }
+        let exact = amount.to_big() * content.to_big() * factor.to_big() * BigRational::from_integer(PER_TONNE.into());
+        round_big(&exact).filter(|&p| p <= MAX_LINE_TONNES * PER_TONNE).map(Mass)
     }
 
     /// The mass in picograms.
@@ -415,9 +428,7 @@ pub fn format_number(value: f64) -> String {
     if text == "0" && value > 0.0 {
         return format!("{value:.1e}");
     }
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::new();
     for (n, c) in int.chars().enumerate() {
         if n > 0 && (int.len() - n) % 3 == 0 {
@@ -455,11 +466,7 @@ impl Share {
     }
 
     fn ratio(self) -> Ratio<u128> {
-        if self.whole.is_zero() {
-            Ratio::new_raw(0, 1)
-        } else {
-            Ratio::new_raw(self.part.0, self.whole.0)
-        }
+        if self.whole.is_zero() { Ratio::new_raw(0, 1) } else { Ratio::new_raw(self.part.0, self.whole.0) }
     }
 
     /// Exact comparison with a percentage.
@@ -473,8 +480,7 @@ impl Share {
         if self.whole.is_zero() {
             return 0.0;
         }
-        let big = BigRational::new(self.part.0.into(), self.whole.0.into())
-            * BigRational::from_integer(100.into());
+        let big = BigRational::new(self.part.0.into(), self.whole.0.into()) * BigRational::from_integer(100.into());
         big.to_f64().unwrap_or(f64::NAN)
     }
 
@@ -502,11 +508,7 @@ impl Percent {
     }
 
     fn ratio(self) -> Ratio<u128> {
-        let fraction = self
-            .0
-            .to_fraction()
-            .and_then(|f| f.checked_div(Fraction::new(100, 1)))
-            .unwrap_or(Fraction::ONE);
+        let fraction = self.0.to_fraction().and_then(|f| f.checked_div(Fraction::new(100, 1))).unwrap_or(Fraction::ONE);
         Ratio::new_raw(fraction.num, fraction.den)
     }
 
@@ -534,7 +536,7 @@ pub fn format_share(share: Share, threshold: Option<Percent>) -> String {
     for decimals in 1..=6 {
         let text = format!("{percent:.decimals$}");
         let shown = Decimal::parse(&text).unwrap_or(Decimal::ZERO);
-        if percent_cmp_decimal(shown, threshold.value()) == side {
+        if shown.cmp(&threshold.value()) == side {
             return format!("{text}%");
         }
     }
@@ -546,26 +548,9 @@ pub fn format_share(share: Share, threshold: Option<Percent>) -> String {
     format!("{word} {threshold}")
 }
 
-fn percent_cmp_decimal(a: Decimal, b: Decimal) -> Ordering {
-    a.to_big().cmp(&b.to_big())
-}
-
-/// The share with a part of zero.
-pub fn zero_share(whole: Mass) -> Share {
-    Share::new(Mass::ZERO, whole)
-}
-
-impl Zero for Mass {
-    fn zero() -> Mass {
-        Mass::ZERO
-    }
-    fn is_zero(&self) -> bool {
-        self.0 == 0
-    }
-}
-
 impl std::ops::Add for Mass {
     type Output = Mass;
+    /// Adds, saturating, like `+=`.
     fn add(self, other: Mass) -> Mass {
         Mass(self.0.saturating_add(other.0))
     }
@@ -585,44 +570,19 @@ mod tests {
 
     #[test]
     fn parses_json_numbers_exactly() {
-        assert_eq!(
-            dec("0.325"),
-            Decimal {
-                digits: 325,
-                exponent: -3
-            }
-        );
+        assert_eq!(dec("0.325"), Decimal { digits: 325, exponent: -3 });
         assert_eq!(dec("325e-3"), dec("0.325"));
-        assert_eq!(
-            dec("1000"),
-            Decimal {
-                digits: 1,
-                exponent: 3
-            }
-        );
+        assert_eq!(dec("1000"), Decimal { digits: 1, exponent: 3 });
         assert_eq!(dec("1E3"), dec("1000"));
         assert_eq!(dec("2235.0"), dec("2235"));
         assert_eq!(dec("-0"), Decimal::ZERO);
         assert_eq!(Decimal::parse("-1"), Err(DecimalError::Negative));
         for bad in ["", "01", "1.", ".5", "1e", "+1", "1x", "\"1\"", "NaN"] {
-            assert_eq!(
-                Decimal::parse(bad),
-                Err(DecimalError::NotANumber),
-                "{bad:?}"
-            );
+            assert_eq!(Decimal::parse(bad), Err(DecimalError::NotANumber), "{bad:?}");
         }
-        assert_eq!(
-            Decimal::parse("1e400"),
-            Ok(Decimal {
-                digits: 1,
-                exponent: 400
-            })
-        );
+        assert_eq!(Decimal::parse("1e400"), Ok(Decimal { digits: 1, exponent: 400 }));
         assert_eq!(Decimal::parse("1e401"), Err(DecimalError::OutOfRange));
-        assert_eq!(
-            Decimal::parse(&"1".repeat(37)),
-            Err(DecimalError::TooPrecise)
-        );
+        assert_eq!(Decimal::parse(&"1".repeat(37)), Err(DecimalError::TooPrecise));
         assert_eq!(
             dec("0.000000000000000000000000000000000000001").to_string(),
             "0.000000000000000000000000000000000000001"
@@ -647,16 +607,10 @@ mod tests {
         let whole = tonnes("1000");
         for (part, percent) in [("400", "40"), ("100", "10"), ("250", "25"), ("650", "65")] {
             let share = tonnes(part).share_of(whole);
-            assert_eq!(
-                share.cmp_percent(Percent::new(dec(percent)).unwrap()),
-                Ordering::Equal
-            );
+            assert_eq!(share.cmp_percent(Percent::new(dec(percent)).unwrap()), Ordering::Equal);
         }
         let just_over = tonnes("650.000000000000000001").share_of(whole);
-        assert_eq!(
-            just_over.cmp_percent(Percent::new(dec("65")).unwrap()),
-            Ordering::Greater
-        );
+        assert_eq!(just_over.cmp_percent(Percent::new(dec("65")).unwrap()), Ordering::Greater);
     }
 
     #[test]
@@ -664,14 +618,8 @@ mod tests {
         let kg = Fraction::new(1, 1000);
         assert_eq!(Mass::from_tonnes(dec("650000"), kg), Some(tonnes("650")));
         let lb = dec("0.00045359237").to_fraction().unwrap();
-        assert_eq!(
-            Mass::from_tonnes(dec("2204.62262184878"), lb).map(|m| m.tonnes_f64().round()),
-            Some(1.0)
-        );
-        assert_eq!(
-            Mass::from_tonnes(dec("1"), lb).unwrap().picograms(),
-            453_592_370_000_000
-        );
+        assert_eq!(Mass::from_tonnes(dec("2204.62262184878"), lb).map(|m| m.tonnes_f64().round()), Some(1.0));
+        assert_eq!(Mass::from_tonnes(dec("1"), lb).unwrap().picograms(), 453_592_370_000_000);
     }
 
     #[test]
@@ -682,28 +630,22 @@ mod tests {
     }
 
     #[test]
-    fn long_fractions_fall_back_to_big_arithmetic() {
-        let content = dec("0.333333333333333333333333333333333")
-            .to_fraction()
-            .unwrap();
+    fn long_content_fractions_stay_exact() {
+        // 36 digits of content times a form factor overflow 128 bits together: the product is
+        // then taken with big integers, and still rounds once, to the nearest picogram.
+        let content = dec("0.987654321098765432109876543210987654");
         let form = Fraction::new(694_000, 4_196_200);
-        let factor = content.checked_mul(form);
-        let mass = match factor {
-            Some(f) => Mass::from_tonnes(dec("123456789.123456789"), f),
-            None => None,
-        };
-        let exact = dec("123456789.123456789").to_big()
-            * dec("0.333333333333333333333333333333333").to_big()
+        assert!(content.to_fraction().unwrap().checked_mul(form).is_none());
+        let amount = dec("123456789.123456789");
+        let exact = amount.to_big()
+            * content.to_big()
             * BigRational::new(694_000.into(), 4_196_200.into())
             * BigRational::from_integer(PER_TONNE.into());
-        let expected = round_big(&exact);
-        if let Some(mass) = mass {
-            assert_eq!(Some(mass.picograms()), expected);
-        }
-        assert_eq!(
-            amount_times_factor(dec("1e11"), Fraction::new(u128::MAX / 3, u128::MAX / 2)).is_some(),
-            true
-        );
+        let mass = Mass::from_amount(amount, form, Some(content)).unwrap();
+        assert_eq!(Some(mass.picograms()), round_big(&exact));
+        // With a short content, the same computation takes the 128-bit path.
+        let half = Mass::from_amount(dec("10"), Fraction::ONE, Some(dec("0.5"))).unwrap();
+        assert_eq!(half, tonnes("5"));
     }
 
     #[test]
@@ -718,26 +660,11 @@ mod tests {
     fn shares_print_on_the_right_side_of_their_threshold() {
         let cap = Percent::new(dec("65")).unwrap();
         let whole = tonnes("1000");
-        assert_eq!(
-            format_share(tonnes("739").share_of(whole), Some(cap)),
-            "73.9%"
-        );
-        assert_eq!(
-            format_share(tonnes("650").share_of(whole), Some(cap)),
-            "65.0%"
-        );
-        assert_eq!(
-            format_share(tonnes("650.4").share_of(whole), Some(cap)),
-            "65.04%"
-        );
-        assert_eq!(
-            format_share(tonnes("649.99").share_of(whole), Some(cap)),
-            "64.999%"
-        );
-        assert_eq!(
-            format_share(tonnes("650.0000001").share_of(whole), Some(cap)),
-            "just over 65%"
-        );
+        assert_eq!(format_share(tonnes("739").share_of(whole), Some(cap)), "73.9%");
+        assert_eq!(format_share(tonnes("650").share_of(whole), Some(cap)), "65.0%");
+        assert_eq!(format_share(tonnes("650.4").share_of(whole), Some(cap)), "65.04%");
+        assert_eq!(format_share(tonnes("649.99").share_of(whole), Some(cap)), "64.999%");
+        assert_eq!(format_share(tonnes("650.0000001").share_of(whole), Some(cap)), "just over 65%");
     }
 
     #[test]

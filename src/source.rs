@@ -23,10 +23,7 @@ impl Span {
     pub fn new(start: usize, end: usize) -> Self {
         let start = u32::try_from(start).unwrap_or(u32::MAX);
         let end = u32::try_from(end).unwrap_or(u32::MAX).max(start);
-        Span {
-            start,
-            len: end - start,
-        }
+        Span { start, len: end - start }
     }
 
     /// An empty span at `offset`.
@@ -67,21 +64,14 @@ struct SourceInner {
 
 impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Source")
-            .field("name", &self.0.name)
-            .field("len", &self.0.text.len())
-            .finish()
+        f.debug_struct("Source").field("name", &self.0.name).field("len", &self.0.text.len()).finish()
     }
 }
 
 impl Source {
     /// A source named `name` (a path as the user wrote it, or `<stdin>`).
     pub fn new(name: impl Into<String>, text: impl Into<Box<str>>) -> Self {
-        Source(Arc::new(SourceInner {
-            name: name.into(),
-            text: text.into(),
-            lines: OnceLock::new(),
-        }))
+        Source(Arc::new(SourceInner { name: name.into(), text: text.into(), lines: OnceLock::new() }))
     }
 
     /// The name shown in locations.
@@ -96,9 +86,7 @@ impl Source {
 
     /// The text of `span`, or `""` if the span does not fall on character boundaries.
     pub fn slice(&self, span: Span) -> &str {
-        self.text()
-            .get(span.start as usize..span.end())
-            .unwrap_or_default()
+        self.text().get(span.start as usize..span.end()).unwrap_or_default()
     }
 
     /// The span of `part`, which must be a sub-slice of [`Source::text`] (as the strings
@@ -114,10 +102,7 @@ impl Source {
         let text = self.text();
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let (line, line_start) = self.lines().line_of(text, offset);
-        LineCol {
-            line: line + 1,
-            column: text[line_start..offset].chars().count() + 1,
-        }
+        LineCol { line: line + 1, column: text[line_start..offset].chars().count() + 1 }
     }
 
     /// Byte offset of a 1-based line and a 1-based column counted in bytes (as `serde_json`
@@ -165,8 +150,7 @@ impl LineIndex {
         let block_start = self.checkpoints[block];
         let before = &text.as_bytes()[block_start..offset];
         let line = block * STRIDE + memchr::memchr_iter(b'\n', before).count();
-        let line_start =
-            memchr::memrchr(b'\n', before).map_or(block_start, |nl| block_start + nl + 1);
+        let line_start = memchr::memrchr(b'\n', before).map_or(block_start, |nl| block_start + nl + 1);
         (line, line_start)
     }
 
@@ -206,21 +190,18 @@ impl SourceCode for Source {
             if window_start == 0 {
                 break;
             }
-            window_start =
-                memchr::memrchr(b'\n', &bytes[..window_start - 1]).map_or(0, |nl| nl + 1);
+            window_start = memchr::memrchr(b'\n', &bytes[..window_start - 1]).map_or(0, |nl| nl + 1);
         }
         let mut window_end = end;
-        if span.len() > 0 && bytes[end - 1] == b'\n' {
+        if !span.is_empty() && bytes[end - 1] == b'\n' {
             window_end -= 1;
         }
-        window_end =
-            memchr::memchr(b'\n', &bytes[window_end..]).map_or(text.len(), |nl| window_end + nl);
+        window_end = memchr::memchr(b'\n', &bytes[window_end..]).map_or(text.len(), |nl| window_end + nl);
         for _ in 0..context_lines_after {
             if window_end >= text.len() {
                 break;
             }
-            window_end = memchr::memchr(b'\n', &bytes[window_end + 1..])
-                .map_or(text.len(), |nl| window_end + 1 + nl);
+            window_end = memchr::memchr(b'\n', &bytes[window_end + 1..]).map_or(text.len(), |nl| window_end + 1 + nl);
         }
         let data = &bytes[window_start..window_end];
         let first_line = self.lines().line_of(text, window_start).0;
@@ -258,11 +239,7 @@ mod tests {
         for n in [0, 1, 127, 128, 129, 255, 256, 999] {
             let offset = text.find(&format!("line {n}\n")).unwrap();
             assert_eq!(source.line_col(offset + 2).line, n + 1, "line {n}");
-            assert_eq!(
-                source.offset_of_line_byte_column(n + 1, 1),
-                offset,
-                "line {n}"
-            );
+            assert_eq!(source.offset_of_line_byte_column(n + 1, 1), offset, "line {n}");
         }
     }
 

@@ -22,9 +22,7 @@ use super::schema::Schema;
 pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Error) -> Vec<Problem> {
     let text = source.text();
     if text.trim().is_empty() {
-        return vec![Problem::root(
-            Diagnostic::error("syntax", "the file is empty").with_help(schema.empty_help()),
-        )];
+        return vec![Problem::root(Diagnostic::error("syntax", "the file is empty").with_help(schema.empty_help()))];
     }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -36,19 +34,12 @@ pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Erro
         duplicate_keys(tree, &mut problems);
     }
     for error in schema.validator().iter_errors(&value) {
-        problems.push(schema_problem(
-            source,
-            schema,
-            tree.as_ref(),
-            &value,
-            &error,
-        ));
+        problems.push(schema_problem(source, schema, tree.as_ref(), &value, &error));
     }
     if problems.is_empty() {
         let offset = source.offset_of_line_byte_column(typed_error.line(), typed_error.column());
         problems.push(Problem::root(
-            Diagnostic::error("schema", strip_position(&typed_error.to_string()))
-                .with_label(Span::at(offset), "here"),
+            Diagnostic::error("schema", strip_position(&typed_error.to_string())).with_label(Span::at(offset), "here"),
         ));
     }
     problems.sort_by_key(|p| p.diagnostic.primary_span().map(|s| s.start));
@@ -66,10 +57,7 @@ pub struct Problem {
 
 impl Problem {
     fn root(diagnostic: Diagnostic) -> Problem {
-        Problem {
-            pointer: String::new(),
-            diagnostic,
-        }
+        Problem { pointer: String::new(), diagnostic }
     }
 }
 
@@ -78,106 +66,56 @@ pub fn syntax_error(source: &Source, error: &serde_json::Error) -> Diagnostic {
     let text = source.text();
     let raw = strip_position(&error.to_string());
     // serde_json's line and column (1-based, in bytes) point at the character it refused.
-    let at = if error.is_eof() {
-        text.len()
-    } else {
-        source.offset_of_line_byte_column(error.line(), error.column())
-    };
+    let at = if error.is_eof() { text.len() } else { source.offset_of_line_byte_column(error.line(), error.column()) };
     let (message, label) = plain_syntax_message(&raw);
     let span = match raw.as_str() {
         // Point at the comma, not at the bracket after it.
-        "trailing comma" => text[..at]
-            .rfind(',')
-            .map_or(Span::at(at), |comma| Span::new(comma, comma + 1)),
+        "trailing comma" => text[..at].rfind(',').map_or(Span::at(at), |comma| Span::new(comma, comma + 1)),
         // Cover the whole number or word, which serde_json has read up to its last character.
         "invalid number" | "number out of range" | "expected ident" => {
             let token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-');
             let end = (at + 1).min(text.len());
-            let end = if text[at..end].chars().all(token) {
-                end
-            } else {
-                at
-            };
+            let end = if text[at..end].chars().all(token) { end } else { at };
             let start = text[..end].trim_end_matches(token).len();
             Span::new(start, end.max(start + 1).min(text.len()))
         }
-        _ => Span::new(
-            at,
-            text[at..].chars().next().map_or(at, |c| at + c.len_utf8()),
-        ),
+        _ => Span::new(at, text[at..].chars().next().map_or(at, |c| at + c.len_utf8())),
     };
     Diagnostic::error("syntax", message).with_label(span, label)
 }
 
 fn plain_syntax_message(raw: &str) -> (String, &'static str) {
     let (message, label) = match raw {
-        "EOF while parsing a list" => (
-            "the file ends inside a list: a `]` is missing",
-            "the file ends here",
-        ),
-        "EOF while parsing an object" => (
-            "the file ends inside an object: a `}` is missing",
-            "the file ends here",
-        ),
-        "EOF while parsing a string" => (
-            "the file ends inside a string: a closing `\"` is missing",
-            "the file ends here",
-        ),
-        "EOF while parsing a value" => (
-            "the file ends where a value was expected",
-            "the file ends here",
-        ),
-        "expected `:`" => (
-            "expected `:` between a key and its value",
-            "expected `:` here",
-        ),
-        "expected `,` or `]`" => (
-            "expected `,` or `]` after an item of a list",
-            "expected `,` or `]` here",
-        ),
-        "expected `,` or `}`" => (
-            "expected `,` or `}` after a field (is a comma missing?)",
-            "expected `,` or `}` here",
-        ),
-        "expected ident" => (
-            "not a JSON value: the only bare words JSON knows are true, false and null",
-            "not a value",
-        ),
-        "expected value" => (
-            "expected a value: a string, a number, an object, a list, true, false or null",
-            "expected a value here",
-        ),
+        "EOF while parsing a list" => ("the file ends inside a list: a `]` is missing", "the file ends here"),
+        "EOF while parsing an object" => ("the file ends inside an object: a `}` is missing", "the file ends here"),
+        "EOF while parsing a string" => {
+            ("the file ends inside a string: a closing `\"` is missing", "the file ends here")
+        }
+        "EOF while parsing a value" => ("the file ends where a value was expected", "the file ends here"),
+        "expected `:`" => ("expected `:` between a key and its value", "expected `:` here"),
+        "expected `,` or `]`" => ("expected `,` or `]` after an item of a list", "expected `,` or `]` here"),
+        "expected `,` or `}`" => {
+            ("expected `,` or `}` after a field (is a comma missing?)", "expected `,` or `}` here")
+        }
+        "expected ident" => {
+            ("not a JSON value: the only bare words JSON knows are true, false and null", "not a value")
+        }
+        "expected value" => {
+            ("expected a value: a string, a number, an object, a list, true, false or null", "expected a value here")
+        }
         "expected `\"`" => ("expected a key in double quotes", "expected `\"` here"),
-        "trailing comma" => (
-            "a comma before a closing bracket: JSON does not allow trailing commas",
-            "remove this comma",
-        ),
+        "trailing comma" => {
+            ("a comma before a closing bracket: JSON does not allow trailing commas", "remove this comma")
+        }
         "invalid escape" => ("invalid escape sequence in a string", "invalid escape"),
         "invalid number" => ("invalid number", "not a number"),
-        "number out of range" => (
-            "number out of range: too large for a JSON number",
-            "out of range",
-        ),
-        "invalid unicode code point" => (
-            "invalid Unicode code point in a string escape",
-            "invalid code point",
-        ),
-        "key must be a string" => (
-            "keys must be strings in double quotes",
-            "expected a quoted key",
-        ),
-        "lone leading surrogate in hex escape" => {
-            ("unpaired surrogate in a `\\u` escape", "unpaired surrogate")
-        }
+        "number out of range" => ("number out of range: too large for a JSON number", "out of range"),
+        "invalid unicode code point" => ("invalid Unicode code point in a string escape", "invalid code point"),
+        "key must be a string" => ("keys must be strings in double quotes", "expected a quoted key"),
+        "lone leading surrogate in hex escape" => ("unpaired surrogate in a `\\u` escape", "unpaired surrogate"),
         "unexpected end of hex escape" => ("incomplete `\\u` escape", "incomplete escape"),
-        "trailing characters" => (
-            "unexpected text after the end of the JSON document",
-            "unexpected text",
-        ),
-        "recursion limit exceeded" => (
-            "nested too deeply: more than 128 levels of objects and lists",
-            "too deep",
-        ),
+        "trailing characters" => ("unexpected text after the end of the JSON document", "unexpected text"),
+        "recursion limit exceeded" => ("nested too deeply: more than 128 levels of objects and lists", "too deep"),
         other if other.starts_with("control character") => (
             "a raw control character (a tab or a line break) inside a string: write it as an escape such as `\\n`",
             "control character",
@@ -206,9 +144,7 @@ fn parse_tree(text: &str) -> Option<ast::Value<'_>> {
         allow_unary_plus_numbers: false,
         ..Default::default()
     };
-    jsonc_parser::parse_to_ast(text, &Default::default(), &options)
-        .ok()?
-        .value
+    jsonc_parser::parse_to_ast(text, &Default::default(), &options).ok()?.value
 }
 
 fn span_of(node: &impl Ranged) -> Span {
@@ -236,29 +172,18 @@ fn duplicate_keys(node: &ast::Value<'_>, problems: &mut Vec<Problem>) {
         ast::Value::Object(object) => {
             for (n, prop) in object.properties.iter().enumerate() {
                 let name = prop_name(&prop.name);
-                if let Some(first) = object.properties[..n]
-                    .iter()
-                    .find(|p| prop_name(&p.name) == name)
-                {
+                if let Some(first) = object.properties[..n].iter().find(|p| prop_name(&p.name) == name) {
                     problems.push(Problem::root(
-                        Diagnostic::error(
-                            "duplicate-key",
-                            format!("`{name}` is written twice in the same object"),
-                        )
-                        .with_label(name_span(&prop.name), "written again here")
-                        .with_label(name_span(&first.name), "first written here")
-                        .with_help(
-                            "keep one of them: readers of JSON disagree on which one counts",
-                        ),
+                        Diagnostic::error("duplicate-key", format!("`{name}` is written twice in the same object"))
+                            .with_label(name_span(&prop.name), "written again here")
+                            .with_label(name_span(&first.name), "first written here")
+                            .with_help("keep one of them: readers of JSON disagree on which one counts"),
                     ));
                 }
                 duplicate_keys(&prop.value, problems);
             }
         }
-        ast::Value::Array(array) => array
-            .elements
-            .iter()
-            .for_each(|e| duplicate_keys(e, problems)),
+        ast::Value::Array(array) => array.elements.iter().for_each(|e| duplicate_keys(e, problems)),
         _ => {}
     }
 }
@@ -269,12 +194,7 @@ fn node_at<'t, 'a>(tree: &'t ast::Value<'a>, pointer: &str) -> Option<&'t ast::V
     for segment in pointer_segments(pointer) {
         node = match node {
             ast::Value::Object(object) => {
-                &object
-                    .properties
-                    .iter()
-                    .rev()
-                    .find(|p| prop_name(&p.name) == segment)?
-                    .value
+                &object.properties.iter().rev().find(|p| prop_name(&p.name) == segment)?.value
             }
             ast::Value::Array(array) => array.elements.get(segment.parse::<usize>().ok()?)?,
             _ => return None,
@@ -285,41 +205,34 @@ fn node_at<'t, 'a>(tree: &'t ast::Value<'a>, pointer: &str) -> Option<&'t ast::V
 
 /// The segments of a JSON pointer, unescaped.
 pub fn pointer_segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Where a value is, in words: "supply line 4", "the consumption of `lithium`".
+/// Where a value is, in words: the list item it belongs to ("supply line 4") and the path of
+/// fields within it (`origin.extraction`). `words` name the items of lists by the list's key.
 pub fn describe_place(pointer: &str, words: &[(&str, &str)]) -> String {
+    let (item, path) = item_and_path(pointer, words);
+    match (item, path) {
+        (Some(item), Some(path)) => format!("{item}: `{path}`"),
+        (Some(item), None) => item,
+        (None, Some(path)) => format!("`{path}`"),
+        (None, None) => String::new(),
+    }
+}
+
+fn item_and_path(pointer: &str, words: &[(&str, &str)]) -> (Option<String>, Option<String>) {
     let segments: Vec<String> = pointer_segments(pointer).collect();
-    let mut place = String::new();
-    let mut i = 0;
-    while i < segments.len() {
-        let segment = &segments[i];
-        let item = words
-            .iter()
-            .find(|(list, _)| list == segment)
-            .map(|(_, item)| *item);
-        match (
-            item,
-            segments.get(i + 1).and_then(|s| s.parse::<usize>().ok()),
-        ) {
-            (Some(item), Some(index)) => {
-                place = format!("{item} {}", index + 1);
-                i += 2;
-            }
-            _ => {
-                if !place.is_empty() {
-                    place.push_str(", ");
-                }
-                place.push_str(&format!("`{segment}`"));
-                i += 1;
-            }
+    let mut item = None;
+    let mut rest = 0;
+    for i in 0..segments.len() {
+        let index = segments.get(i + 1).and_then(|s| s.parse::<usize>().ok());
+        if let (Some((_, name)), Some(index)) = (words.iter().find(|(list, _)| *list == segments[i]), index) {
+            item = Some(format!("{name} {}", index + 1));
+            rest = i + 2;
         }
     }
-    place
+    let path = segments[rest..].join(".");
+    (item, (!path.is_empty()).then_some(path))
 }
 
 fn schema_problem(
@@ -340,21 +253,8 @@ fn schema_problem(
         other => span_of(other),
     });
     let instance = document.pointer(&pointer);
-    let field = pointer_segments(&pointer).last().unwrap_or_default();
     let place = describe_place(&pointer, schema.place_words());
-    let parent = parent_pointer(&pointer);
-    let owner = describe_place(parent, schema.place_words());
-    let subject = if field.parse::<usize>().is_ok() || place.is_empty() {
-        if place.is_empty() {
-            "the document".to_owned()
-        } else {
-            place.clone()
-        }
-    } else if owner.is_empty() {
-        format!("`{field}`")
-    } else {
-        format!("{owner}: `{field}`")
-    };
+    let subject = if place.is_empty() { "the document".to_owned() } else { place.clone() };
     let found = instance.map(describe_value).unwrap_or_default();
     let schema_path = error.schema_path().as_str();
     let keyword_parent = parent_pointer(schema_path);
@@ -364,42 +264,25 @@ fn schema_problem(
             let allowed = schema.property_names(keyword_parent);
             let name = unexpected.first().cloned().unwrap_or_default();
             let key_span = match node {
-                Some(ast::Value::Object(o)) => o
-                    .properties
-                    .iter()
-                    .find(|p| prop_name(&p.name) == name)
-                    .map(|p| name_span(&p.name)),
+                Some(ast::Value::Object(o)) => {
+                    o.properties.iter().find(|p| prop_name(&p.name) == name).map(|p| name_span(&p.name))
+                }
                 _ => None,
             };
-            let where_ = if place.is_empty() {
-                "at the top level".to_owned()
-            } else {
-                format!("in {place}")
-            };
-            let help = match crate::reference::suggest::did_you_mean(
-                &name,
-                allowed.iter().map(String::as_str),
-            ) {
+            let where_ = if place.is_empty() { "at the top level".to_owned() } else { format!("in {place}") };
+            let help = match crate::reference::suggest::did_you_mean(&name, allowed.iter().map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the fields allowed here are: {}", allowed.join(", ")),
             };
-            let diagnostic =
-                Diagnostic::error("schema", format!("unknown field `{name}` {where_}"))
-                    .with_label(key_span.unwrap_or(span), "not a field of this object")
-                    .with_help(help);
+            let diagnostic = Diagnostic::error("schema", format!("unknown field `{name}` {where_}"))
+                .with_label(key_span.unwrap_or(span), "not a field of this object")
+                .with_help(help);
             let pointer = format!("{pointer}/{name}");
-            return Problem {
-                pointer,
-                diagnostic,
-            };
+            return Problem { pointer, diagnostic };
         }
         Kind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
-            let whose = if place.is_empty() {
-                "the document".to_owned()
-            } else {
-                place.clone()
-            };
+            let whose = subject.clone();
             let description = schema.property_description(keyword_parent, &name);
             (
                 format!("{whose} has no `{name}`"),
@@ -409,81 +292,49 @@ fn schema_problem(
         }
         Kind::Type { kind } => {
             let expected = type_words(&format!("{kind:?}"));
-            (
-                format!("{subject} must be {expected}, not {found}"),
-                format!("expected {expected}"),
-                None,
-            )
+            (format!("{subject} must be {expected}, not {found}"), format!("expected {expected}"), None)
         }
         Kind::Enum { options } => {
             let choices: Vec<String> = options
                 .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
-                        .collect()
-                })
+                .map(|a| a.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect())
                 .unwrap_or_default();
             let help = instance
                 .and_then(Value::as_str)
-                .and_then(|s| {
-                    crate::reference::suggest::did_you_mean(s, choices.iter().map(String::as_str))
-                })
+                .and_then(|s| crate::reference::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
                 .map(|close| format!("did you mean `{close}`?"));
             (
-                format!(
-                    "{subject} must be one of {}; found {found}",
-                    choices.join(", ")
-                ),
+                format!("{subject} must be one of {}; found {found}", choices.join(", ")),
                 "not one of the allowed values".to_owned(),
                 help,
             )
         }
-        Kind::Constant { expected_value } => (
-            format!("{subject} must be {expected_value}; found {found}"),
-            format!("expected {expected_value}"),
-            None,
-        ),
+        Kind::Constant { expected_value } => {
+            (format!("{subject} must be {expected_value}; found {found}"), format!("expected {expected_value}"), None)
+        }
         Kind::ExclusiveMinimum { limit } => (
             format!("{subject} must be greater than {limit}; found {found}"),
             format!("must be greater than {limit}"),
             None,
         ),
-        Kind::Minimum { limit } => (
-            format!("{subject} must be at least {limit}; found {found}"),
-            format!("must be at least {limit}"),
-            None,
-        ),
-        Kind::ExclusiveMaximum { limit } => (
-            format!("{subject} must be less than {limit}; found {found}"),
-            format!("must be less than {limit}"),
-            None,
-        ),
-        Kind::Maximum { limit } => (
-            format!("{subject} must be at most {limit}; found {found}"),
-            format!("must be at most {limit}"),
-            None,
-        ),
-        Kind::MinLength { .. } => (
-            format!("{subject} must not be empty"),
-            "empty".to_owned(),
-            None,
-        ),
+        Kind::Minimum { limit } => {
+            (format!("{subject} must be at least {limit}; found {found}"), format!("must be at least {limit}"), None)
+        }
+        Kind::ExclusiveMaximum { limit } => {
+            (format!("{subject} must be less than {limit}; found {found}"), format!("must be less than {limit}"), None)
+        }
+        Kind::Maximum { limit } => {
+            (format!("{subject} must be at most {limit}; found {found}"), format!("must be at most {limit}"), None)
+        }
+        Kind::MinLength { .. } => (format!("{subject} must not be empty"), "empty".to_owned(), None),
         Kind::MinItems { limit } => (
-            format!(
-                "{subject} must have at least {limit} item{}",
-                if *limit == 1 { "" } else { "s" }
-            ),
+            format!("{subject} must have at least {limit} item{}", if *limit == 1 { "" } else { "s" }),
             "too few items".to_owned(),
             None,
         ),
-        Kind::Pattern { .. } => {
-            let description = schema.description_at(keyword_parent);
-            (
-                format!("{subject} is not valid: {found}"),
-                "not of the expected form".to_owned(),
-                description.map(str::to_owned),
-            )
+        Kind::Pattern { pattern } => {
+            let expected = schema.pattern_words(pattern).unwrap_or("of another form");
+            (format!("{subject} must be {expected}; found {found}"), format!("not {expected}"), None)
         }
         _ => (format!("{subject}: {error}"), "here".to_owned(), None),
     };
@@ -495,10 +346,7 @@ fn schema_problem(
         diagnostic = diagnostic.with_help(help);
     }
     let _ = source;
-    Problem {
-        pointer,
-        diagnostic,
-    }
+    Problem { pointer, diagnostic }
 }
 
 fn parent_pointer(pointer: &str) -> &str {
@@ -507,12 +355,10 @@ fn parent_pointer(pointer: &str) -> &str {
 
 fn type_words(kind: &str) -> String {
     let lower = kind.to_lowercase();
-    let words: Vec<&str> = [
-        "object", "array", "string", "integer", "number", "boolean", "null",
-    ]
-    .into_iter()
-    .filter(|t| lower.contains(t))
-    .collect();
+    let words: Vec<&str> = ["object", "array", "string", "integer", "number", "boolean", "null"]
+        .into_iter()
+        .filter(|t| lower.contains(t))
+        .collect();
     let word = |t: &str| match t {
         "object" => "an object",
         "array" => "a list",
@@ -525,11 +371,7 @@ fn type_words(kind: &str) -> String {
     match words.as_slice() {
         [] => "of another type".to_owned(),
         [one] => word(one).to_owned(),
-        many => many
-            .iter()
-            .map(|t| word(t))
-            .collect::<Vec<_>>()
-            .join(" or "),
+        many => many.iter().map(|t| word(t)).collect::<Vec<_>>().join(" or "),
     }
 }
 
@@ -555,15 +397,10 @@ mod tests {
     #[test]
     fn places_in_words() {
         let words = [("supplies", "supply line"), ("waivers", "waiver")];
-        assert_eq!(
-            describe_place("/supplies/3/unit", &words),
-            "supply line 4, `unit`"
-        );
+        assert_eq!(describe_place("/supplies/3/unit", &words), "supply line 4: `unit`");
+        assert_eq!(describe_place("/supplies/3/origin/extraction", &words), "supply line 4: `origin.extraction`");
         assert_eq!(describe_place("/supplies/3", &words), "supply line 4");
-        assert_eq!(
-            describe_place("/consumption/lithium", &words),
-            "`consumption`, `lithium`"
-        );
+        assert_eq!(describe_place("/consumption/lithium", &words), "`consumption.lithium`");
         assert_eq!(describe_place("", &words), "");
     }
 
@@ -572,17 +409,9 @@ mod tests {
         let source = Source::new("x.json", "{\n  \"a\": 1\n  \"b\": 2\n}");
         let error = serde_json::from_str::<Value>(source.text()).unwrap_err();
         let diagnostic = syntax_error(&source, &error);
-        assert_eq!(
-            diagnostic.message,
-            "expected `,` or `}` after a field (is a comma missing?)"
-        );
+        assert_eq!(diagnostic.message, "expected `,` or `}` after a field (is a comma missing?)");
         assert_eq!(source.slice(diagnostic.primary_span().unwrap()), "\"");
-        assert_eq!(
-            source
-                .line_col(diagnostic.primary_span().unwrap().start as usize)
-                .line,
-            3
-        );
+        assert_eq!(source.line_col(diagnostic.primary_span().unwrap().start as usize).line, 3);
     }
 
     #[test]
@@ -597,11 +426,7 @@ mod tests {
             let source = Source::new("x.json", text);
             let error = serde_json::from_str::<Value>(text).unwrap_err();
             let diagnostic = syntax_error(&source, &error);
-            assert_eq!(
-                source.slice(diagnostic.primary_span().unwrap()),
-                expected,
-                "{text}"
-            );
+            assert_eq!(source.slice(diagnostic.primary_span().unwrap()), expected, "{text}");
         }
     }
 }

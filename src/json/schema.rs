@@ -17,6 +17,14 @@ pub struct Schema {
     hint: Option<Hint>,
 }
 
+/// Regular expressions of the schemas, in words.
+const PATTERN_WORDS: &[(&str, &str)] = &[
+    ("^[A-Za-z]{2}$", "a two-letter ISO 3166-1 country code"),
+    ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date written YYYY-MM-DD"),
+    ("^[A-Za-z][A-Za-z0-9_-]*$", "an id of letters, digits, `-` and `_`, starting with a letter"),
+    ("^[a-z0-9]+(-[a-z0-9]+)*$", "a lower-case name with words joined by `-`"),
+];
+
 impl Schema {
     /// A schema from its text. `place_words` name the items of lists in messages
     /// (`("supplies", "supply line")`); `empty_help` says what an empty file should hold.
@@ -62,6 +70,11 @@ impl Schema {
         self.hint.and_then(|hint| hint(pointer, value))
     }
 
+    /// A pattern of the schema in words.
+    pub(super) fn pattern_words(&self, pattern: &str) -> Option<&'static str> {
+        PATTERN_WORDS.iter().find(|(p, _)| *p == pattern).map(|(_, words)| *words)
+    }
+
     /// The names of the properties the schema object at `schema_pointer` allows.
     pub(super) fn property_names(&self, schema_pointer: &str) -> Vec<String> {
         self.document
@@ -74,17 +87,8 @@ impl Schema {
 
     /// The description of property `name` of the schema object at `schema_pointer`.
     pub(super) fn property_description(&self, schema_pointer: &str, name: &str) -> Option<&str> {
-        let property = self
-            .document
-            .pointer(schema_pointer)?
-            .get("properties")?
-            .get(name)?;
+        let property = self.document.pointer(schema_pointer)?.get("properties")?.get(name)?;
         self.describe(property)
-    }
-
-    /// The description of the schema node at `schema_pointer`.
-    pub(super) fn description_at(&self, schema_pointer: &str) -> Option<&str> {
-        self.describe(self.document.pointer(schema_pointer)?)
     }
 
     /// A node's description, following one local `$ref` if the node has none of its own.

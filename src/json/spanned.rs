@@ -37,8 +37,7 @@ pub trait FromRaw<'de>: Sized {
 impl<'de: 'a, 'a, T: FromRaw<'a>> Deserialize<'de> for Spanned<'a, T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = <&'a RawValue>::deserialize(deserializer)?.get();
-        let value = T::from_raw(raw)
-            .map_err(|expected| de::Error::custom(format_args!("expected {expected}")))?;
+        let value = T::from_raw(raw).map_err(|expected| de::Error::custom(format_args!("expected {expected}")))?;
         Ok(Spanned { raw, value })
     }
 }
@@ -62,16 +61,11 @@ impl fmt::Display for Text<'_> {
 
 impl<'de> FromRaw<'de> for Text<'de> {
     fn from_raw(raw: &'de str) -> Result<Self, &'static str> {
-        let inner = raw
-            .strip_prefix('"')
-            .and_then(|r| r.strip_suffix('"'))
-            .ok_or("a string")?;
+        let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).ok_or("a string")?;
         if !inner.contains('\\') {
             return Ok(Text(Cow::Borrowed(inner)));
         }
-        serde_json::from_str::<String>(raw)
-            .map(|s| Text(Cow::Owned(s)))
-            .map_err(|_| "a string")
+        serde_json::from_str::<String>(raw).map(|s| Text(Cow::Owned(s))).map_err(|_| "a string")
     }
 }
 

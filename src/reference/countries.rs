@@ -176,23 +176,12 @@ fn key(code: &str) -> Option<[u8; 2]> {
 impl Countries {
     pub(super) fn from_json(text: &str) -> Result<Countries, String> {
         let file: CountriesFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let countries: Vec<Country> = file
-            .countries
-            .into_iter()
-            .map(|c| Country {
-                code: c.code,
-                name: c.name,
-            })
-            .collect();
+        let countries: Vec<Country> =
+            file.countries.into_iter().map(|c| Country { code: c.code, name: c.name }).collect();
         let by_code: FxHashMap<_, _> = countries
             .iter()
             .enumerate()
-            .map(|(n, c)| {
-                Ok((
-                    key(&c.code).ok_or(format!("bad code {}", c.code))?,
-                    CountryId(n as u16),
-                ))
-            })
+            .map(|(n, c)| Ok((key(&c.code).ok_or(format!("bad code {}", c.code))?, CountryId(n as u16))))
             .collect::<Result<_, String>>()?;
         let lookup = |code: &str| {
             key(code)
@@ -202,40 +191,20 @@ impl Countries {
         let aliases = file
             .aliases
             .into_iter()
-            .map(|a| {
-                Ok(CountryAlias {
-                    means: lookup(&a.means)?,
-                    code: a.code,
-                    note: a.note,
-                })
-            })
+            .map(|a| Ok(CountryAlias { means: lookup(&a.means)?, code: a.code, note: a.note }))
             .collect::<Result<_, String>>()?;
         let groups = file
             .groups
             .into_iter()
             .map(|g| {
                 let mut members = CountrySet::default();
-                for code in g
-                    .members
-                    .iter()
-                    .chain(g.territories.iter().map(|t| &t.code))
-                {
+                for code in g.members.iter().chain(g.territories.iter().map(|t| &t.code)) {
                     members.insert(lookup(code)?);
                 }
-                Ok(Group {
-                    id: g.id,
-                    name: g.name,
-                    members,
-                })
+                Ok(Group { id: g.id, name: g.name, members })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Countries {
-            countries,
-            by_code,
-            aliases,
-            reserved: file.reserved,
-            groups,
-        })
+        Ok(Countries { countries, by_code, aliases, reserved: file.reserved, groups })
     }
 
     /// Reads a code as users write it: ISO alpha-2 in any case, or a known alias.
@@ -243,18 +212,10 @@ impl Countries {
         if let Some(id) = key(code).and_then(|k| self.by_code.get(&k)) {
             return Ok(CountryReading::Iso(*id));
         }
-        if let Some(alias) = self
-            .aliases
-            .iter()
-            .find(|a| a.code.eq_ignore_ascii_case(code))
-        {
+        if let Some(alias) = self.aliases.iter().find(|a| a.code.eq_ignore_ascii_case(code)) {
             return Ok(CountryReading::Alias(alias));
         }
-        if let Some(reserved) = self
-            .reserved
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(code))
-        {
+        if let Some(reserved) = self.reserved.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
             return Err(UnknownCountry::Reserved(&reserved.help));
         }
         Err(UnknownCountry::Unknown(self.suggest(code)))
@@ -263,16 +224,11 @@ impl Countries {
     /// The likeliest meant country for an unknown code or name: a country whose name is
     /// written out (`"China"`, `"germany"`), or a code one letter away.
     fn suggest(&self, text: &str) -> Option<&Country> {
-        if let Some(country) = self
-            .countries
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(text.trim()))
-        {
+        if let Some(country) = self.countries.iter().find(|c| c.name.eq_ignore_ascii_case(text.trim())) {
             return Some(country);
         }
         if text.len() > 2 {
-            let name =
-                super::suggest::did_you_mean(text, self.countries.iter().map(|c| c.name.as_str()))?;
+            let name = super::suggest::did_you_mean(text, self.countries.iter().map(|c| c.name.as_str()))?;
             return self.countries.iter().find(|c| c.name == name);
         }
         None
@@ -290,10 +246,7 @@ impl Countries {
 
     /// The group with this id (case-sensitive, as in rule files).
     pub fn group(&self, id: &str) -> Option<GroupId> {
-        self.groups
-            .iter()
-            .position(|g| g.id == id)
-            .map(|n| GroupId(n as u16))
+        self.groups.iter().position(|g| g.id == id).map(|n| GroupId(n as u16))
     }
 
     /// The group behind an id.
@@ -308,10 +261,7 @@ impl Countries {
 
     /// All countries.
     pub fn all(&self) -> impl Iterator<Item = (CountryId, &Country)> {
-        self.countries
-            .iter()
-            .enumerate()
-            .map(|(n, c)| (CountryId(n as u16), c))
+        self.countries.iter().enumerate().map(|(n, c)| (CountryId(n as u16), c))
     }
 
     /// Number of countries.

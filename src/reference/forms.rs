@@ -113,61 +113,38 @@ impl Forms {
 }
 
 /// The contained-element fraction and a line saying how it was computed.
-fn contained_fraction(
-    entry: &FormEntry,
-    masses: &BTreeMap<&str, Fraction>,
-) -> Result<(Fraction, String), String> {
+fn contained_fraction(entry: &FormEntry, masses: &BTreeMap<&str, Fraction>) -> Result<(Fraction, String), String> {
     if let Some(convention) = &entry.convention {
         let per_element = exact_decimal(&convention.form_per_element)?;
-        let fraction = Fraction::ONE
-            .checked_div(per_element)
-            .ok_or_else(|| format!("form {}: bad convention", entry.id))?;
-        return Ok((
-            fraction,
-            format!("1 / {} (convention)", convention.form_per_element),
-        ));
+        let fraction =
+            Fraction::ONE.checked_div(per_element).ok_or_else(|| format!("form {}: bad convention", entry.id))?;
+        return Ok((fraction, format!("1 / {} (convention)", convention.form_per_element)));
     }
     let mut total = Fraction::new(0, 1);
     let mut element_mass = None;
     let mut terms = Vec::new();
     for (symbol, count) in &entry.composition {
-        let mass = *masses
-            .get(symbol.as_str())
-            .ok_or_else(|| format!("form {}: no atomic mass for {symbol}", entry.id))?;
-        let part = mass
-            .checked_mul(Fraction::new(u128::from(*count), 1))
-            .ok_or("overflow")?;
+        let mass =
+            *masses.get(symbol.as_str()).ok_or_else(|| format!("form {}: no atomic mass for {symbol}", entry.id))?;
+        let part = mass.checked_mul(Fraction::new(u128::from(*count), 1)).ok_or("overflow")?;
         total = add(total, part).ok_or("overflow")?;
         if *symbol == entry.element {
             element_mass = Some(part);
         }
-        terms.push(if *count == 1 {
-            symbol.clone()
-        } else {
-            format!("{count} {symbol}")
-        });
+        terms.push(if *count == 1 { symbol.clone() } else { format!("{count} {symbol}") });
     }
-    let element_mass = element_mass.ok_or_else(|| {
-        format!(
-            "form {}: {} is not in its composition",
-            entry.id, entry.element
-        )
-    })?;
+    let element_mass =
+        element_mass.ok_or_else(|| format!("form {}: {} is not in its composition", entry.id, entry.element))?;
     let mut fraction = element_mass.checked_div(total).ok_or("overflow")?;
     let mut basis = format!("{} / ({})", entry.element, terms.join(" + "));
     if let Some(share) = &entry.compound_fraction {
-        fraction = fraction
-            .checked_mul(exact_decimal(share)?)
-            .ok_or("overflow")?;
+        fraction = fraction.checked_mul(exact_decimal(share)?).ok_or("overflow")?;
         basis = format!("{share} × {basis}");
     }
     Ok((fraction, basis))
 }
 
 fn add(a: Fraction, b: Fraction) -> Option<Fraction> {
-    let num = a
-        .numer()
-        .checked_mul(b.denom())?
-        .checked_add(b.numer().checked_mul(a.denom())?)?;
+    let num = a.numer().checked_mul(b.denom())?.checked_add(b.numer().checked_mul(a.denom())?)?;
     Some(Fraction::new(num, a.denom().checked_mul(b.denom())?))
 }

@@ -231,12 +231,7 @@ impl Materials {
             for alias in &entry.aliases {
                 match alias {
                     AliasEntry::Plain(name) => add(name, NameKind::Plain)?,
-                    AliasEntry::Detailed {
-                        name,
-                        grade,
-                        form,
-                        requires_content,
-                    } => {
+                    AliasEntry::Detailed { name, grade, form, requires_content } => {
                         add(name, NameKind::Alias(implications.len() as u16))?;
                         implications.push(AliasImplication {
                             grade: grade_id(grade)?,
@@ -248,12 +243,7 @@ impl Materials {
             }
             let listing = |l: Option<ListingEntry>| -> Result<Option<Listing>, String> {
                 l.map(|l| {
-                    Ok(Listing {
-                        annex_i: l.annex_i,
-                        entry: l.entry,
-                        grade: grade_id(&l.grade)?,
-                        label: l.label,
-                    })
+                    Ok(Listing { annex_i: l.annex_i, entry: l.entry, grade: grade_id(&l.grade)?, label: l.label })
                 })
                 .transpose()
             };
@@ -267,12 +257,7 @@ impl Materials {
                 note: entry.note,
             });
         }
-        Ok(Materials {
-            materials,
-            grades,
-            by_name,
-            implications,
-        })
+        Ok(Materials { materials, grades, by_name, implications })
     }
 
     /// Resolves a name, alias or chemical symbol (case-insensitive).
@@ -280,10 +265,7 @@ impl Materials {
         let (material, kind) = *self.by_name.get(&normalize(name))?;
         let (member, implied) = match kind {
             NameKind::Plain => (None, Implied::Nothing),
-            NameKind::Member(n) => (
-                Some(&self.get(material).members[n as usize]),
-                Implied::Nothing,
-            ),
+            NameKind::Member(n) => (Some(&self.get(material).members[n as usize]), Implied::Nothing),
             NameKind::Alias(n) => {
                 let implication = &self.implications[n as usize];
                 let implied = if let Some(grade) = implication.grade {
@@ -298,19 +280,15 @@ impl Materials {
                 (None, implied)
             }
         };
-        Some(Resolved {
-            material,
-            member,
-            implied,
-        })
+        Some(Resolved { material, member, implied })
     }
 
     /// The closest known name to a misspelt one.
     pub fn suggest(&self, name: &str) -> Option<&str> {
-        let names = self.materials.iter().flat_map(|m| {
-            std::iter::once(m.name.as_str())
-                .chain(m.members.iter().map(|member| member.name.as_str()))
-        });
+        let names = self
+            .materials
+            .iter()
+            .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.members.iter().map(|member| member.name.as_str())));
         super::suggest::did_you_mean(name, names)
     }
 
@@ -320,26 +298,13 @@ impl Materials {
     /// strategic (the stricter reading) and [`Standing::grade_assumed`] says so.
     pub fn standing(&self, material: MaterialId, grade: Option<GradeId>) -> Standing {
         let m = self.get(material);
-        let fits = |listing: &Listing| {
-            listing.grade.is_none() || grade.is_none() || listing.grade == grade
-        };
+        let fits = |listing: &Listing| listing.grade.is_none() || grade.is_none() || listing.grade == grade;
         match (&m.strategic, &m.critical) {
-            (Some(strategic), _) if fits(strategic) => Standing {
-                tier: Tier::Strategic,
-                grade_assumed: if grade.is_none() {
-                    strategic.grade
-                } else {
-                    None
-                },
-            },
-            (_, Some(critical)) if fits(critical) => Standing {
-                tier: Tier::Critical,
-                grade_assumed: None,
-            },
-            _ => Standing {
-                tier: Tier::OutOfScope,
-                grade_assumed: None,
-            },
+            (Some(strategic), _) if fits(strategic) => {
+                Standing { tier: Tier::Strategic, grade_assumed: if grade.is_none() { strategic.grade } else { None } }
+            }
+            (_, Some(critical)) if fits(critical) => Standing { tier: Tier::Critical, grade_assumed: None },
+            _ => Standing { tier: Tier::OutOfScope, grade_assumed: None },
         }
     }
 
@@ -364,18 +329,12 @@ impl Materials {
 
     /// All materials.
     pub fn all(&self) -> impl Iterator<Item = (MaterialId, &Material)> {
-        self.materials
-            .iter()
-            .enumerate()
-            .map(|(n, m)| (MaterialId(n as u16), m))
+        self.materials.iter().enumerate().map(|(n, m)| (MaterialId(n as u16), m))
     }
 
     /// The grade with this id.
     pub fn grade(&self, id: &str) -> Option<GradeId> {
-        self.grades
-            .iter()
-            .position(|g| g.id == id)
-            .map(|n| GradeId(n as u8))
+        self.grades.iter().position(|g| g.id == id).map(|n| GradeId(n as u8))
     }
 
     /// The grade behind an id.
@@ -391,11 +350,7 @@ impl Materials {
     /// Whether a traded form of element `symbol` can be a form of `material`.
     pub fn has_element(&self, material: MaterialId, symbol: &str) -> bool {
         let m = self.get(material);
-        m.element
-            .as_deref()
-            .is_some_and(|e| e.eq_ignore_ascii_case(symbol))
-            || m.members
-                .iter()
-                .any(|member| member.symbol.eq_ignore_ascii_case(symbol))
+        m.element.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(symbol))
+            || m.members.iter().any(|member| member.symbol.eq_ignore_ascii_case(symbol))
     }
 }

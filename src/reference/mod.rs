@@ -13,13 +13,11 @@ mod units;
 use std::sync::OnceLock;
 
 pub use countries::{
-    Countries, Country, CountryAlias, CountryId, CountryReading, CountrySet, Group, GroupId,
-    UnknownCountry,
+    Countries, Country, CountryAlias, CountryId, CountryReading, CountrySet, Group, GroupId, UnknownCountry,
 };
 pub use forms::{Form, FormId, Forms};
 pub use materials::{
-    Grade, GradeId, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing,
-    Tier,
+    Grade, GradeId, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier,
 };
 pub use units::{Unit, UnitId, Units};
 
@@ -40,14 +38,8 @@ pub struct Reference {
 
 /// The embedded data files, by path, for tests and `crma-check` subcommands that show them.
 pub const DATA_FILES: [(&str, &str); 4] = [
-    (
-        "rules/materials.json",
-        include_str!("../../rules/materials.json"),
-    ),
-    (
-        "rules/countries.json",
-        include_str!("../../rules/countries.json"),
-    ),
+    ("rules/materials.json", include_str!("../../rules/materials.json")),
+    ("rules/countries.json", include_str!("../../rules/countries.json")),
     ("rules/forms.json", include_str!("../../rules/forms.json")),
     ("rules/units.json", include_str!("../../rules/units.json")),
 ];
@@ -57,29 +49,17 @@ impl Reference {
     pub fn builtin() -> &'static Reference {
         static BUILTIN: OnceLock<Reference> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Reference::from_json(
-                DATA_FILES[0].1,
-                DATA_FILES[1].1,
-                DATA_FILES[2].1,
-                DATA_FILES[3].1,
-            )
-            // The embedded files are checked against their schemas and loaded by the tests.
-            .expect("the embedded reference data is valid")
+            Reference::from_json(DATA_FILES[0].1, DATA_FILES[1].1, DATA_FILES[2].1, DATA_FILES[3].1)
+                // The embedded files are checked against their schemas and loaded by the tests.
+                .expect("the embedded reference data is valid")
         })
     }
 
     /// Loads reference facts from the texts of the four data files.
-    pub fn from_json(
-        materials: &str,
-        countries: &str,
-        forms: &str,
-        units: &str,
-    ) -> Result<Reference, String> {
+    pub fn from_json(materials: &str, countries: &str, forms: &str, units: &str) -> Result<Reference, String> {
         Ok(Reference {
-            materials: Materials::from_json(materials)
-                .map_err(|e| format!("materials.json: {e}"))?,
-            countries: Countries::from_json(countries)
-                .map_err(|e| format!("countries.json: {e}"))?,
+            materials: Materials::from_json(materials).map_err(|e| format!("materials.json: {e}"))?,
+            countries: Countries::from_json(countries).map_err(|e| format!("countries.json: {e}"))?,
             forms: Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?,
             units: Units::from_json(units).map_err(|e| format!("units.json: {e}"))?,
         })
@@ -90,10 +70,7 @@ impl Reference {
 /// space, so `Rare-Earths_for  magnets` finds `rare earths for magnets`.
 pub(crate) fn normalize(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
-    for word in name
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|w| !w.is_empty())
-    {
+    for word in name.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()) {
         if !key.is_empty() {
             key.push(' ');
         }
@@ -104,10 +81,7 @@ pub(crate) fn normalize(name: &str) -> String {
 
 /// A decimal string from a data file, as an exact fraction.
 fn exact_decimal(text: &str) -> Result<Fraction, String> {
-    Decimal::parse(text)
-        .ok()
-        .and_then(Decimal::to_fraction)
-        .ok_or_else(|| format!("not an exact decimal: {text:?}"))
+    Decimal::parse(text).ok().and_then(Decimal::to_fraction).ok_or_else(|| format!("not an exact decimal: {text:?}"))
 }
 
 #[cfg(test)]
@@ -120,44 +94,27 @@ mod tests {
 
     fn material(name: &str) -> &'static str {
         let r = reference();
-        let resolved = r
-            .materials
-            .resolve(name)
-            .unwrap_or_else(|| panic!("{name} resolves"));
+        let resolved = r.materials.resolve(name).unwrap_or_else(|| panic!("{name} resolves"));
         &r.materials.get(resolved.material).id
     }
 
     fn tier(name: &str, grade: Option<&str>) -> (Tier, bool) {
         let r = reference();
         let id = r.materials.resolve(name).unwrap().material;
-        let standing = r
-            .materials
-            .standing(id, grade.map(|g| r.materials.grade(g).unwrap()));
+        let standing = r.materials.standing(id, grade.map(|g| r.materials.grade(g).unwrap()));
         (standing.tier, standing.grade_assumed.is_some())
     }
 
     #[test]
     fn the_annexes_have_17_strategic_and_34_critical_entries() {
         let r = reference();
-        let strategic = r
-            .materials
-            .all()
-            .filter(|(_, m)| m.strategic.is_some())
-            .count();
+        let strategic = r.materials.all().filter(|(_, m)| m.strategic.is_some()).count();
         assert_eq!(strategic, 17);
         // Annex II has 34 entries; heavy and light rare earths are two of them, and the magnet
         // rare earths are carved out of both into one strategic entry.
-        let critical = r
-            .materials
-            .all()
-            .filter(|(_, m)| m.critical.is_some())
-            .count();
+        let critical = r.materials.all().filter(|(_, m)| m.critical.is_some()).count();
         assert_eq!(critical, 35);
-        assert!(
-            r.materials
-                .all()
-                .all(|(_, m)| m.strategic.is_none() || m.critical.is_some())
-        );
+        assert!(r.materials.all().all(|(_, m)| m.strategic.is_none() || m.critical.is_some()));
     }
 
     #[test]
@@ -194,10 +151,7 @@ mod tests {
         assert_eq!(tier("lithium", Some("battery")), (Tier::Strategic, false));
         assert_eq!(tier("lithium", None), (Tier::Strategic, true));
         assert_eq!(tier("lithium", Some("chemical")), (Tier::Critical, false));
-        assert_eq!(
-            tier("nickel", Some("metallurgy")),
-            (Tier::OutOfScope, false)
-        );
+        assert_eq!(tier("nickel", Some("metallurgy")), (Tier::OutOfScope, false));
         assert_eq!(tier("nickel", None), (Tier::Strategic, true));
         assert_eq!(tier("boron", Some("metallurgy")), (Tier::Strategic, false));
         assert_eq!(tier("boron", Some("chemical")), (Tier::Critical, false));
@@ -205,10 +159,7 @@ mod tests {
         assert_eq!(tier("copper", Some("battery")), (Tier::Strategic, false));
         assert_eq!(tier("tantalum", None), (Tier::Critical, false));
         assert_eq!(tier("zinc", None), (Tier::OutOfScope, false));
-        assert_eq!(
-            tier("titanium", Some("chemical")),
-            (Tier::OutOfScope, false)
-        );
+        assert_eq!(tier("titanium", Some("chemical")), (Tier::OutOfScope, false));
     }
 
     #[test]
@@ -227,34 +178,18 @@ mod tests {
         assert_eq!(c.len(), 249);
         assert!(eu.contains(code("DE")));
         assert!(eu.contains(code("gr")));
-        assert!(
-            eu.contains(code("RE")),
-            "Réunion is an outermost region, EU territory"
-        );
+        assert!(eu.contains(code("RE")), "Réunion is an outermost region, EU territory");
         assert!(!eu.contains(code("GL")), "Greenland is an OCT, not the EU");
         assert!(oct.contains(code("GL")));
         assert!(!eu.contains(code("NO")));
         assert!(!eu.contains(code("GB")));
-        assert!(
-            matches!(c.resolve("EL"), Ok(CountryReading::Alias(a)) if c.get(a.means).code == "GR")
-        );
-        assert!(
-            matches!(c.resolve("UK"), Ok(CountryReading::Alias(a)) if c.get(a.means).code == "GB")
-        );
+        assert!(matches!(c.resolve("EL"), Ok(CountryReading::Alias(a)) if c.get(a.means).code == "GR"));
+        assert!(matches!(c.resolve("UK"), Ok(CountryReading::Alias(a)) if c.get(a.means).code == "GB"));
         assert!(matches!(c.resolve("EU"), Err(UnknownCountry::Reserved(_))));
-        assert!(
-            matches!(c.resolve("China"), Err(UnknownCountry::Unknown(Some(country))) if country.code == "CN")
-        );
-        assert!(matches!(
-            c.resolve("QQ"),
-            Err(UnknownCountry::Unknown(None))
-        ));
+        assert!(matches!(c.resolve("China"), Err(UnknownCountry::Unknown(Some(country))) if country.code == "CN"));
+        assert!(matches!(c.resolve("QQ"), Err(UnknownCountry::Unknown(None))));
         let members = c.all().filter(|(id, _)| eu.contains(*id)).count();
-        assert_eq!(
-            members,
-            27 + 7,
-            "27 member states, 6 outermost regions and Åland"
-        );
+        assert_eq!(members, 27 + 7, "27 member states, 6 outermost regions and Åland");
     }
 
     #[test]
@@ -272,10 +207,7 @@ mod tests {
             ("alumina", 0.529257),
         ] {
             let fraction = f.get(f.find(form).unwrap()).fraction.to_f64();
-            assert!(
-                (fraction - expected).abs() < 5e-7,
-                "{form}: {fraction} vs {expected}"
-            );
+            assert!((fraction - expected).abs() < 5e-7, "{form}: {fraction} vs {expected}");
         }
         assert_eq!(f.find("LCE"), f.find("lithium-carbonate"));
     }
@@ -283,14 +215,8 @@ mod tests {
     #[test]
     fn units_are_exact_and_case_sensitive() {
         let u = &reference().units;
-        assert_eq!(
-            u.get(u.find("lb").unwrap()).tonnes,
-            Fraction::new(45_359_237, 100_000_000_000)
-        );
-        assert_eq!(
-            u.get(u.find("Mt").unwrap()).tonnes,
-            Fraction::new(1_000_000, 1)
-        );
+        assert_eq!(u.get(u.find("lb").unwrap()).tonnes, Fraction::new(45_359_237, 100_000_000_000));
+        assert_eq!(u.get(u.find("Mt").unwrap()).tonnes, Fraction::new(1_000_000, 1));
         assert!(u.find("mt").is_none());
         assert!(u.advice_for("mt").is_some());
     }

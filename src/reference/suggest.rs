@@ -2,10 +2,7 @@
 
 /// The candidate closest to `input` by edit distance (transpositions count once), if it is
 /// close enough to be a likely typo: at most one edit in four characters, and at least one.
-pub fn did_you_mean<'a>(
-    input: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
     let limit = (input.chars().count() / 4).max(1);
     let mut best: Option<(usize, &'a str)> = None;

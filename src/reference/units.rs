@@ -52,26 +52,14 @@ impl Units {
         let units = file
             .units
             .into_iter()
-            .map(|u| {
-                Ok(Unit {
-                    tonnes: exact_decimal(&u.tonnes)?,
-                    id: u.id,
-                    name: u.name,
-                })
-            })
+            .map(|u| Ok(Unit { tonnes: exact_decimal(&u.tonnes)?, id: u.id, name: u.name }))
             .collect::<Result<_, String>>()?;
-        Ok(Units {
-            units,
-            confusables: file.confusables,
-        })
+        Ok(Units { units, confusables: file.confusables })
     }
 
     /// The unit with this exact symbol (units are case-sensitive: `Mt` is not `mt`).
     pub fn find(&self, symbol: &str) -> Option<UnitId> {
-        self.units
-            .iter()
-            .position(|u| u.id == symbol)
-            .map(|n| UnitId(n as u8))
+        self.units.iter().position(|u| u.id == symbol).map(|n| UnitId(n as u8))
     }
 
     /// The unit behind an id.
@@ -86,9 +74,6 @@ impl Units {
 
     /// Advice for a known wrong spelling (`mt`, `tonnes`, `lbs` …).
     pub fn advice_for(&self, text: &str) -> Option<&str> {
-        self.confusables
-            .iter()
-            .find(|c| c.text == text)
-            .map(|c| c.help.as_str())
+        self.confusables.iter().find(|c| c.text == text).map(|c| c.help.as_str())
     }
 }

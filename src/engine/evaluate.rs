@@ -1,0 +1,285 @@
+//! Evaluation: every active rule, over every material and stage it applies to, gives the
+//! findings of a portfolio, each with its numbers and the supply lines behind it.
+
+use rustc_hash::FxHashMap;
+
+use super::metrics::{Evidence, Measurement, Risk, evidence_cells};
+use super::rules::{Aggregate, Bound, Rule, fill};
+use crate::diagnostic::{Label, Severity};
+use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
+use crate::quantity::format_number;
+use crate::reference::Reference;
+use crate::report::{CountryRef, Finding, MaterialRef, Measure};
+use crate::source::Source;
+
+/// What a rule was measured on: one material, or all materials in its scope together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// One row of the ledger.
+    Row(RowKey),
+    /// The materials in a rule's scope, together.
+    Overall,
+}
+
+/// The findings of a portfolio, and which rows any rule applied to.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    /// Findings, before waivers.
+    pub findings: Vec<(Target, Finding)>,
+    /// Rows that at least one rule applied to.
+    pub checked_rows: Vec<RowKey>,
+}
+
+/// Evaluates `rules` (already filtered by `--select`/`--ignore`) on a portfolio.
+pub fn evaluate(portfolio: &Portfolio, rules: &[Rule], reference: &Reference, year: u16) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    let mut risks: FxHashMap<(Target, Stage), Vec<(String, String)>> = FxHashMap::default();
+    let mut unknown_findings: Vec<(usize, Target, Stage)> = Vec::new();
+    for rule in rules {
+        let rows: Vec<&Row> = portfolio
+            .ledger
+            .rows()
+            .iter()
+            .filter(|row| rule.materials.includes(row.key.material, row.key.tier))
+            .collect();
+        for row in &rows {
+            if !evaluation.checked_rows.contains(&row.key) {
+                evaluation.checked_rows.push(row.key);
+            }
+        }
+        let merged;
+        let targets: Vec<(Target, &Row)> = match rule.aggregate {
+            Aggregate::PerMaterial => rows.iter().map(|row| (Target::Row(row.key), *row)).collect(),
+            Aggregate::Overall if rows.is_empty() => Vec::new(),
+            Aggregate::Overall => {
+                let key = rows[0].key;
+                merged = Row::merged(key, rows.iter().copied());
+                vec![(Target::Overall, &merged)]
+            }
+        };
+        for (target, row) in targets {
+            let material = material_ref(reference, target, rule);
+            for &stage in &rule.stages {
+                let outcome = rule.metric.measure(row, stage, rule.bound);
+                for risk in &outcome.at_risk {
+                    risks
+                        .entry((target, stage))
+                        .or_default()
+                        .push((rule.id.clone(), describe_risk(reference, rule, risk)));
+                }
+                for measurement in outcome.measurements.iter().filter(|m| !m.passes) {
+                    let finding = finding(&portfolio.source, reference, rule, row, stage, &material, measurement, year);
+                    if matches!(rule.metric, super::metrics::Metric::UnknownShare) {
+                        unknown_findings.push((evaluation.findings.len(), target, stage));
+                    }
+                    evaluation.findings.push((target, finding));
+                }
+            }
+        }
+    }
+    // Say on each unknown-origin finding which passing verdicts its unknown mass puts at risk.
+    for (index, target, stage) in unknown_findings {
+        if let Some(risks) = risks.get(&(target, stage)) {
+            let finding = &mut evaluation.findings[index].1;
+            for (rule, risk) in risks {
+                finding.notes.push(format!("{rule} passes, but {risk}"));
+            }
+        }
+    }
+    evaluation
+}
+
+fn material_ref(reference: &Reference, target: Target, rule: &Rule) -> MaterialRef {
+    match target {
+        Target::Row(key) => MaterialRef {
+            id: reference.materials.get(key.material).id.clone(),
+            label: reference.materials.label(key.material, key.tier).to_owned(),
+            tier: Some(key.tier),
+        },
+        Target::Overall => {
+            let label = match &rule.materials {
+                super::rules::MaterialScope::Strategic => "all strategic raw materials together".to_owned(),
+                super::rules::MaterialScope::Critical => "all critical raw materials together".to_owned(),
+                super::rules::MaterialScope::All => "all materials together".to_owned(),
+                listed @ super::rules::MaterialScope::Listed(_) => format!("{} together", listed.describe(reference)),
+            };
+            MaterialRef { id: "*".to_owned(), label, tier: None }
+        }
+    }
+}
+
+fn describe_risk(reference: &Reference, rule: &Rule, risk: &Risk) -> String {
+    let cap = rule.metric.format_threshold(rule.bound.value());
+    match risk {
+        Risk::Country { country, share, worst } => {
+            let name = &reference.countries.get(*country).name;
+            let threshold = Some(rule.bound.value());
+            format!(
+                "{name} is at {}; with the unknown origins it could reach {}, over the {cap} cap",
+                super::metrics::Value::Share(*share).format(threshold),
+                super::metrics::Value::Share(*worst).format(threshold),
+            )
+        }
+        Risk::NewCountry { unknown } => format!(
+            "the unknown origins ({}) are more than the {cap} cap: one country could be behind them",
+            super::metrics::Value::Share(*unknown).format(None)
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "one finding needs all of these")]
+fn finding(
+    source: &Source,
+    reference: &Reference,
+    rule: &Rule,
+    row: &Row,
+    stage: Stage,
+    material: &MaterialRef,
+    measurement: &Measurement,
+    year: u16,
+) -> Finding {
+    let threshold = rule.bound.value();
+    let value_text = measurement.value.format(Some(threshold));
+    let threshold_text = rule.metric.format_threshold(threshold);
+    let country = measurement.country.map(|c| {
+        let country = reference.countries.get(c);
+        CountryRef { code: country.code.clone(), name: country.name.clone() }
+    });
+    let origins = rule.metric.origins().map(|o| o.describe()).unwrap_or_default();
+    let message = fill(&rule.message, |name| match name {
+        "material" => material.label.clone(),
+        "stage" => stage.as_str().to_owned(),
+        "participle" => stage.participle().to_owned(),
+        "country" => country.as_ref().map_or_else(String::new, |c| c.name.clone()),
+        "origins" => origins.clone(),
+        "value" => value_text.clone(),
+        "threshold" => threshold_text.clone(),
+        _ => String::new(),
+    });
+
+    let mut notes = Vec::new();
+    let mut severity = rule.severity;
+    if let Some(from) = rule.applies_from.filter(|from| year < *from) {
+        severity = severity.min(Severity::Warning);
+        notes.push(format!(
+            "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"
+        ));
+    }
+    if let Some(flip) = measurement.flip {
+        let open = flip.open;
+        let share = super::metrics::Value::Share(open.share_of(row.denominator())).format(None);
+        let unknown = format!("the {} country of {open} ({share}) is not known", stage.as_str());
+        notes.push(match (rule.bound, &rule.metric) {
+            (Bound::Min(_), super::metrics::Metric::GroupShare(_)) => {
+                format!("{unknown}: if all of it were from {origins}, the benchmark would be met")
+            }
+            (Bound::Min(_), _) => format!("{unknown}: it may come from further countries"),
+            (Bound::Max(_), _) => format!("{unknown}: it could raise the share further"),
+        });
+    }
+    let denominator = row.denominator();
+    match (row.consumption, material.tier) {
+        (Some(_), Some(_)) => {}
+        (None, _) => {
+            notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"))
+        }
+        (Some(_), None) => {}
+    }
+
+    Finding {
+        code: rule.id.clone(),
+        name: rule.name.clone(),
+        severity,
+        message,
+        notes,
+        help: Some(rule.help.clone()),
+        labels: labels(source, reference, row, stage, measurement, rule.bound),
+        material: Some(material.clone()),
+        stage: Some(stage),
+        country,
+        value: Some(Measure { number: round4(measurement.value.number()), text: value_text }),
+        threshold: Some(Measure { number: threshold.to_f64(), text: threshold_text }),
+        waived: None,
+    }
+}
+
+fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+/// Labels on the lines responsible (a few, then "and N more") and on the consumption entry.
+fn labels(
+    source: &Source,
+    reference: &Reference,
+    row: &Row,
+    stage: Stage,
+    m: &Measurement,
+    bound: Bound,
+) -> Vec<Label> {
+    let cells = evidence_cells(row, stage, &m.evidence, bound);
+    // The largest lines across the cells, largest first.
+    let mut lines: Vec<(&LineRef, Option<crate::reference::CountryId>)> =
+        cells.iter().flat_map(|c| c.cell.top().map(move |line| (line, c.country))).collect();
+    lines.sort_by(|a, b| b.0.mass.cmp(&a.0.mass).then(a.0.index.cmp(&b.0.index)));
+    lines.truncate(EVIDENCE_LINES);
+    let total_lines: u32 = cells.iter().map(|c| c.cell.lines).sum();
+    let mut labels: Vec<Label> = lines
+        .iter()
+        .map(|(line, country)| {
+            let place = match (country, &m.evidence) {
+                (_, Evidence::Country(_)) => String::new(),
+                (Some(c), _) => format!(", {} in {}", stage.participle(), reference.countries.get(*c).name),
+                (None, _) => format!(", no {} country", stage.as_str()),
+            };
+            Label::new(line.at, format!("{}{place}", line_words(source, reference, line)))
+        })
+        .collect();
+    let more = total_lines.saturating_sub(labels.len() as u32);
+    if more > 0
+        && let Some(last) = labels.last_mut()
+    {
+        last.text.push_str(&format!("; and {more} more line{}", if more == 1 { "" } else { "s" }));
+    }
+    if let Some(consumption) = row.consumption.filter(|c| c.span.len > 0) {
+        let uncovered = row.uncovered();
+        let text = if matches!(m.evidence, Evidence::Unknown) && !uncovered.is_zero() {
+            format!("annual consumption {}: {uncovered} of it is covered by no supply line", consumption.mass)
+        } else {
+            format!("annual consumption {}: the denominator", consumption.mass)
+        };
+        labels.push(Label::new(consumption.span, text));
+    }
+    if labels.is_empty() {
+        labels.push(Label::new(row.first, String::new()));
+    }
+    labels
+}
+
+/// A supply line in words: "PO-7: 419.9 t (2,235 t of lithium-carbonate)".
+fn line_words(source: &Source, reference: &Reference, line: &LineRef) -> String {
+    let who = match line.id {
+        Some(id) => source.slice(id).trim_matches('"').to_owned(),
+        None => format!("supply line {}", line.index + 1),
+    };
+    let written = source.slice(line.amount);
+    let amount = crate::quantity::Decimal::parse(written).map_or(written.to_owned(), |d| format_number(d.to_f64()));
+    let unit = &reference.units.get(line.unit).id;
+    let gross = match (line.form, line.content) {
+        (Some(form), _) => format!(" ({amount} {unit} of {})", reference.forms.get(form).id),
+        (None, Some(content)) => format!(" ({amount} {unit} at content {})", source.slice(content)),
+        (None, None) if unit != "t" => format!(" ({amount} {unit})"),
+        (None, None) => String::new(),
+    };
+    format!("{who}: {}{gross}", line.mass)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_to_four_decimals() {
+        assert_eq!(round4(73.913_043_478), 73.913);
+        assert_eq!(round4(65.0), 65.0);
+    }
+}

@@ -1,0 +1,551 @@
+//! Rule files: rules as data, read and checked with located errors.
+//!
+//! A rule names a metric, the materials and stages it applies to and a threshold. This
+//! module turns rule files into [`Rule`]s; it does not know what any particular rule means.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::metrics::{Metric, OriginSet};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
+use crate::portfolio::Stage;
+use crate::quantity::Decimal;
+use crate::reference::{CountrySet, MaterialId, Reference, Tier};
+use crate::source::Source;
+
+/// The rule file schema, embedded.
+pub static RULES_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
+    Schema::new(
+        include_str!("../../schemas/rules.schema.json"),
+        &[("rules", "rule")],
+        "a rule file is a JSON object with a list of `rules`; see schemas/rules.schema.json",
+        None,
+    )
+});
+
+/// The built-in CRMA ruleset: its path in the repository and its text.
+pub const BUILTIN_RULES: (&str, &str) = ("rules/crma.json", include_str!("../../rules/crma.json"));
+
+/// Which materials a rule applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MaterialScope {
+    /// Strategic raw materials (Annex I).
+    Strategic,
+    /// Critical raw materials (Annex II), strategic ones included.
+    Critical,
+    /// Every material, out-of-scope ones included.
+    All,
+    /// The listed materials, at any tier.
+    Listed(Vec<MaterialId>),
+}
+
+impl MaterialScope {
+    /// Whether a row of `material` at `tier` is in scope.
+    pub fn includes(&self, material: MaterialId, tier: Tier) -> bool {
+        match self {
+            MaterialScope::Strategic => tier == Tier::Strategic,
+            MaterialScope::Critical => tier != Tier::OutOfScope,
+            MaterialScope::All => true,
+            MaterialScope::Listed(list) => list.contains(&material),
+        }
+    }
+
+    /// In words, for `explain`.
+    pub fn describe(&self, reference: &Reference) -> String {
+        match self {
+            MaterialScope::Strategic => "each strategic raw material (Annex I of the CRMA)".to_owned(),
+            MaterialScope::Critical => "each critical raw material (Annex II of the CRMA)".to_owned(),
+            MaterialScope::All => "each material".to_owned(),
+            MaterialScope::Listed(list) => {
+                let names: Vec<&str> = list.iter().map(|m| reference.materials.get(*m).name.as_str()).collect();
+                names.join(", ")
+            }
+        }
+    }
+}
+
+/// Whether each material is checked on its own or the materials in scope together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// Each material on its own.
+    PerMaterial,
+    /// All materials in scope, summed.
+    Overall,
+}
+
+/// The side of the threshold that passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// At least this.
+    Min(Decimal),
+    /// At most this.
+    Max(Decimal),
+}
+
+impl Bound {
+    /// The threshold.
+    pub fn value(self) -> Decimal {
+        match self {
+            Bound::Min(v) | Bound::Max(v) => v,
+        }
+    }
+}
+
+/// Where a rule was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOrigin {
+    /// The file (`rules/crma.json` for the built-in rules).
+    pub path: String,
+    /// Whether the rule is built in.
+    pub builtin: bool,
+    /// The origin of the built-in rule this one replaced, if any.
+    pub replaces: Option<String>,
+}
+
+/// One rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Its code (`CRM004`).
+    pub id: String,
+    /// Its short name (`third-country-cap`).
+    pub name: String,
+    /// What it checks, in a line.
+    pub summary: String,
+    /// Where it comes from.
+    pub legal_basis: Option<String>,
+    /// A link to the text it comes from.
+    pub url: Option<String>,
+    /// Its severity from the year it applies.
+    pub severity: Severity,
+    /// The year from which it applies.
+    pub applies_from: Option<u16>,
+    /// The materials it applies to.
+    pub materials: MaterialScope,
+    /// Per material, or overall.
+    pub aggregate: Aggregate,
+    /// The stages it checks, each on its own.
+    pub stages: Vec<Stage>,
+    /// What it measures.
+    pub metric: Metric,
+    /// The threshold.
+    pub bound: Bound,
+    /// The finding's sentence, with placeholders.
+    pub message: String,
+    /// What to do about a finding.
+    pub help: String,
+    /// Paragraphs for `explain`.
+    pub explain: Vec<String>,
+    /// Where it was read from.
+    pub origin: RuleOrigin,
+}
+
+/// The placeholders a message may use.
+pub const PLACEHOLDERS: &[&str] = &["material", "stage", "participle", "country", "origins", "value", "threshold"];
+
+/// Fills a message template. Unknown placeholders cannot occur: rule files are checked.
+pub fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push_str(&value(&rest[open + 1..open + close]));
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders in a template that are not known, with their byte ranges in it.
+fn unknown_placeholders(template: &str) -> Vec<(String, usize, usize)> {
+    let mut unknown = Vec::new();
+    let mut from = 0;
+    while let Some(open) = template[from..].find('{').map(|o| o + from) {
+        let Some(close) = template[open..].find('}').map(|c| c + open) else { break };
+        let name = &template[open + 1..close];
+        if !PLACEHOLDERS.contains(&name) {
+            unknown.push((name.to_owned(), open, close + 1));
+        }
+        from = close + 1;
+    }
+    unknown
+}
+
+// ---- Reading rule files -----------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFileLine<'a> {
+    #[serde(rename = "$schema", default, deserialize_with = "present", borrow)]
+    _schema: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    version: Option<Spanned<'a, Number<'a>>>,
+    #[serde(rename = "name", default, deserialize_with = "present", borrow)]
+    _name: Option<Text<'a>>,
+    #[serde(rename = "title", default, deserialize_with = "present", borrow)]
+    _title: Option<Text<'a>>,
+    #[serde(rename = "source", default, deserialize_with = "present", borrow)]
+    _source: Option<Text<'a>>,
+    #[serde(borrow)]
+    rules: Vec<RuleLine<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleLine<'a> {
+    #[serde(borrow)]
+    id: Spanned<'a, Text<'a>>,
+    #[serde(borrow)]
+    name: Spanned<'a, Text<'a>>,
+    #[serde(borrow)]
+    summary: Text<'a>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    legal_basis: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    url: Option<Text<'a>>,
+    #[serde(borrow)]
+    severity: Text<'a>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    applies_from: Option<Spanned<'a, Number<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    materials: Option<Spanned<'a, Materials<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    aggregate: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    stages: Option<Vec<Text<'a>>>,
+    #[serde(borrow)]
+    metric: Spanned<'a, Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    origins: Option<Spanned<'a, Origins<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    min: Option<Spanned<'a, Number<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    max: Option<Spanned<'a, Number<'a>>>,
+    #[serde(borrow)]
+    message: Spanned<'a, Text<'a>>,
+    #[serde(borrow)]
+    help: Text<'a>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    explain: Option<Vec<Text<'a>>>,
+}
+
+/// `materials`: a keyword or a list of material names.
+enum Materials<'a> {
+    Keyword(Text<'a>),
+    Listed(Vec<Spanned<'a, Text<'a>>>),
+}
+
+impl<'a> FromRaw<'a> for Materials<'a> {
+    fn from_raw(raw: &'a str) -> Result<Self, &'static str> {
+        if raw.starts_with('[') {
+            let list: Vec<Spanned<'a, Text<'a>>> = serde_json::from_str(raw).map_err(|_| "a list of names")?;
+            return if list.is_empty() { Err("a non-empty list") } else { Ok(Materials::Listed(list)) };
+        }
+        Text::from_raw(raw).map(Materials::Keyword)
+    }
+}
+
+/// `origins`: `{"in": [...]}` or `{"not_in": [...]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Origins<'a> {
+    #[serde(rename = "in", default, deserialize_with = "present", borrow)]
+    within: Option<Vec<Spanned<'a, Text<'a>>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    not_in: Option<Vec<Spanned<'a, Text<'a>>>>,
+}
+
+impl<'a> FromRaw<'a> for Origins<'a> {
+    fn from_raw(raw: &'a str) -> Result<Self, &'static str> {
+        serde_json::from_str(raw).map_err(|_| "an object with `in` or `not_in`")
+    }
+}
+
+/// Reads a rule file. `path` names it in [`RuleOrigin`]; errors point into `source`.
+pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Result<Vec<Rule>, Vec<Diagnostic>> {
+    let file: RuleFileLine = match serde_json::from_str(source.text()) {
+        Ok(file) => file,
+        Err(error) => {
+            return Err(json::diagnose(source, &RULES_SCHEMA, &error).into_iter().map(|p| p.diagnostic).collect());
+        }
+    };
+    if let Some(version) = &file.version
+        && Decimal::parse(version.value.0).ok().and_then(Decimal::to_integer) != Some(1)
+    {
+        return Err(vec![
+            Diagnostic::error(
+                "unsupported-version",
+                format!("this rule file is format version {}; crma-check reads version 1", version.value.0),
+            )
+            .with_label(version.span(source), "unsupported version")
+            .with_help("write `\"version\": 1`, or use the crma-check release that reads this version"),
+        ]);
+    }
+    let mut errors = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    for line in &file.rules {
+        match read_rule(source, reference, line, builtin) {
+            Ok(rule) => {
+                if let Some(first) = rules.iter().position(|r| r.id == rule.id) {
+                    let first_span = file.rules[first].id.span(source);
+                    errors.push(
+                        Diagnostic::error(
+                            "duplicate-rule",
+                            format!("rule `{}` is defined twice in this file", rule.id),
+                        )
+                        .with_label(line.id.span(source), "defined again here")
+                        .with_label(first_span, "first defined here")
+                        .with_help("give each rule its own id"),
+                    );
+                }
+                rules.push(rule);
+            }
+            Err(mut rule_errors) => errors.append(&mut rule_errors),
+        }
+    }
+    if errors.is_empty() { Ok(rules) } else { Err(errors) }
+}
+
+fn read_rule(
+    source: &Source,
+    reference: &Reference,
+    line: &RuleLine<'_>,
+    builtin: bool,
+) -> Result<Rule, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let id = line.id.value.to_string();
+    let rule_span = line.id.span(source);
+
+    let materials = match &line.materials {
+        None => MaterialScope::Strategic,
+        Some(materials) => match &materials.value {
+            Materials::Keyword(word) => match word.as_str() {
+                "strategic" => MaterialScope::Strategic,
+                "critical" => MaterialScope::Critical,
+                _ => MaterialScope::All,
+            },
+            Materials::Listed(names) => {
+                let mut list = Vec::new();
+                for name in names {
+                    match reference.materials.resolve(name.value.as_str()) {
+                        Some(resolved) => list.push(resolved.material),
+                        None => {
+                            let help = match reference.materials.suggest(name.value.as_str()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
+                            };
+                            errors.push(
+                                Diagnostic::error("unknown-material", format!("unknown material `{}`", name.value))
+                                    .with_label(name.span(source), "not a known material")
+                                    .with_help(help),
+                            );
+                        }
+                    }
+                }
+                MaterialScope::Listed(list)
+            }
+        },
+    };
+
+    let origins = match &line.origins {
+        None => None,
+        Some(origins) => match origin_set(source, reference, origins) {
+            Ok(set) => Some(set),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        },
+    };
+    let metric_name = line.metric.value.as_str();
+    let metric_span = line.metric.span(source);
+    let metric = match (metric_name, origins) {
+        ("group-share", Some(origins)) => Some(Metric::GroupShare(origins)),
+        ("group-share", None) => {
+            if line.origins.is_none() {
+                errors.push(
+                    Diagnostic::error("rule-metric", "the metric `group-share` needs `origins`, the group it measures")
+                        .with_label(metric_span, "needs `origins`")
+                        .with_help("add, for example, `\"origins\": {\"in\": [\"EU\"]}`"),
+                );
+            }
+            None
+        }
+        ("country-share", origins) => Some(Metric::CountryShare(origins.unwrap_or_else(OriginSet::any))),
+        ("distinct-origins", origins) => Some(Metric::DistinctOrigins(origins.unwrap_or_else(OriginSet::any))),
+        ("concentration", origins) => Some(Metric::Concentration(origins.unwrap_or_else(OriginSet::any))),
+        ("unknown-share", origins) => {
+            if let (Some(_), Some(written)) = (origins, &line.origins) {
+                errors.push(
+                    Diagnostic::error("rule-metric", "the metric `unknown-share` takes no `origins`")
+                        .with_label(written.span(source), "not used by this metric")
+                        .with_help("remove `origins`"),
+                );
+            }
+            Some(Metric::UnknownShare)
+        }
+        _ => None,
+    };
+
+    let bound = match (&line.min, &line.max) {
+        (Some(min), None) => Decimal::parse(min.value.0).ok().map(Bound::Min),
+        (None, Some(max)) => Decimal::parse(max.value.0).ok().map(Bound::Max),
+        (Some(min), Some(max)) => {
+            errors.push(
+                Diagnostic::error("rule-threshold", format!("rule `{id}` gives both `min` and `max`"))
+                    .with_label(min.span(source), "min")
+                    .with_label(max.span(source), "max")
+                    .with_help(
+                        "a rule has one threshold: give `min` (the least value that passes) or `max` (the greatest)",
+                    ),
+            );
+            None
+        }
+        (None, None) => {
+            errors.push(
+                Diagnostic::error("rule-threshold", format!("rule `{id}` has no threshold"))
+                    .with_label(rule_span, "no `min` or `max`")
+                    .with_help("give `min` (the least value that passes) or `max` (the greatest)"),
+            );
+            None
+        }
+    };
+    if let (Some(metric), Some(bound)) = (&metric, bound)
+        && let Some(problem) = metric.threshold_problem(bound.value())
+    {
+        let span = line.min.as_ref().or(line.max.as_ref()).map_or(rule_span, |t| t.span(source));
+        errors.push(Diagnostic::error("rule-threshold", problem.to_owned()).with_label(span, "out of range"));
+    }
+
+    let message_span = line.message.span(source);
+    for (name, start, end) in unknown_placeholders(line.message.value.as_str()) {
+        // Point at the placeholder itself when the string has no escapes before it.
+        let raw_offset = line.message.raw.find(&line.message.value.as_str()[start..end]);
+        let span = raw_offset.map_or(message_span, |o| {
+            crate::source::Span::new(message_span.start as usize + o, message_span.start as usize + o + end - start)
+        });
+        errors.push(
+            Diagnostic::error("rule-placeholder", format!("unknown placeholder `{{{name}}}` in the message"))
+                .with_label(span, "not a placeholder")
+                .with_help(format!(
+                    "the placeholders are {}",
+                    PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+                )),
+        );
+    }
+
+    let applies_from = line.applies_from.as_ref().and_then(|y| Decimal::parse(y.value.0).ok()?.to_integer());
+    let stages = match &line.stages {
+        None => Stage::ALL.to_vec(),
+        Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
+    };
+    let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
+        return Err(errors);
+    };
+    Ok(Rule {
+        id,
+        name: line.name.value.to_string(),
+        summary: line.summary.to_string(),
+        legal_basis: line.legal_basis.as_ref().map(Text::to_string),
+        url: line.url.as_ref().map(Text::to_string),
+        severity: if line.severity.as_str() == "warning" { Severity::Warning } else { Severity::Error },
+        applies_from: applies_from.and_then(|y| u16::try_from(y).ok()),
+        materials,
+        aggregate: match line.aggregate.as_ref().map(Text::as_str) {
+            Some("overall") => Aggregate::Overall,
+            _ => Aggregate::PerMaterial,
+        },
+        stages,
+        metric,
+        bound,
+        message: line.message.value.to_string(),
+        help: line.help.to_string(),
+        explain: line.explain.iter().flatten().map(Text::to_string).collect(),
+        origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
+    })
+}
+
+fn origin_set(
+    source: &Source,
+    reference: &Reference,
+    origins: &Spanned<'_, Origins<'_>>,
+) -> Result<OriginSet, Vec<Diagnostic>> {
+    let (entries, inside) = match (&origins.value.within, &origins.value.not_in) {
+        (Some(entries), None) => (entries, true),
+        (None, Some(entries)) => (entries, false),
+        _ => {
+            return Err(vec![
+                Diagnostic::error("rule-origins", "`origins` needs exactly one of `in` and `not_in`")
+                    .with_label(origins.span(source), "give `in` or `not_in`")
+                    .with_help(
+                        "`{\"in\": [\"EU\"]}` means the EU; `{\"not_in\": [\"EU\"]}` means every country outside it",
+                    ),
+            ]);
+        }
+    };
+    let countries = &reference.countries;
+    let mut set = CountrySet::default();
+    let mut names = Vec::new();
+    let mut errors = Vec::new();
+    for entry in entries {
+        let text = entry.value.as_str();
+        if let Some(group) = countries.group(text) {
+            let group = countries.group_by_id(group);
+            set.union_with(group.members());
+            names.push(group.name.clone());
+        } else if let Some(country) = countries.find(text).filter(|_| text.len() == 2) {
+            set.insert(country);
+            names.push(countries.get(country).name.clone());
+        } else {
+            let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
+            let help = match crate::reference::suggest::did_you_mean(text, groups.iter().copied()) {
+                Some(close) => format!("did you mean the group `{close}`?"),
+                None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
+            };
+            errors.push(
+                Diagnostic::error(
+                    "rule-origins",
+                    format!("`{text}` is neither a group of countries nor a country code"),
+                )
+                .with_label(entry.span(source), "unknown")
+                .with_help(help),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let listed = names.join(", ");
+    Ok(if inside { OriginSet::within(set, listed) } else { OriginSet::outside(set, listed) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_and_check_placeholders() {
+        let filled = fill("{country} supplies {value} of {material}", |name| name.to_uppercase());
+        assert_eq!(filled, "COUNTRY supplies VALUE of MATERIAL");
+        assert_eq!(unknown_placeholders("{country} and {cuntry}"), vec![("cuntry".to_owned(), 14, 22)]);
+        assert_eq!(fill("no { close", |_| String::new()), "no { close");
+    }
+
+    #[test]
+    fn the_builtin_ruleset_loads() {
+        let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
+        let rules = load_rules(&source, Reference::builtin(), true).unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"]);
+        assert!(rules.iter().all(|r| r.origin.builtin));
+    }
+}

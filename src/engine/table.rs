@@ -1,0 +1,114 @@
+//! The share table: for each material, the EU share, the largest share of a single country
+//! outside the EU and the unknown share at each stage, and its verdict.
+
+use super::evaluate::Target;
+use crate::diagnostic::Severity;
+use crate::portfolio::{Portfolio, Row, RowKey, Stage};
+use crate::reference::{Reference, Tier};
+use crate::report::{Basis, CountryRef, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+
+/// The group the table measures against: the EU, as defined in `rules/countries.json`.
+const HOME_GROUP: &str = "EU";
+
+/// Builds the table of a portfolio from its ledger and its findings.
+pub fn share_table(
+    portfolio: &Portfolio,
+    reference: &Reference,
+    findings: &[(Target, Finding)],
+    checked: &[RowKey],
+) -> Table {
+    let rows = portfolio.ledger.rows();
+    let mut table = Table {
+        rows: rows
+            .iter()
+            .map(|row| {
+                let verdict = verdict(row.key, findings, checked);
+                let material = MaterialRef {
+                    id: reference.materials.get(row.key.material).id.clone(),
+                    label: reference.materials.label(row.key.material, row.key.tier).to_owned(),
+                    tier: Some(row.key.tier),
+                };
+                table_row(reference, row, material, verdict)
+            })
+            .collect(),
+        overall: None,
+    };
+    let strategic: Vec<&Row> = rows.iter().filter(|r| r.key.tier == Tier::Strategic).collect();
+    // The Act's benchmarks are met "overall": show the total when there is more than one.
+    if let (Some(first), true) = (strategic.first(), strategic.len() > 1) {
+        let merged = Row::merged(first.key, strategic.iter().copied());
+        let material = MaterialRef { id: "*".to_owned(), label: "all strategic raw materials".to_owned(), tier: None };
+        let overall_findings = findings.iter().filter(|(t, _)| *t == Target::Overall);
+        let verdict = worst(overall_findings.map(|(_, f)| f)).unwrap_or(Verdict::Passes);
+        let mut row = table_row(reference, &merged, material, verdict);
+        // Every strategic row is a member: the total is as sound as its worst member.
+        if table.rows.iter().any(|r| r.material.tier == Some(Tier::Strategic) && r.verdict == Verdict::Fails) {
+            row.verdict = Verdict::Fails;
+        } else if row.verdict == Verdict::Passes
+            && table.rows.iter().any(|r| r.material.tier == Some(Tier::Strategic) && r.verdict == Verdict::Warnings)
+        {
+            row.verdict = Verdict::Warnings;
+        }
+        table.overall = Some(row);
+    }
+    table
+}
+
+fn verdict(key: RowKey, findings: &[(Target, Finding)], checked: &[RowKey]) -> Verdict {
+    let mine = findings.iter().filter(|(t, _)| *t == Target::Row(key)).map(|(_, f)| f);
+    match worst(mine) {
+        Some(verdict) => verdict,
+        None if checked.contains(&key) => Verdict::Passes,
+        None if key.tier == Tier::OutOfScope => Verdict::OutOfScope,
+        None => Verdict::NoBenchmark,
+    }
+}
+
+fn worst<'a>(findings: impl Iterator<Item = &'a Finding>) -> Option<Verdict> {
+    let mut verdict = None;
+    for finding in findings.filter(|f| f.counts()) {
+        match finding.severity {
+            Severity::Error => return Some(Verdict::Fails),
+            Severity::Warning => verdict = Some(Verdict::Warnings),
+            Severity::Note => {}
+        }
+    }
+    verdict
+}
+
+fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: Verdict) -> TableRow {
+    let countries = &reference.countries;
+    let home = countries.group(HOME_GROUP).map(|g| countries.group_by_id(g));
+    let denominator = row.denominator();
+    let stages = Stage::ALL.map(|stage| {
+        let at = row.stage(stage);
+        let in_home = |c| home.is_some_and(|g| g.contains(c));
+        let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| cell.mass).sum::<crate::quantity::Mass>();
+        let top = at
+            .countries()
+            .filter(|(c, _)| !in_home(*c))
+            // The largest; the first seen among equals, so the table does not depend on hashing.
+            .fold(None, |best: Option<(crate::reference::CountryId, &crate::portfolio::Cell)>, (c, cell)| match best {
+                Some((_, b)) if b.mass >= cell.mass => best,
+                _ => Some((c, cell)),
+            });
+        StageShares {
+            eu: eu.share_of(denominator).percent_f64(),
+            top_third_country: top.map(|(c, cell)| {
+                let country = countries.get(c);
+                (
+                    CountryRef { code: country.code.clone(), name: country.name.clone() },
+                    cell.mass.share_of(denominator).percent_f64(),
+                )
+            }),
+            unknown: row.unknown(stage).share_of(denominator).percent_f64(),
+        }
+    });
+    TableRow {
+        material,
+        denominator,
+        basis: if row.consumption.is_some() { Basis::Consumption } else { Basis::Supplies },
+        stages,
+        verdict,
+    }
+}

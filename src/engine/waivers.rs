@@ -1,0 +1,122 @@
+//! Waivers: accepted, time-limited exceptions. A finding matched by an unexpired waiver is
+//! reported as waived; an expired waiver is an error; one that matches nothing is a warning
+//! (stale exceptions are how exceptions outlive their reasons).
+
+use super::evaluate::Target;
+use crate::diagnostic::{Label, Severity};
+use crate::portfolio::{Portfolio, Waiver};
+use crate::reference::Reference;
+use crate::report::{Finding, Waived};
+
+/// Applies the portfolio's waivers to `findings` as of `today`, and returns the findings
+/// about the waivers themselves. `active` are the ids of the rules that ran; `known` every
+/// rule id, ran or not (a waiver of a rule left out by `--ignore` is not reported unused).
+pub fn apply_waivers(
+    portfolio: &Portfolio,
+    findings: &mut [(Target, Finding)],
+    reference: &Reference,
+    today: jiff::civil::Date,
+    active: &[&str],
+    known: &[&str],
+) -> Vec<Finding> {
+    let mut used = vec![false; portfolio.waivers.len()];
+    for (target, finding) in findings.iter_mut() {
+        for (n, waiver) in portfolio.waivers.iter().enumerate() {
+            if matches(waiver, *target, finding, reference) {
+                used[n] = true;
+                if waiver.expires >= today {
+                    finding.waived = Some(Waived { reason: waiver.reason.clone(), expires: waiver.expires });
+                    break;
+                }
+            }
+        }
+    }
+    let mut own = Vec::new();
+    for (waiver, used) in portfolio.waivers.iter().zip(used) {
+        let what = describe(waiver, reference);
+        if waiver.expires < today {
+            own.push(meta(
+                "waiver-expired",
+                Severity::Error,
+                format!("the waiver of {what} expired on {}", waiver.expires),
+                vec![Label::new(waiver.expires_span, "expired"), Label::new(waiver.span, String::new())],
+                "the finding it covered counts again: fix it, or renew the waiver with a new date and reason",
+            ));
+        } else if !active.contains(&waiver.rule.as_str()) && !known.contains(&waiver.rule.as_str()) {
+            let help = match crate::reference::suggest::did_you_mean(&waiver.rule, known.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the active rules are {}", known.join(", ")),
+            };
+            own.push(meta(
+                "waiver-unused",
+                Severity::Warning,
+                format!("the waiver names rule `{}`, which is not an active rule", waiver.rule),
+                vec![Label::new(waiver.span, "no such rule")],
+                &help,
+            ));
+        } else if !used && active.contains(&waiver.rule.as_str()) {
+            own.push(meta(
+                "waiver-unused",
+                Severity::Warning,
+                format!("the waiver of {what} matches no finding"),
+                vec![Label::new(waiver.span, "matches nothing")],
+                "remove it: what it was for no longer occurs (or narrow `material`, `stage` and `country` to what does)",
+            ));
+        }
+    }
+    own
+}
+
+fn matches(waiver: &Waiver, target: Target, finding: &Finding, reference: &Reference) -> bool {
+    if waiver.rule != finding.code {
+        return false;
+    }
+    if let Some(material) = waiver.material {
+        match target {
+            Target::Row(key) if key.material == material => {}
+            _ => return false,
+        }
+    }
+    if waiver.stage.is_some() && waiver.stage != finding.stage {
+        return false;
+    }
+    if let Some(country) = waiver.country {
+        let code = &reference.countries.get(country).code;
+        if finding.country.as_ref().is_none_or(|c| &c.code != code) {
+            return false;
+        }
+    }
+    true
+}
+
+fn describe(waiver: &Waiver, reference: &Reference) -> String {
+    let mut parts = Vec::new();
+    if let Some(material) = waiver.material {
+        parts.push(reference.materials.get(material).name.clone());
+    }
+    if let Some(stage) = waiver.stage {
+        parts.push(stage.as_str().to_owned());
+    }
+    if let Some(country) = waiver.country {
+        parts.push(reference.countries.get(country).code.clone());
+    }
+    if parts.is_empty() { waiver.rule.clone() } else { format!("{} ({})", waiver.rule, parts.join(", ")) }
+}
+
+fn meta(code: &str, severity: Severity, message: String, labels: Vec<Label>, help: &str) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        name: code.to_owned(),
+        severity,
+        message,
+        notes: Vec::new(),
+        help: Some(help.to_owned()),
+        labels,
+        material: None,
+        stage: None,
+        country: None,
+        value: None,
+        threshold: None,
+        waived: None,
+    }
+}

@@ -1,0 +1,90 @@
+//! Reading input files: a path or standard input, as UTF-8 text, with a byte-order mark
+//! accepted and every failure turned into a located diagnostic.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{Source, Span};
+
+/// The name standard input goes by in locations.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Why a file could not be read: a diagnostic, and the text when there is one to point into.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// What went wrong.
+    pub diagnostic: Diagnostic,
+    /// The text, as far as it could be shown (invalid UTF-8 replaced).
+    pub source: Option<Source>,
+}
+
+/// Reads `path` (`-` for standard input) as text.
+pub fn read_input(path: &str) -> Result<Source, Unreadable> {
+    let (name, bytes) = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| io_error(STDIN_NAME, &e))?;
+        (STDIN_NAME.to_owned(), bytes)
+    } else {
+        let bytes = std::fs::read(Path::new(path)).map_err(|e| io_error(path, &e))?;
+        (path.to_owned(), bytes)
+    };
+    decode(name, bytes)
+}
+
+/// Text from bytes: UTF-8, a leading byte-order mark dropped.
+pub fn decode(name: String, mut bytes: Vec<u8>) -> Result<Source, Unreadable> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // The replacement character is three bytes long in the lossy text.
+            let span = Span::new(at, (at + 3).min(text.len()));
+            Err(Unreadable {
+                diagnostic: Diagnostic::error("encoding", "the file is not valid UTF-8")
+                    .with_label(span, "not UTF-8")
+                    .with_help("save the file as UTF-8 (JSON files must be UTF-8)"),
+                source: Some(Source::new(name, text)),
+            })
+        }
+    }
+}
+
+fn io_error(path: &str, error: &std::io::Error) -> Unreadable {
+    let is_dir = Path::new(path).is_dir();
+    let message = if is_dir {
+        format!("`{path}` is a folder, not a file")
+    } else {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => format!("`{path}` does not exist"),
+            std::io::ErrorKind::PermissionDenied => format!("`{path}` cannot be read: permission denied"),
+            _ => format!("`{path}` cannot be read: {error}"),
+        }
+    };
+    let help = if is_dir { "give the path of a portfolio file (a .json file)" } else { "check the path" };
+    Unreadable { diagnostic: Diagnostic::error("io", message).with_help(help), source: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        let source = decode("x".into(), b"\xEF\xBB\xBF{}".to_vec()).unwrap();
+        assert_eq!(source.text(), "{}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let error = decode("x".into(), b"{\"a\": \"\xFF\"}".to_vec()).unwrap_err();
+        let source = error.source.unwrap();
+        let span = error.diagnostic.primary_span().unwrap();
+        assert_eq!(span.start, 7);
+        assert_eq!(source.slice(span), "\u{FFFD}");
+    }
+}

@@ -1,0 +1,347 @@
+//! The ledger: a portfolio's supplies summed by material, stage and country of origin.
+//!
+//! Every metric the engine knows is a function of these sums, so supply lines are added to
+//! the ledger as they are read and never kept. For each sum the ledger also keeps the few
+//! largest lines behind it, so that a finding can point at the lines responsible.
+
+use rustc_hash::FxHashMap;
+
+use crate::quantity::Mass;
+use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
+use crate::source::Span;
+
+/// A stage of the value chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// Extraction of ores, minerals or concentrates.
+    Extraction,
+    /// Processing, all intermediate steps included.
+    Processing,
+    /// Recycling from waste.
+    Recycling,
+}
+
+impl Stage {
+    /// The three stages, in value-chain order.
+    pub const ALL: [Stage; 3] = [Stage::Extraction, Stage::Processing, Stage::Recycling];
+
+    /// The word used in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Extraction => "extraction",
+            Stage::Processing => "processing",
+            Stage::Recycling => "recycling",
+        }
+    }
+
+    /// The stage named `name` in a file.
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The past participle for sentences ("extracted", "processed", "recycled").
+    pub fn participle(self) -> &'static str {
+        match self {
+            Stage::Extraction => "extracted",
+            Stage::Processing => "processed",
+            Stage::Recycling => "recycled",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The rows of a ledger are keyed by material and tier: supplies of one material that fall
+/// under different annex entries (battery-grade lithium, lithium of other grades) are
+/// different rows, since the Act treats them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowKey {
+    /// The material.
+    pub material: MaterialId,
+    /// Its tier.
+    pub tier: Tier,
+}
+
+/// How many of the largest lines each sum remembers.
+pub const EVIDENCE_LINES: usize = 3;
+
+/// One supply line, remembered as evidence for a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    /// Its contained mass.
+    pub mass: Mass,
+    /// Its position among the supply lines (0-based), which breaks ties.
+    pub index: u32,
+    /// The value to label: the country code of the stage, or the material name.
+    pub at: Span,
+    /// Its `id` value, if any.
+    pub id: Option<Span>,
+    /// Its `amount` value.
+    pub amount: Span,
+    /// Its unit.
+    pub unit: UnitId,
+    /// Its traded form, if any.
+    pub form: Option<FormId>,
+    /// Its `content` value, if any.
+    pub content: Option<Span>,
+}
+
+/// A sum of supply lines, with the largest of them.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    /// The total contained mass.
+    pub mass: Mass,
+    /// How many lines.
+    pub lines: u32,
+    top: [Option<LineRef>; EVIDENCE_LINES],
+}
+
+impl Cell {
+    /// Adds a line.
+    pub fn add(&mut self, line: LineRef) {
+        self.mass += line.mass;
+        self.lines += 1;
+        // Keep the largest lines, earliest first among equals.
+        let Some(pos) = self.top.iter().position(|slot| slot.is_none_or(|kept| line.mass > kept.mass)) else {
+            return;
+        };
+        self.top[pos..].rotate_right(1);
+        self.top[pos] = Some(line);
+    }
+
+    /// Adds everything in `other`.
+    pub fn merge(&mut self, other: &Cell) {
+        self.mass += other.mass;
+        self.lines += other.lines;
+        for line in other.top.iter().flatten() {
+            let lines = self.lines;
+            self.add(*line);
+            self.mass = self.mass.saturating_sub(line.mass);
+            self.lines = lines;
+        }
+    }
+
+    /// The largest lines, largest first.
+    pub fn top(&self) -> impl Iterator<Item = &LineRef> {
+        self.top.iter().flatten()
+    }
+}
+
+/// The sums of one material at one stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageLedger {
+    countries: Vec<(CountryId, Cell)>,
+    /// Lines for which this stage is expected but names no country.
+    pub unknown: Cell,
+}
+
+impl StageLedger {
+    /// The cell of `country`, created empty if new.
+    pub fn country_mut(&mut self, country: CountryId) -> &mut Cell {
+        // A material has few origins per stage: a linear search beats hashing here.
+        match self.countries.iter().position(|(c, _)| *c == country) {
+            Some(n) => &mut self.countries[n].1,
+            None => {
+                self.countries.push((country, Cell::default()));
+                &mut self.countries.last_mut().expect("just pushed").1
+            }
+        }
+    }
+
+    /// Every country with its cell, in order of first appearance.
+    pub fn countries(&self) -> impl Iterator<Item = (CountryId, &Cell)> {
+        self.countries.iter().map(|(c, cell)| (*c, cell))
+    }
+
+    /// Total mass with a known country at this stage.
+    pub fn known(&self) -> Mass {
+        self.countries.iter().map(|(_, cell)| cell.mass).sum()
+    }
+
+    fn merge(&mut self, other: &StageLedger) {
+        for (country, cell) in &other.countries {
+            self.country_mut(*country).merge(cell);
+        }
+        self.unknown.merge(&other.unknown);
+    }
+}
+
+/// The stated annual consumption of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consumption {
+    /// The mass.
+    pub mass: Mass,
+    /// The `amount` value of the entry.
+    pub span: Span,
+}
+
+/// All sums of one material (at one tier).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Material and tier.
+    pub key: RowKey,
+    /// Total contained mass of the supply lines.
+    pub supplied: Mass,
+    /// Of which secondary (recycled) supplies.
+    pub secondary: Mass,
+    /// Number of supply lines.
+    pub lines: u32,
+    /// The stated consumption, if any.
+    pub consumption: Option<Consumption>,
+    /// The material name of the first supply line, or the consumption entry.
+    pub first: Span,
+    /// Consumption that no supply line covers (set when the ledger is finished).
+    uncovered: Mass,
+    stages: [StageLedger; 3],
+}
+
+impl Row {
+    fn new(key: RowKey, first: Span) -> Row {
+        Row {
+            key,
+            supplied: Mass::ZERO,
+            secondary: Mass::ZERO,
+            lines: 0,
+            consumption: None,
+            first,
+            uncovered: Mass::ZERO,
+            stages: Default::default(),
+        }
+    }
+
+    /// The sums at `stage`.
+    pub fn stage(&self, stage: Stage) -> &StageLedger {
+        &self.stages[stage.index()]
+    }
+
+    /// The sums at `stage`, to add to.
+    pub fn stage_mut(&mut self, stage: Stage) -> &mut StageLedger {
+        &mut self.stages[stage.index()]
+    }
+
+    /// The denominator of every share: consumption if stated, else the sum of supplies.
+    pub fn denominator(&self) -> Mass {
+        self.consumption.map_or(self.supplied, |c| c.mass)
+    }
+
+    /// Consumption that no supply line covers.
+    pub fn uncovered(&self) -> Mass {
+        self.uncovered
+    }
+
+    /// Mass of unknown origin at `stage`: lines expected to name it that do not, and, for
+    /// extraction and processing, consumption no line covers (taken as primary material).
+    pub fn unknown(&self, stage: Stage) -> Mass {
+        let uncovered = if stage == Stage::Recycling { Mass::ZERO } else { self.uncovered };
+        self.stage(stage).unknown.mass + uncovered
+    }
+
+    /// Mass whose origin at `stage` could turn out to be anywhere: the unknown mass, and for
+    /// recycling also uncovered consumption (which might be recycled material).
+    pub fn open(&self, stage: Stage) -> Mass {
+        self.stage(stage).unknown.mass + self.uncovered
+    }
+
+    /// The sum of several rows, for rules over a group of materials taken together: each
+    /// row counts with its own denominator and its own uncovered consumption.
+    pub fn merged<'a>(key: RowKey, rows: impl IntoIterator<Item = &'a Row>) -> Row {
+        let mut total = Row::new(key, Span::default());
+        let mut denominator = Mass::ZERO;
+        for (n, row) in rows.into_iter().enumerate() {
+            if n == 0 {
+                total.first = row.first;
+            }
+            total.supplied += row.supplied;
+            total.secondary += row.secondary;
+            total.lines += row.lines;
+            total.uncovered += row.uncovered;
+            denominator += row.denominator();
+            for stage in Stage::ALL {
+                total.stage_mut(stage).merge(row.stage(stage));
+            }
+        }
+        total.consumption = Some(Consumption { mass: denominator, span: Span::default() });
+        total
+    }
+}
+
+/// All rows of a portfolio, in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    rows: Vec<Row>,
+    index: FxHashMap<RowKey, usize>,
+}
+
+impl Ledger {
+    /// The row of `key`, created if new; `first` locates a new row.
+    pub fn row_mut(&mut self, key: RowKey, first: Span) -> &mut Row {
+        let n = *self.index.entry(key).or_insert_with(|| {
+            self.rows.push(Row::new(key, first));
+            self.rows.len() - 1
+        });
+        &mut self.rows[n]
+    }
+
+    /// The row of `key`, if any.
+    pub fn row(&self, key: RowKey) -> Option<&Row> {
+        self.index.get(&key).map(|&n| &self.rows[n])
+    }
+
+    /// All rows.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Completes the ledger once every line and consumption entry is in.
+    pub fn finish(&mut self) {
+        for row in &mut self.rows {
+            row.uncovered = row.consumption.map_or(Mass::ZERO, |c| c.mass.saturating_sub(row.supplied));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::{Decimal, Fraction};
+
+    fn line(tonnes: &str, index: u32) -> LineRef {
+        LineRef {
+            mass: Mass::from_tonnes(Decimal::parse(tonnes).unwrap(), Fraction::ONE).unwrap(),
+            index,
+            at: Span::at(index as usize),
+            id: None,
+            amount: Span::default(),
+            unit: UnitId(0),
+            form: None,
+            content: None,
+        }
+    }
+
+    #[test]
+    fn cells_keep_the_largest_lines_earliest_first() {
+        let mut cell = Cell::default();
+        for (n, t) in ["5", "9", "5", "1", "9", "7"].iter().enumerate() {
+            cell.add(line(t, n as u32));
+        }
+        let kept: Vec<u32> = cell.top().map(|l| l.index).collect();
+        assert_eq!(kept, [1, 4, 5]);
+        assert_eq!(cell.lines, 6);
+        assert_eq!(cell.mass, line("36", 0).mass);
+    }
+
+    #[test]
+    fn merging_cells_keeps_totals() {
+        let mut a = Cell::default();
+        a.add(line("5", 0));
+        a.add(line("1", 1));
+        let mut b = Cell::default();
+        b.add(line("7", 2));
+        a.merge(&b);
+        assert_eq!(a.mass, line("13", 0).mass);
+        assert_eq!(a.lines, 3);
+        assert_eq!(a.top().map(|l| l.index).collect::<Vec<_>>(), [2, 0, 1]);
+    }
+}

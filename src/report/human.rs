@@ -1,0 +1,195 @@
+//! The human format: compiler-style diagnostics with source snippets (miette), a share
+//! table per file and a summary line. Colour only when asked for; readable when piped.
+
+use std::fmt::Write as _;
+use std::io;
+
+use super::{Basis, FileReport, Finding, Format, Outcome, Report, TableRow};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::portfolio::Stage;
+use crate::quantity::format_number;
+
+/// Renders reports for people.
+#[derive(Debug, Clone)]
+pub struct Human {
+    /// Use colour (ANSI escapes).
+    pub color: bool,
+    /// Width to wrap messages at.
+    pub width: usize,
+    /// Only diagnostics and findings: no tables, no summary, no notes.
+    pub quiet: bool,
+}
+
+impl Default for Human {
+    fn default() -> Self {
+        Human { color: false, width: 100, quiet: false }
+    }
+}
+
+impl Format for Human {
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut text = String::new();
+        for file in &report.files {
+            self.file(&mut text, file);
+        }
+        if !self.quiet {
+            self.summary(&mut text, report);
+        }
+        out.write_all(text.as_bytes())
+    }
+}
+
+impl Human {
+    fn handler(&self) -> miette::GraphicalReportHandler {
+        let theme =
+            if self.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+        miette::GraphicalReportHandler::new_themed(theme).with_width(self.width).with_links(false).with_context_lines(1)
+    }
+
+    fn diagnostic(&self, out: &mut String, file: &FileReport, diagnostic: &Diagnostic) {
+        let handler = self.handler();
+        let rendered = diagnostic.render(file.source.as_ref());
+        // Rendering into a String cannot fail; a failure would be a bug in miette.
+        let _ = handler.render_report(out, &rendered);
+        if diagnostic.labels.is_empty() {
+            // No snippet to say which file: say it.
+            let _ = writeln!(out, "  ╰─ in {}", file.path);
+        }
+        out.push('\n');
+    }
+
+    fn file(&self, out: &mut String, file: &FileReport) {
+        for diagnostic in &file.diagnostics {
+            if self.quiet && diagnostic.severity == Severity::Note {
+                continue;
+            }
+            self.diagnostic(out, file, diagnostic);
+        }
+        for finding in file.findings.iter().filter(|f| f.counts()) {
+            self.diagnostic(out, file, &finding.to_diagnostic());
+        }
+        if self.quiet || !file.checked() {
+            return;
+        }
+        let waived: Vec<&Finding> = file.findings.iter().filter(|f| !f.counts()).collect();
+        if !waived.is_empty() {
+            let _ = writeln!(out, "Waived in {}:", file.path);
+            for finding in waived {
+                if let Some(w) = &finding.waived {
+                    let _ = writeln!(out, "  {} {} (until {}: {})", finding.code, finding.message, w.expires, w.reason);
+                }
+            }
+            out.push('\n');
+        }
+        self.table(out, file);
+    }
+
+    fn table(&self, out: &mut String, file: &FileReport) {
+        if file.table.rows.is_empty() {
+            return;
+        }
+        let title = match (&file.name, file.year) {
+            (Some(name), Some(year)) => format!("{name} ({year})"),
+            (None, Some(year)) => format!("{} ({year})", file.path),
+            _ => file.path.clone(),
+        };
+        let _ = writeln!(out, "Shares by material, {title}");
+        let _ = writeln!(out, "(percent of annual consumption, or of the supplies where none is given)");
+        let rows: Vec<&TableRow> = file.table.rows.iter().chain(file.table.overall.as_ref()).collect();
+        let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), basis(r)]).collect();
+        let name_width = cells.iter().map(|c| c[0].chars().count()).max().unwrap_or(0).max("material".len());
+        let basis_width = cells.iter().map(|c| c[1].chars().count()).max().unwrap_or(0).max("denominator".len());
+        let third_width = rows
+            .iter()
+            .flat_map(|r| r.stages.iter())
+            .map(|s| s.top_third_country.as_ref().map_or(1, |(c, _)| c.name.chars().count() + 7))
+            .max()
+            .unwrap_or(0)
+            .max("largest non-EU".len());
+        let header = format!(
+            "{:<name_width$}  {:<basis_width$}  {:<10}  {:>6}  {:<third_width$}  {:>7}  verdict",
+            "material", "denominator", "stage", "EU", "largest non-EU", "unknown"
+        );
+        let _ = writeln!(out, "{}", header.trim_end());
+        for (row, [name, basis]) in rows.iter().zip(&cells) {
+            for (n, stage) in Stage::ALL.iter().enumerate() {
+                let shares = &row.stages[n];
+                let third = shares
+                    .top_third_country
+                    .as_ref()
+                    .map_or("-".to_owned(), |(c, share)| format!("{} {}", c.name, percent(*share)));
+                let (name, basis, verdict) =
+                    if n == 0 { (name.as_str(), basis.as_str(), row.verdict.as_str()) } else { ("", "", "") };
+                let line = format!(
+                    "{name:<name_width$}  {basis:<basis_width$}  {:<10}  {:>6}  {third:<third_width$}  {:>7}  {verdict}",
+                    stage.as_str(),
+                    percent(shares.eu),
+                    percent(shares.unknown),
+                );
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+        }
+        out.push('\n');
+    }
+
+    fn summary(&self, out: &mut String, report: &Report) {
+        for file in &report.files {
+            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), file.supply_lines));
+        }
+        let outcome = report.outcome();
+        let verdict = match outcome {
+            Outcome::Pass => "passed",
+            Outcome::Fail => "failed",
+            Outcome::Unchecked => "could not be completed",
+        };
+        let level = match report.fail_on {
+            super::FailOn::Error => "errors fail",
+            super::FailOn::Warning => "warnings and errors fail",
+            super::FailOn::Never => "nothing but input errors fails",
+        };
+        let line = format!("check {verdict} ({level}; exit status {})", outcome.exit_code());
+        let _ = writeln!(out, "{}", if self.color { bold(&line) } else { line });
+    }
+}
+
+fn counts_line(counts: super::Counts, checked: bool, lines: u32) -> String {
+    if !checked {
+        return format!(
+            "not checked: {} input error{}",
+            counts.input_errors,
+            if counts.input_errors == 1 { "" } else { "s" }
+        );
+    }
+    let mut parts = vec![plural(counts.errors, "error"), plural(counts.warnings, "warning")];
+    if counts.waived > 0 {
+        parts.push(format!("{} waived", counts.waived));
+    }
+    if counts.notes > 0 {
+        parts.push(plural(counts.notes, "note"));
+    }
+    format!(
+        "{} ({} supply line{} checked)",
+        parts.join(", "),
+        format_number(f64::from(lines)),
+        if lines == 1 { "" } else { "s" }
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn basis(row: &TableRow) -> String {
+    match row.basis {
+        Basis::Consumption => format!("{} consumed", row.denominator),
+        Basis::Supplies => format!("{} supplied", row.denominator),
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{value:.1}%")
+}
+
+fn bold(text: &str) -> String {
+    format!("\u{1b}[1m{text}\u{1b}[0m")
+}

@@ -1,0 +1,325 @@
+//! The report: findings, input diagnostics and share tables of every file checked, and the
+//! formats that render it.
+//!
+//! Everything a format needs is computed before it runs: a format chooses how to show a
+//! report, never what is in it.
+
+pub mod human;
+
+use std::io;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::portfolio::Stage;
+use crate::quantity::Mass;
+use crate::reference::Tier;
+use crate::source::Source;
+
+/// An output format: renders a whole report, every file of it, to a writer.
+///
+/// Formats only choose how to show a report; everything in it is computed beforehand.
+pub trait Format {
+    /// Writes `report`.
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// A rule's verdict on one material (and stage, and country) that did not pass.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule's id, or a code of the tool's own (`waiver-expired`).
+    pub code: String,
+    /// The rule's short name.
+    pub name: String,
+    /// Its severity, after the year rule (a benchmark before it applies is a warning).
+    pub severity: Severity,
+    /// One sentence with the numbers.
+    pub message: String,
+    /// Further remarks: when the rule applies, whether unknown origins could change it.
+    pub notes: Vec<String>,
+    /// What to do.
+    pub help: Option<String>,
+    /// The supply lines and consumption entry responsible; the first is the location.
+    pub labels: Vec<Label>,
+    /// The material, if the finding is about one.
+    pub material: Option<MaterialRef>,
+    /// The stage, if any.
+    pub stage: Option<Stage>,
+    /// The country, if any.
+    pub country: Option<CountryRef>,
+    /// The measured value, if any.
+    pub value: Option<Measure>,
+    /// The threshold, if any.
+    pub threshold: Option<Measure>,
+    /// The waiver that accepts this finding, if one does.
+    pub waived: Option<Waived>,
+}
+
+impl Finding {
+    /// Whether the finding counts towards the exit status: it is not waived.
+    pub fn counts(&self) -> bool {
+        self.waived.is_none()
+    }
+
+    /// The finding as a diagnostic, for formats that show spans: the notes follow the
+    /// message, one per line.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut message = self.message.clone();
+        if let Some(waived) = &self.waived {
+            message.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
+        }
+        for note in &self.notes {
+            message.push('\n');
+            message.push_str(note);
+        }
+        Diagnostic {
+            code: self.code.clone(),
+            severity: self.severity,
+            message,
+            labels: self.labels.clone(),
+            help: self.help.clone(),
+        }
+    }
+}
+
+/// A material as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialRef {
+    /// The material's id (`lithium`), or `*` for a rule over all materials in scope.
+    pub id: String,
+    /// How reports name the row (`lithium (battery grade)`).
+    pub label: String,
+    /// Its tier, for a single material.
+    pub tier: Option<Tier>,
+}
+
+/// A country as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryRef {
+    /// The ISO code.
+    pub code: String,
+    /// The name.
+    pub name: String,
+}
+
+/// A number with the words it is shown in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// The number: a share in percent, a count, an index.
+    pub number: f64,
+    /// The number as shown in messages (`73.9%`).
+    pub text: String,
+}
+
+/// Why a finding does not fail the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waived {
+    /// The waiver's reason.
+    pub reason: String,
+    /// Its last day.
+    pub expires: jiff::civil::Date,
+}
+
+/// How the denominator of a material's shares was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The stated annual consumption.
+    Consumption,
+    /// The sum of the supply lines (no consumption given).
+    Supplies,
+}
+
+/// One stage of a material in the share table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageShares {
+    /// Share from the EU, in percent.
+    pub eu: f64,
+    /// The largest share of one country outside the EU, in percent, and the country.
+    pub top_third_country: Option<(CountryRef, f64)>,
+    /// Share of unknown origin, in percent.
+    pub unknown: f64,
+}
+
+/// The verdict of a material in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// An error finding that is not waived.
+    Fails,
+    /// Warnings only.
+    Warnings,
+    /// Every rule that applies passes (or its findings are waived).
+    Passes,
+    /// No rule applies: a critical raw material that is not strategic.
+    NoBenchmark,
+    /// No rule applies: not a critical raw material.
+    OutOfScope,
+}
+
+impl Verdict {
+    /// The verdict in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Fails => "fails",
+            Verdict::Warnings => "warnings",
+            Verdict::Passes => "passes",
+            Verdict::NoBenchmark => "no benchmark",
+            Verdict::OutOfScope => "out of scope",
+        }
+    }
+}
+
+/// One row of the share table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// The material.
+    pub material: MaterialRef,
+    /// The denominator.
+    pub denominator: Mass,
+    /// How it was obtained.
+    pub basis: Basis,
+    /// Extraction, processing, recycling.
+    pub stages: [StageShares; 3],
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// The shares of every material, and of all strategic materials together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// One row per material (and tier), in order of first appearance.
+    pub rows: Vec<TableRow>,
+    /// All strategic raw materials together, if there are any.
+    pub overall: Option<TableRow>,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings of severity error, not waived.
+    pub errors: usize,
+    /// Findings of severity warning, not waived.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+    /// Waived findings.
+    pub waived: usize,
+    /// Input errors (the file could not be checked).
+    pub input_errors: usize,
+}
+
+/// The result for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: String,
+    /// The text, when it could be read.
+    pub source: Option<Source>,
+    /// The portfolio's name, if it has one.
+    pub name: Option<String>,
+    /// The reporting year used.
+    pub year: Option<u16>,
+    /// Input errors, warnings and notes about the file itself.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rule findings, waived ones included.
+    pub findings: Vec<Finding>,
+    /// The share table (empty if the file could not be checked).
+    pub table: Table,
+    /// Supply lines read.
+    pub supply_lines: u32,
+}
+
+impl FileReport {
+    /// Whether the file could be checked: no input error.
+    pub fn checked(&self) -> bool {
+        !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Counts of this file's findings and diagnostics.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => counts.input_errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Note => counts.notes += 1,
+            }
+        }
+        for f in &self.findings {
+            match (f.counts(), f.severity) {
+                (false, _) => counts.waived += 1,
+                (true, Severity::Error) => counts.errors += 1,
+                (true, Severity::Warning) => counts.warnings += 1,
+                (true, Severity::Note) => counts.notes += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// The level from which findings fail the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Errors fail (the default).
+    #[default]
+    Error,
+    /// Warnings and errors fail.
+    Warning,
+    /// Nothing fails but an input error.
+    Never,
+}
+
+/// The outcome of a run, as an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: no finding at or above the fail level.
+    Pass,
+    /// 1: findings at or above the fail level.
+    Fail,
+    /// 2: a file could not be checked.
+    Unchecked,
+}
+
+impl Outcome {
+    /// The process exit status.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Pass => 0,
+            Outcome::Fail => 1,
+            Outcome::Unchecked => 2,
+        }
+    }
+}
+
+/// The results of every file of a run.
+#[derive(Debug)]
+pub struct Report {
+    /// One per file, in the order given.
+    pub files: Vec<FileReport>,
+    /// The fail level used.
+    pub fail_on: FailOn,
+}
+
+impl Report {
+    /// Counts over all files.
+    pub fn counts(&self) -> Counts {
+        self.files.iter().map(FileReport::counts).fold(Counts::default(), |a, b| Counts {
+            errors: a.errors + b.errors,
+            warnings: a.warnings + b.warnings,
+            notes: a.notes + b.notes,
+            waived: a.waived + b.waived,
+            input_errors: a.input_errors + b.input_errors,
+        })
+    }
+
+    /// The outcome: a file that could not be checked is never a pass.
+    pub fn outcome(&self) -> Outcome {
+        let counts = self.counts();
+        if counts.input_errors > 0 {
+            return Outcome::Unchecked;
+        }
+        let failing = match self.fail_on {
+            FailOn::Error => counts.errors > 0,
+            FailOn::Warning => counts.errors + counts.warnings > 0,
+            FailOn::Never => false,
+        };
+        if failing { Outcome::Fail } else { Outcome::Pass }
+    }
+}
