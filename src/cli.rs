@@ -18,7 +18,7 @@ use crate::{CheckOptions, Checker, codes};
 /// 2 the check could not be made (an unreadable or invalid file, a bad rule file, bad
 /// arguments).
 #[derive(Debug, Parser)]
-#[command(name = "crma-check", version, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(name = "crma-check", version, subcommand_negates_reqs = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -251,33 +251,30 @@ fn computation(checker: &Checker, rule: &Rule) -> String {
     } else {
         format!("at each stage ({}) on its own", stages.join(", "))
     };
-    let denominator = "the material's annual consumption, or the sum of its supply lines where no consumption is given";
     let threshold = rule.metric.format_threshold(rule.bound.value());
-    let (side, exact) = match rule.bound {
-        Bound::Min(_) => ("at least", "a value exactly at the threshold passes"),
-        Bound::Max(_) => ("at most", "a value exactly at the threshold passes"),
+    let side = match rule.bound {
+        Bound::Min(_) => "at least",
+        Bound::Max(_) => "at most",
     };
     let what = match &rule.metric {
-        Metric::GroupShare(origins) => {
-            format!("the share of {denominator} whose country at that stage is in {}", origins.describe())
+        Metric::GroupShare(origins) => format!("the share whose country at that stage is in {}", origins.describe()),
+        Metric::CountryShare(origins) => {
+            format!("the share each single country {} supplies, each country on its own", origins.describe())
         }
-        Metric::CountryShare(origins) => format!(
-            "the share of {denominator} from each single country {} (each country is checked on its own)",
-            origins.describe()
-        ),
-        Metric::UnknownShare => format!(
-            "the share of {denominator} whose country at that stage is not known (expected stages left empty, and consumption no line covers)"
-        ),
-        Metric::DistinctOrigins(origins) => {
-            format!("the number of different countries {} supplying it", origins.describe())
-        }
+        Metric::UnknownShare => "the share whose country at that stage is not known (an expected stage left empty, or consumption no supply line covers)".to_owned(),
+        Metric::DistinctOrigins(origins) => format!("the number of different countries {} supplying it", origins.describe()),
         Metric::Concentration(origins) => format!(
             "the Herfindahl-Hirschman index (0 to 10,000) of the shares of the countries {} supplying it, unknown origins left out",
             origins.describe()
         ),
     };
+    let denominator = if rule.metric.unit() == "%" {
+        " Shares are of the material's annual consumption, or of the sum of its supply lines where no consumption is given."
+    } else {
+        ""
+    };
     format!(
-        "For {scope}{together}, {stages}: {what}. It must be {side} {threshold}; {exact}. Amounts are converted to tonnes of contained material and added up exactly."
+        "For {scope}{together}, {stages}: {what}. It must be {side} {threshold}; a value exactly at the threshold passes.{denominator} Amounts are converted to tonnes of contained material and added up exactly."
     )
 }
 

@@ -132,6 +132,12 @@ pub const CODES: &[Code] = &[
         "A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).",
         "Write the ISO code to silence the note.",
     ),
+    code(
+        "consumption-exceeded",
+        Severity::Note,
+        "A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.",
+        "Check the consumption figure.",
+    ),
     code("empty-portfolio", Severity::Warning, "The portfolio has no supply lines.", "Add supply lines."),
     code(
         "waiver-expired",

@@ -177,13 +177,9 @@ fn finding(
             (Bound::Max(_), _) => format!("{unknown}: it could raise the share further"),
         });
     }
-    let denominator = row.denominator();
-    match (row.consumption, material.tier) {
-        (Some(_), Some(_)) => {}
-        (None, _) => {
-            notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"))
-        }
-        (Some(_), None) => {}
+    if row.consumption.is_none() && rule.metric.unit() == "%" {
+        let denominator = row.denominator();
+        notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"));
     }
 
     Finding {
@@ -250,7 +246,7 @@ fn labels(
         labels.push(Label::new(consumption.span, text));
     }
     if labels.is_empty() {
-        labels.push(Label::new(row.first, String::new()));
+        labels.push(Label::new(row.first, format!("no line of this material counts at {}", stage.as_str())));
     }
     labels
 }

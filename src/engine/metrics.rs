@@ -116,7 +116,10 @@ impl Metric {
 
     /// The threshold in words ("65%", "3", "2,500").
     pub fn format_threshold(&self, threshold: Decimal) -> String {
-        format!("{threshold}{}", self.unit())
+        match self {
+            Metric::Concentration(_) => format_number(threshold.to_f64()),
+            _ => format!("{threshold}{}", self.unit()),
+        }
     }
 
     /// Measures `row` at `stage` against `bound`.

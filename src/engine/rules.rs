@@ -367,19 +367,8 @@ fn read_rule(
         },
     };
     let metric_name = line.metric.value.as_str();
-    let metric_span = line.metric.span(source);
     let metric = match (metric_name, origins) {
-        ("group-share", Some(origins)) => Some(Metric::GroupShare(origins)),
-        ("group-share", None) => {
-            if line.origins.is_none() {
-                errors.push(
-                    Diagnostic::error("rule-metric", "the metric `group-share` needs `origins`, the group it measures")
-                        .with_label(metric_span, "needs `origins`")
-                        .with_help("add, for example, `\"origins\": {\"in\": [\"EU\"]}`"),
-                );
-            }
-            None
-        }
+        ("group-share", origins) => Some(Metric::GroupShare(origins.unwrap_or_else(OriginSet::any))),
         ("country-share", origins) => Some(Metric::CountryShare(origins.unwrap_or_else(OriginSet::any))),
         ("distinct-origins", origins) => Some(Metric::DistinctOrigins(origins.unwrap_or_else(OriginSet::any))),
         ("concentration", origins) => Some(Metric::Concentration(origins.unwrap_or_else(OriginSet::any))),

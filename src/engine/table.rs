@@ -41,6 +41,12 @@ pub fn share_table(
         let overall_findings = findings.iter().filter(|(t, _)| *t == Target::Overall);
         let verdict = worst(overall_findings.map(|(_, f)| f)).unwrap_or(Verdict::Passes);
         let mut row = table_row(reference, &merged, material, verdict);
+        let with_consumption = strategic.iter().filter(|r| r.consumption.is_some()).count();
+        row.basis = match with_consumption {
+            0 => Basis::Supplies,
+            n if n == strategic.len() => Basis::Consumption,
+            _ => Basis::Mixed,
+        };
         // Every strategic row is a member: the total is as sound as its worst member.
         if table.rows.iter().any(|r| r.material.tier == Some(Tier::Strategic) && r.verdict == Verdict::Fails) {
             row.verdict = Verdict::Fails;

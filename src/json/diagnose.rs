@@ -33,9 +33,27 @@ pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Erro
     if let Some(tree) = &tree {
         duplicate_keys(tree, &mut problems);
     }
+    let mut pairs = Vec::new();
     for error in schema.validator().iter_errors(&value) {
-        problems.push(schema_problem(source, schema, tree.as_ref(), &value, &error));
+        let (problem, pair) = schema_problem(schema, tree.as_ref(), &value, &error);
+        pairs.push(pair);
+        problems.push(problem);
     }
+    // A misspelt field (`suplies`) also makes the real one (`supplies`) missing: say it once.
+    let misspelt: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|p| match p {
+            Pair::Misspelt(o, f) => Some((o.clone(), f.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut index = 0;
+    problems.retain(|_| {
+        let keep =
+            !matches!(&pairs.get(index), Some(Pair::Missing(o, f)) if misspelt.contains(&(o.clone(), f.clone())));
+        index += 1;
+        keep
+    });
     if problems.is_empty() {
         let offset = source.offset_of_line_byte_column(typed_error.line(), typed_error.column());
         problems.push(Problem::root(
@@ -67,7 +85,22 @@ pub fn syntax_error(source: &Source, error: &serde_json::Error) -> Diagnostic {
     let raw = strip_position(&error.to_string());
     // serde_json's line and column (1-based, in bytes) point at the character it refused.
     let at = if error.is_eof() { text.len() } else { source.offset_of_line_byte_column(error.line(), error.column()) };
-    let (message, label) = plain_syntax_message(&raw);
+    let (mut message, mut label) = plain_syntax_message(&raw);
+    // Name the habits of other formats that JSON does not allow.
+    let rest = &text[at.min(text.len())..];
+    let habit = if rest.starts_with("//") || rest.starts_with("/*") {
+        Some(("comments are not allowed in JSON", "a comment"))
+    } else if rest.starts_with('\'') {
+        Some(("JSON strings and keys are written in double quotes, not single quotes", "single quote"))
+    } else if ["NaN", "Infinity", "-Infinity"].iter().any(|w| rest.starts_with(w)) {
+        Some(("NaN and Infinity are not JSON numbers", "not a number"))
+    } else {
+        None
+    };
+    if let Some((habit_message, habit_label)) = habit {
+        message = habit_message.to_owned();
+        label = habit_label;
+    }
     let span = match raw.as_str() {
         // Point at the comma, not at the bracket after it.
         "trailing comma" => text[..at].rfind(',').map_or(Span::at(at), |comma| Span::new(comma, comma + 1)),
@@ -235,13 +268,20 @@ fn item_and_path(pointer: &str, words: &[(&str, &str)]) -> (Option<String>, Opti
     (item, (!path.is_empty()).then_some(path))
 }
 
+/// How a schema error relates to another: a missing field, or an unknown field that is a
+/// likely misspelling of an allowed one (each with the object's pointer and the field).
+enum Pair {
+    Missing(String, String),
+    Misspelt(String, String),
+    None,
+}
+
 fn schema_problem(
-    source: &Source,
     schema: &Schema,
     tree: Option<&ast::Value<'_>>,
     document: &Value,
     error: &jsonschema::ValidationError<'_>,
-) -> Problem {
+) -> (Problem, Pair) {
     use jsonschema::error::ValidationErrorKind as Kind;
 
     let pointer = error.instance_path().as_str().to_owned();
@@ -269,16 +309,20 @@ fn schema_problem(
                 }
                 _ => None,
             };
-            let where_ = if place.is_empty() { "at the top level".to_owned() } else { format!("in {place}") };
-            let help = match crate::reference::suggest::did_you_mean(&name, allowed.iter().map(String::as_str)) {
+            let (item, path) = item_and_path(&pointer, schema.place_words());
+            let field = path.map_or(name.clone(), |p| format!("{p}.{name}"));
+            let where_ = item.map(|i| format!(" in {i}")).unwrap_or_default();
+            let close = crate::reference::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
+            let pair = close.map_or(Pair::None, |c| Pair::Misspelt(pointer.clone(), c.to_owned()));
+            let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the fields allowed here are: {}", allowed.join(", ")),
             };
-            let diagnostic = Diagnostic::error("schema", format!("unknown field `{name}` {where_}"))
+            let diagnostic = Diagnostic::error("schema", format!("unknown field `{field}`{where_}"))
                 .with_label(key_span.unwrap_or(span), "not a field of this object")
                 .with_help(help);
             let pointer = format!("{pointer}/{name}");
-            return Problem { pointer, diagnostic };
+            return (Problem { pointer, diagnostic }, pair);
         }
         Kind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
@@ -345,8 +389,11 @@ fn schema_problem(
     if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
-    let _ = source;
-    Problem { pointer, diagnostic }
+    let pair = match error.kind() {
+        Kind::Required { property } => Pair::Missing(pointer.clone(), property.as_str().unwrap_or_default().to_owned()),
+        _ => Pair::None,
+    };
+    (Problem { pointer, diagnostic }, pair)
 }
 
 fn parent_pointer(pointer: &str) -> &str {

@@ -229,7 +229,13 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de, '_> {
                 }
                 "consumption" => map.next_value_seed(ConsumptionSeed { builder: &mut *builder })?,
                 "supplies" => map.next_value_seed(SuppliesSeed { builder: &mut *builder })?,
-                "waivers" => builder.waivers = map.next_value()?,
+                "waivers" => {
+                    let waivers: Vec<WaiverLine<'de>> = map.next_value()?;
+                    for waiver in &waivers {
+                        waiver_format(waiver).map_err(refuse)?;
+                    }
+                    builder.waivers = waivers;
+                }
                 _ => unreachable!("every field is matched"),
             }
         }
@@ -449,7 +455,7 @@ impl<'de, 'r> Builder<'de, 'r> {
     /// A country code at `stage`, resolved; `None` (with an error recorded) if unknown.
     fn country(&mut self, code: &Spanned<'de, Text<'de>>) -> Result<Option<CountryId>, &'static str> {
         let text = code.value.as_str();
-        if text.len() != 2 || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if !is_country_code(text) {
             return Err("not a two-letter code");
         }
         let span = self.span(code);
@@ -635,7 +641,10 @@ impl<'de, 'r> Builder<'de, 'r> {
                         self.reference.forms.get(form).id.clone(),
                         self.reference.materials.get(material.resolved.material).name.clone(),
                     );
-                    let element = element.clone();
+                    let element = self.reference.materials.resolve(element).map_or(element.clone(), |r| {
+                        r.member
+                            .map_or_else(|| self.reference.materials.get(r.material).name.clone(), |m| m.name.clone())
+                    });
                     self.findings.error("form-mismatch", || {
                         Diagnostic::error(
                             "form-mismatch",
@@ -770,15 +779,10 @@ impl<'de, 'r> Builder<'de, 'r> {
         Ok(())
     }
 
+    /// Resolves a waiver whose format [`waiver_format`] has checked; `None` (with an error
+    /// recorded) if it names an unknown material or country, or a day not in the calendar.
     fn waiver(&mut self, line: &WaiverLine<'de>) -> Result<Option<Waiver>, &'static str> {
-        let rule = line.rule.value.to_string();
-        if rule.is_empty() || line.reason.value.as_str().is_empty() {
-            return Err("empty rule or reason");
-        }
-        let stage = match &line.stage {
-            None => None,
-            Some(stage) => Some(Stage::parse(stage.value.as_str()).ok_or("unknown stage")?),
-        };
+        let stage = line.stage.as_ref().and_then(|stage| Stage::parse(stage.value.as_str()));
         let material = match &line.material {
             None => None,
             Some(name) => match self.material(name)? {
@@ -794,14 +798,6 @@ impl<'de, 'r> Builder<'de, 'r> {
             },
         };
         let expires_text = line.expires.value.as_str();
-        let well_formed = expires_text.len() == 10
-            && expires_text
-                .bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-        if !well_formed {
-            return Err("expires is not YYYY-MM-DD");
-        }
         let expires_span = self.span(&line.expires);
         let Ok(expires) = expires_text.parse::<jiff::civil::Date>() else {
             let text = expires_text.to_owned();
@@ -812,7 +808,7 @@ impl<'de, 'r> Builder<'de, 'r> {
             return Ok(None);
         };
         Ok(Some(Waiver {
-            rule,
+            rule: line.rule.value.to_string(),
             span: self.span(&line.rule),
             material,
             stage,
@@ -827,12 +823,38 @@ impl<'de, 'r> Builder<'de, 'r> {
         let lines = std::mem::take(&mut self.waivers);
         let mut waivers = Vec::new();
         for line in &lines {
-            // Schema errors cannot occur here any more: they stopped the typed pass.
-            if let Ok(Some(waiver)) = self.waiver(line) {
-                waivers.push(waiver);
+            // Its format was checked in the typed pass, so only errors of meaning remain, and
+            // `waiver` records those itself.
+            match self.waiver(line) {
+                Ok(Some(waiver)) => waivers.push(waiver),
+                Ok(None) => {}
+                // Cannot happen (the format was checked); if it did, fail closed, visibly.
+                Err(refused) => {
+                    let span = self.span(&line.rule);
+                    self.findings.error("schema", || {
+                        Diagnostic::error("schema", format!("invalid waiver: {refused}"))
+                            .with_label(span, "this waiver")
+                    });
+                }
             }
         }
         self.ledger.finish();
+        for row in self.ledger.rows() {
+            if let Some(consumption) = row.consumption.filter(|c| row.supplied > c.mass) {
+                let label = self.reference.materials.label(row.key.material, row.key.tier);
+                self.findings.notes.push(
+                    Diagnostic::note(
+                        "consumption-exceeded",
+                        format!(
+                            "the supplies of {label} add up to {}, more than its annual consumption of {}",
+                            row.supplied, consumption.mass
+                        ),
+                    )
+                    .with_label(consumption.span, "annual consumption")
+                    .with_help("shares are of consumption, so they may add up to more than 100%; check the consumption figure if that is not meant (stock building, say)"),
+                );
+            }
+        }
         let (errors, mut notes) = self.findings.into_diagnostics();
         if !errors.is_empty() {
             return Err(errors);
@@ -855,6 +877,35 @@ impl<'de, 'r> Builder<'de, 'r> {
             supply_lines: self.lines,
         })
     }
+}
+
+/// What the schema says of a waiver that serde's types do not: non-empty strings, a known
+/// stage, a two-letter country, a date written YYYY-MM-DD.
+fn waiver_format(line: &WaiverLine<'_>) -> Result<(), &'static str> {
+    if line.rule.value.as_str().is_empty()
+        || line.reason.value.as_str().is_empty()
+        || line.material.as_ref().is_some_and(|m| m.value.as_str().is_empty())
+    {
+        return Err("empty string");
+    }
+    if line.stage.as_ref().is_some_and(|stage| Stage::parse(stage.value.as_str()).is_none()) {
+        return Err("unknown stage");
+    }
+    if line.country.as_ref().is_some_and(|c| !is_country_code(c.value.as_str())) {
+        return Err("not a two-letter code");
+    }
+    let date = line.expires.value.as_str();
+    let well_formed = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !well_formed {
+        return Err("expires is not YYYY-MM-DD");
+    }
+    Ok(())
+}
+
+/// The schema's pattern for country codes: two ASCII letters.
+fn is_country_code(text: &str) -> bool {
+    text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 fn unknown_material(reference: &Reference, text: &str) -> Diagnostic {

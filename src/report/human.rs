@@ -183,6 +183,7 @@ fn basis(row: &TableRow) -> String {
     match row.basis {
         Basis::Consumption => format!("{} consumed", row.denominator),
         Basis::Supplies => format!("{} supplied", row.denominator),
+        Basis::Mixed => format!("{} in all", row.denominator),
     }
 }
 

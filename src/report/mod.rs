@@ -125,6 +125,8 @@ pub enum Basis {
     Consumption,
     /// The sum of the supply lines (no consumption given).
     Supplies,
+    /// A total over materials, some with consumption and some without.
+    Mixed,
 }
 
 /// One stage of a material in the share table.

@@ -1,0 +1,248 @@
+//! The command line as a pipeline sees it: exit statuses, options, subcommands, standard
+//! input, several files, colour.
+
+mod common;
+
+use common::{AS_OF, run, run_with_env, run_with_stdin, temp_file};
+
+const COMPLIANT: &str = "examples/compliant-2030.json";
+const FAILING: &str = "examples/magnets-2030.json";
+const WARNING_ONLY: &str = "examples/battery-2025.json";
+const BROKEN: &str = "examples/broken-format.json";
+
+fn check(args: &[&str]) -> common::Run {
+    let mut all = vec!["--as-of", AS_OF];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn exit_0_when_nothing_fails() {
+    let run = check(&[COMPLIANT]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("check passed (errors fail; exit status 0)"));
+}
+
+#[test]
+fn exit_1_on_errors() {
+    let run = check(&[FAILING]);
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("check failed (errors fail; exit status 1)"));
+}
+
+#[test]
+fn exit_2_when_the_check_cannot_be_made() {
+    let broken = check(&[BROKEN]);
+    assert_eq!(broken.status, 2);
+    assert!(broken.stdout.contains("not checked: 7 input errors"));
+    assert!(broken.stdout.contains("check could not be completed"));
+
+    let missing = check(&["no/such/file.json"]);
+    assert_eq!(missing.status, 2);
+    assert!(missing.stdout.contains("`no/such/file.json` does not exist"), "{}", missing.stdout);
+
+    let folder = check(&["examples"]);
+    assert_eq!(folder.status, 2);
+    assert!(folder.stdout.contains("`examples` is a folder, not a file"), "{}", folder.stdout);
+}
+
+#[test]
+fn exit_2_on_bad_arguments() {
+    let unknown_flag = run(&["--frobnicate", COMPLIANT]);
+    assert_eq!(unknown_flag.status, 2);
+    assert!(unknown_flag.stderr.contains("--frobnicate"));
+
+    let no_file = run(&[]);
+    assert_eq!(no_file.status, 2);
+
+    let bad_year = run(&["--year", "1999", COMPLIANT]);
+    assert_eq!(bad_year.status, 2);
+
+    let bad_select = check(&["--select", "CRM04", COMPLIANT]);
+    assert_eq!(bad_select.status, 2);
+    assert_eq!(bad_select.stderr.trim(), "error: no rule matches `CRM04` (did you mean `CRM004`?)");
+}
+
+#[test]
+fn fail_on_sets_the_level_that_fails() {
+    assert_eq!(check(&[WARNING_ONLY]).status, 0);
+    assert_eq!(check(&["--fail-on", "warning", WARNING_ONLY]).status, 1);
+    assert_eq!(check(&["--fail-on", "never", FAILING]).status, 0);
+    // An input error is never a pass, whatever the fail level.
+    assert_eq!(check(&["--fail-on", "never", BROKEN]).status, 2);
+}
+
+#[test]
+fn year_overrides_the_portfolio_year() {
+    let run = check(&["--year", "2030", "--quiet", WARNING_ONLY]);
+    assert_eq!(run.status, 1, "from 2030 the benchmarks are errors");
+    assert!(run.stdout.contains("error[CRM004]"));
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let only_cap = check(&["--select", "CRM004", "--quiet", FAILING]);
+    let codes: Vec<&str> =
+        only_cap.stdout.lines().filter(|l| l.starts_with("error[") || l.starts_with("warning[")).collect();
+    assert!(!codes.is_empty() && codes.iter().all(|c| c.contains("[CRM004]")), "{codes:?}");
+
+    let prefix = check(&["--select", "crm00", "--ignore", "CRM001,CRM002", "--ignore", "CRM003", "--quiet", FAILING]);
+    assert!(!prefix.stdout.contains("[CRM001]") && !prefix.stdout.contains("[CRM003]"));
+    assert!(prefix.stdout.contains("[CRM004]") && prefix.stdout.contains("[CRM005]"));
+
+    let nothing = check(&["--ignore", "CRM", FAILING]);
+    assert_eq!(nothing.status, 0, "no rule runs, nothing fails");
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let text = std::fs::read(COMPLIANT).unwrap();
+    let run = run_with_stdin(&["--as-of", AS_OF, "-"], Some(&text));
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("<stdin>: 0 errors, 0 warnings"));
+
+    let broken = run_with_stdin(&["-"], Some(b"{\"year\": 2025, \"supplies\": [}"));
+    assert_eq!(broken.status, 2);
+    assert!(broken.stdout.contains("<stdin>:1:"), "{}", broken.stdout);
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_invalid_utf8_is_located() {
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend(std::fs::read(COMPLIANT).unwrap());
+    assert_eq!(run_with_stdin(&["--as-of", AS_OF, "-"], Some(&with_bom)).status, 0);
+
+    let invalid = run_with_stdin(&["-"], Some(b"{\"year\": 2025,\n \"name\": \"Caf\xE9\", \"supplies\": []}"));
+    assert_eq!(invalid.status, 2);
+    assert!(invalid.stdout.contains("the file is not valid UTF-8"), "{}", invalid.stdout);
+    assert!(invalid.stdout.contains("<stdin>:2:"), "{}", invalid.stdout);
+}
+
+#[test]
+fn several_files_are_reported_together() {
+    let run = check(&[COMPLIANT, FAILING]);
+    assert_eq!(run.status, 1, "the worst file decides");
+    assert!(run.stdout.contains("examples/compliant-2030.json: 0 errors"));
+    assert!(run.stdout.contains("examples/magnets-2030.json: 9 errors"));
+
+    let with_broken = check(&[FAILING, BROKEN]);
+    assert_eq!(with_broken.status, 2, "a file that could not be checked makes the run unchecked");
+    assert!(with_broken.stdout.contains("examples/magnets-2030.json: 9 errors"), "the other file is still reported");
+}
+
+#[test]
+fn rule_files_add_and_replace_rules() {
+    let added = check(&["--rules", "examples/policies/company-policy.json", "--quiet", COMPLIANT]);
+    assert_eq!(added.status, 1);
+    assert!(added.stdout.contains("error[ACME-01]"));
+
+    let folder = check(&["--rules", "examples/policies", "--quiet", COMPLIANT]);
+    assert!(folder.stdout.contains("error[ACME-01]"), "a folder loads every rule file in it");
+
+    let listed = run(&["--rules", "examples/policies/crm004-literal.json", "rules"]);
+    assert_eq!(listed.status, 0);
+    assert!(
+        listed
+            .stdout
+            .contains("from examples/policies/crm004-literal.json (rule file), replacing the rule of rules/crma.json"),
+        "{}",
+        listed.stdout
+    );
+}
+
+#[test]
+fn a_broken_rule_file_is_located_in_that_file() {
+    let rules = temp_file(
+        "broken-rules.json",
+        br#"{"rules": [{"id": "X-1", "name": "x", "summary": "s", "severity": "error", "metric": "country-share",
+        "max": 50, "message": "{cuntry} has {value}", "help": "h"}]}"#,
+    );
+    let run = check(&["--rules", rules.to_str().unwrap(), COMPLIANT]);
+    assert_eq!(run.status, 2);
+    assert!(run.stdout.contains("unknown placeholder `{cuntry}` in the message"), "{}", run.stdout);
+    assert!(run.stdout.contains("broken-rules.json:2:"), "{}", run.stdout);
+    assert!(!run.stdout.contains("compliant-2030"), "no portfolio is checked with a broken rule file");
+}
+
+#[test]
+fn colour_only_when_asked_for() {
+    let piped = check(&[FAILING]);
+    assert!(!piped.stdout.contains('\u{1b}'), "no escapes when piped");
+    let forced = check(&["--color", "always", FAILING]);
+    assert!(forced.stdout.contains('\u{1b}'));
+    let no_color = run_with_env(&["--as-of", AS_OF, "--color", "auto", FAILING], "NO_COLOR", "1");
+    assert!(!no_color.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn quiet_prints_findings_only() {
+    let run = check(&["--quiet", FAILING]);
+    assert!(run.stdout.contains("error[CRM004]"));
+    assert!(!run.stdout.contains("Shares by material"));
+    assert!(!run.stdout.contains("check failed"));
+    assert!(!run.stdout.contains("note[consumption-exceeded]"));
+}
+
+#[test]
+fn explain_tells_what_a_rule_checks() {
+    let explained = run(&["explain", "CRM004"]);
+    assert_eq!(explained.status, 0);
+    // The text is wrapped: compare with whitespace collapsed.
+    let text = explained.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "CRM004 third-country-cap (error, applies from 2030)",
+        "Legal basis: Regulation (EU) 2024/1252, Art. 5(1)(b)",
+        "the share each single country outside the EU supplies",
+        "A share exactly at 65% passes",
+        "counts an OCT",
+        "not a legal breach",
+        "How to fix a finding",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{}", explained.stdout);
+    }
+    let lower = run(&["explain", "crm004"]);
+    assert_eq!(lower.stdout, explained.stdout);
+
+    let code = run(&["explain", "waiver-expired"]);
+    assert_eq!(code.status, 0);
+    assert!(code.stdout.starts_with("waiver-expired (error)"));
+
+    let unknown = run(&["explain", "CRM040"]);
+    assert_eq!(unknown.status, 2);
+    assert!(unknown.stderr.contains("did you mean `CRM004`?"), "{}", unknown.stderr);
+}
+
+#[test]
+fn rules_lists_the_active_rules_with_their_origin() {
+    let listed = run(&["rules"]);
+    assert_eq!(listed.status, 0);
+    for id in ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"] {
+        assert!(listed.stdout.contains(id));
+    }
+    assert!(listed.stdout.contains("from rules/crma.json (built in)"));
+}
+
+#[test]
+fn schema_prints_the_portfolio_schema() {
+    let printed = run(&["schema"]);
+    assert_eq!(printed.status, 0);
+    assert_eq!(printed.stdout, std::fs::read_to_string("schemas/portfolio.schema.json").unwrap());
+    let rules = run(&["schema", "rules"]);
+    assert_eq!(rules.stdout, std::fs::read_to_string("schemas/rules.schema.json").unwrap());
+}
+
+#[test]
+fn forms_and_materials_list_the_reference_data() {
+    let forms = run(&["forms"]);
+    assert!(forms.stdout.contains("lithium-carbonate"), "{}", forms.stdout);
+    assert!(forms.stdout.contains("0.187864"), "the LCE convention 1/5.323");
+    let materials = run(&["materials"]);
+    assert!(materials.stdout.contains("strategic (Annex I h), battery grade"), "{}", materials.stdout);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let first = check(&[WARNING_ONLY, FAILING]);
+    let second = check(&[WARNING_ONLY, FAILING]);
+    assert_eq!(first.stdout, second.stdout);
+}

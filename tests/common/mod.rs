@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests: running the real binary.
+
+#![allow(dead_code, reason = "each test crate uses a part of the helpers")]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// What a run of `crma-check` did.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The fixed date tests check waivers against, so that outputs do not change with the day.
+pub const AS_OF: &str = "2026-11-23";
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crma-check"));
+    command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// Runs `crma-check` with `args` from the crate root.
+pub fn run(args: &[&str]) -> Run {
+    run_with_stdin(args, None)
+}
+
+/// Runs `crma-check` with `args`, feeding `stdin`.
+pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = command(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("piped").write_all(input).expect("stdin accepts the input");
+    }
+    let output = child.wait_with_output().expect("the binary finishes");
+    Run {
+        status: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs with an environment variable set.
+pub fn run_with_env(args: &[&str], key: &str, value: &str) -> Run {
+    let output = command(args).env(key, value).output().expect("the binary runs");
+    Run {
+        status: output.status.code().expect("exited"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+/// Writes `text` to a temporary file named `name` and returns its path.
+pub fn temp_file(name: &str, text: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("crma-check-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp file");
+    path
+}
