@@ -2,7 +2,7 @@
 //! Raw Materials Act (Regulation (EU) 2024/1252) and other sourcing policies written as rules.
 //!
 //! The pipeline, one module each: [`input`] and [`portfolio`] **load** a file into a ledger
-//! of sums; [`reference`] **resolves** materials, countries, forms and units; [`engine`]
+//! of sums; [`reference`](mod@reference) **resolves** materials, countries, forms and units; [`engine`]
 //! **evaluates** rules into findings; [`report`] **renders** them in a format.
 //!
 //! ```
