@@ -139,7 +139,8 @@ pub fn run(cli: Cli) -> u8 {
             FailLevel::Never => FailOn::Never,
         },
     };
-    let human = Human { color, width: terminal_width(), quiet: cli.check.quiet };
+    let width = if stdout.is_terminal() { terminal_width() } else { 100 };
+    let human = Human { color, width, quiet: cli.check.quiet };
     let mut checker = match Checker::with_rule_files(&cli.rules, options.clone()) {
         Ok(checker) => checker,
         Err(failed) => {
@@ -194,8 +195,11 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+/// The terminal's width (at least 60 columns), for wrapping messages.
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 60).unwrap_or(100)
+    let columns = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    let columns = columns.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()));
+    columns.unwrap_or(100).max(60)
 }
 
 fn explain(checker: &Checker, id: &str) -> Result<String, String> {
