@@ -37,7 +37,7 @@ pub static PORTFOLIO_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
 pub const FORMAT_VERSION: u64 = 1;
 
 /// How many diagnostics of one kind are shown before the rest are only counted.
-const SHOWN_PER_CODE: usize = 20;
+const SHOWN_PER_CODE: usize = 10;
 
 /// How many places a grouped diagnostic labels.
 const LABELLED_PLACES: usize = 3;
