@@ -41,6 +41,10 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the report (in --format) to this file instead of standard output; the human
+    /// report then still goes to standard output, so that a CI job keeps it in its log.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// The level from which findings fail the check (exit status 1).
     #[arg(long, value_enum, default_value_t = FailLevel::Error)]
     fail_on: FailLevel,
@@ -88,6 +92,36 @@ enum Command {
 enum OutputFormat {
     /// Diagnostics with source snippets, share tables, a summary.
     Human,
+    /// One line per finding: path:line:col: severity[CODE]: message.
+    Short,
+    /// The stable JSON report (schemas/report.schema.json).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// A Markdown summary for a pull request or a job summary.
+    Markdown,
+}
+
+impl OutputFormat {
+    fn format(self, human: &Human) -> Box<dyn Format> {
+        use crate::report::{github, gitlab, json, junit, markdown, sarif, short};
+        match self {
+            OutputFormat::Human => Box::new(human.clone()),
+            OutputFormat::Short => Box::new(short::Short),
+            OutputFormat::Json => Box::new(json::Json),
+            OutputFormat::Sarif => Box::new(sarif::Sarif),
+            OutputFormat::Junit => Box::new(junit::Junit),
+            OutputFormat::Github => Box::new(github::Github),
+            OutputFormat::Gitlab => Box::new(gitlab::Gitlab),
+            OutputFormat::Markdown => Box::new(markdown::Markdown),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,7 +179,7 @@ pub fn run(cli: Cli) -> u8 {
         Ok(checker) => checker,
         Err(failed) => {
             // A broken rule file stops everything: the check cannot be made.
-            let report = crate::report::Report { files: failed, fail_on: options.fail_on };
+            let report = crate::report::Report { files: failed, fail_on: options.fail_on, rules: Vec::new() };
             let _ = human.write(&report, &mut stdout.lock());
             return 2;
         }
@@ -167,12 +201,21 @@ pub fn run(cli: Cli) -> u8 {
                 return 2;
             }
             let report = checker.check_paths(cli.check.files.iter().map(String::as_str));
-            let written = match cli.check.format {
-                OutputFormat::Human => human.write(&report, &mut stdout.lock()),
+            let format = cli.check.format.format(&human);
+            let written = match &cli.check.output {
+                None => format.write(&report, &mut stdout.lock()),
+                Some(path) => write_file(path, |file| format.write(&report, file)).and_then(|()| {
+                    if cli.check.format == OutputFormat::Human {
+                        Ok(())
+                    } else {
+                        human.write(&report, &mut stdout.lock())
+                    }
+                }),
             };
             if let Err(error) = written {
                 if error.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("error: cannot write the report: {error}");
+                    let target = cli.check.output.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
+                    eprintln!("error: cannot write the report{target}: {error}");
                 }
                 return 2;
             }
@@ -193,6 +236,13 @@ pub fn run(cli: Cli) -> u8 {
             2
         }
     }
+}
+
+/// Writes a file through a buffer, in one go.
+fn write_file(path: &std::path::Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    write(&mut buffer)?;
+    std::fs::write(path, buffer)
 }
 
 /// The terminal's width (at least 60 columns), for wrapping messages.

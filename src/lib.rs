@@ -176,7 +176,11 @@ impl Checker {
 
     /// Checks files, each on its own, into one report.
     pub fn check_paths<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Report {
-        Report { files: paths.into_iter().map(|p| self.check_path(p)).collect(), fail_on: self.options.fail_on }
+        Report {
+            files: paths.into_iter().map(|p| self.check_path(p)).collect(),
+            fail_on: self.options.fail_on,
+            rules: self.active_rules().map(rule_info).collect(),
+        }
     }
 
     /// Checks a portfolio's text.
@@ -208,6 +212,9 @@ impl Checker {
         evaluation.findings.sort_by_key(|(target, f)| {
             (row_order(target), rule_order(&f.code), f.stage, f.country.as_ref().map(|c| c.code.clone()))
         });
+        evaluation.checks.sort_by_key(|(target, c)| {
+            (row_order(target), rule_order(&c.rule), c.stage, c.country.as_ref().map(|c| c.code.clone()))
+        });
         let mut findings: Vec<_> = evaluation.findings.into_iter().map(|(_, f)| f).collect();
         findings.extend(own);
         FileReport {
@@ -218,6 +225,7 @@ impl Checker {
             findings,
             table,
             supply_lines: portfolio.supply_lines,
+            checks: evaluation.checks.into_iter().map(|(_, c)| c).collect(),
             source: Some(source),
         }
     }
@@ -255,5 +263,20 @@ fn unchecked(path: &str, source: Option<Source>, diagnostics: Vec<Diagnostic>) -
         findings: Vec::new(),
         table: Table::default(),
         supply_lines: 0,
+        checks: Vec::new(),
+    }
+}
+
+/// What formats may say about a rule.
+pub fn rule_info(rule: &Rule) -> report::RuleInfo {
+    report::RuleInfo {
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        summary: rule.summary.clone(),
+        help: rule.help.clone(),
+        legal_basis: rule.legal_basis.clone(),
+        url: rule.url.clone(),
+        severity: rule.severity,
+        explain: rule.explain.clone(),
     }
 }

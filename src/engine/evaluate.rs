@@ -9,7 +9,7 @@ use crate::diagnostic::{Label, Severity};
 use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
 use crate::quantity::format_number;
 use crate::reference::Reference;
-use crate::report::{CountryRef, Finding, MaterialRef, Measure};
+use crate::report::{Check, CountryRef, Finding, MaterialRef, Measure};
 use crate::source::Source;
 
 /// What a rule was measured on: one material, or all materials in its scope together.
@@ -26,6 +26,8 @@ pub enum Target {
 pub struct Evaluation {
     /// Findings, before waivers.
     pub findings: Vec<(Target, Finding)>,
+    /// Every check made, passing or not.
+    pub checks: Vec<(Target, Check)>,
     /// Rows that at least one rule applied to.
     pub checked_rows: Vec<RowKey>,
 }
@@ -66,6 +68,23 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[Rule], reference: &Reference, ye
                         .entry((target, stage))
                         .or_default()
                         .push((rule.id.clone(), describe_risk(reference, rule, risk)));
+                }
+                let country_ref = |c: crate::reference::CountryId| {
+                    let country = reference.countries.get(c);
+                    CountryRef { code: country.code.clone(), name: country.name.clone() }
+                };
+                let check = |country: Option<CountryRef>| Check {
+                    rule: rule.id.clone(),
+                    material: Some(material.clone()),
+                    stage: Some(stage),
+                    country,
+                };
+                if outcome.measurements.is_empty() {
+                    // A per-country rule with no country at this stage: one passing check.
+                    evaluation.checks.push((target, check(None)));
+                }
+                for measurement in &outcome.measurements {
+                    evaluation.checks.push((target, check(measurement.country.map(country_ref))));
                 }
                 for measurement in outcome.measurements.iter().filter(|m| !m.passes) {
                     let finding = finding(&portfolio.source, reference, rule, row, stage, &material, measurement, year);

@@ -68,6 +68,15 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// An identifier for machine formats (`out-of-scope`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Tier::Strategic => "strategic",
+            Tier::Critical => "critical",
+            Tier::OutOfScope => "out-of-scope",
+        }
+    }
+
     /// A word for reports.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,7 +4,19 @@
 //! Everything a format needs is computed before it runs: a format chooses how to show a
 //! report, never what is in it.
 
+mod entries;
+pub mod github;
+pub mod gitlab;
 pub mod human;
+pub mod json;
+pub mod junit;
+mod location;
+pub mod markdown;
+pub mod sarif;
+pub mod short;
+
+pub use entries::Entry;
+pub use location::{Location, path_uri};
 
 use std::io;
 
@@ -54,6 +66,16 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The key of the check that gave it.
+    pub fn key(&self) -> CheckKey<'_> {
+        (
+            &self.code,
+            self.material.as_ref().map(|m| m.label.as_str()),
+            self.stage,
+            self.country.as_ref().map(|c| c.code.as_str()),
+        )
+    }
+
     /// Whether the finding counts towards the exit status: it is not waived.
     pub fn counts(&self) -> bool {
         self.waived.is_none()
@@ -156,6 +178,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// An identifier for machine formats (`no-benchmark`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::NoBenchmark => "no-benchmark",
+            Verdict::OutOfScope => "out-of-scope",
+            other => other.as_str(),
+        }
+    }
+
     /// The verdict in words.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -226,9 +257,45 @@ pub struct FileReport {
     pub table: Table,
     /// Supply lines read.
     pub supply_lines: u32,
+    /// Every check a rule made, passing or not, in the order of the findings.
+    pub checks: Vec<Check>,
+}
+
+/// One check a rule made: a rule on a material at a stage (for one country, for per-country
+/// metrics). A check fails where a finding has the same [`CheckKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The rule's id.
+    pub rule: String,
+    /// The material (or `*` for all materials in scope).
+    pub material: Option<MaterialRef>,
+    /// The stage.
+    pub stage: Option<Stage>,
+    /// The country, for per-country metrics.
+    pub country: Option<CountryRef>,
+}
+
+/// What identifies a check, and the finding it gave: rule, material label, stage, country.
+pub type CheckKey<'a> = (&'a str, Option<&'a str>, Option<Stage>, Option<&'a str>);
+
+impl Check {
+    /// Its key.
+    pub fn key(&self) -> CheckKey<'_> {
+        (
+            &self.rule,
+            self.material.as_ref().map(|m| m.label.as_str()),
+            self.stage,
+            self.country.as_ref().map(|c| c.code.as_str()),
+        )
+    }
 }
 
 impl FileReport {
+    /// The finding a check gave, if it failed.
+    pub fn finding_of(&self, check: &Check) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.key() == check.key())
+    }
+
     /// Whether the file could be checked: no input error.
     pub fn checked(&self) -> bool {
         !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
@@ -297,6 +364,40 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// The fail level used.
     pub fail_on: FailOn,
+    /// The rules that ran, for formats that describe them (SARIF).
+    pub rules: Vec<RuleInfo>,
+}
+
+/// What a format may say about a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Its id.
+    pub id: String,
+    /// Its short name.
+    pub name: String,
+    /// What it checks, in a line.
+    pub summary: String,
+    /// What to do about a finding.
+    pub help: String,
+    /// Where it comes from.
+    pub legal_basis: Option<String>,
+    /// A link to the text it comes from.
+    pub url: Option<String>,
+    /// Its severity from the year it applies.
+    pub severity: Severity,
+    /// Paragraphs on how to read it.
+    pub explain: Vec<String>,
+}
+
+impl Report {
+    /// Whether a finding or diagnostic of `severity` fails the check at this report's level.
+    pub fn fails(&self, severity: Severity) -> bool {
+        match self.fail_on {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Never => false,
+        }
+    }
 }
 
 impl Report {

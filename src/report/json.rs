@@ -1,0 +1,313 @@
+//! The JSON format: the stable, documented report (`schemas/report.schema.json`), for
+//! scripts and dashboards. Its `version` changes only when a field changes meaning or goes.
+
+use std::io;
+
+use serde::Serialize;
+
+use super::{Basis, Counts, FileReport, Format, Location, Outcome, Report, StageShares, TableRow};
+use crate::portfolio::Stage;
+
+/// The version of the report format.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The stable JSON report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+impl Format for Json {
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let document = Document::new(report);
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        out.write_all(b"\n")
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    outcome: &'static str,
+    exit_status: u8,
+    fail_on: &'static str,
+    summary: Summary,
+    files: Vec<File<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    waived: usize,
+    input_errors: usize,
+}
+
+impl Summary {
+    fn new(files: usize, counts: Counts) -> Summary {
+        Summary {
+            files,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            notes: counts.notes,
+            waived: counts.waived,
+            input_errors: counts.input_errors,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    name: Option<&'a str>,
+    year: Option<u16>,
+    checked: bool,
+    supply_lines: u32,
+    summary: Summary,
+    diagnostics: Vec<DiagnosticOut<'a>>,
+    findings: Vec<FindingOut<'a>>,
+    shares: Vec<Shares<'a>>,
+    overall: Option<Shares<'a>>,
+}
+
+#[derive(Serialize)]
+struct Place {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: usize,
+    length: usize,
+}
+
+impl From<Location> for Place {
+    fn from(l: Location) -> Place {
+        Place {
+            path: l.path,
+            line: l.line,
+            column: l.column,
+            end_line: l.end_line,
+            end_column: l.end_column,
+            offset: l.offset,
+            length: l.length,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DiagnosticOut<'a> {
+    code: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(flatten)]
+    place: Place,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    notes: &'a [String],
+    help: Option<&'a str>,
+    #[serde(flatten)]
+    place: Place,
+    material: Option<&'a str>,
+    material_label: Option<&'a str>,
+    tier: Option<&'static str>,
+    stage: Option<&'static str>,
+    country: Option<&'a str>,
+    country_name: Option<&'a str>,
+    value: Option<f64>,
+    value_text: Option<&'a str>,
+    threshold: Option<f64>,
+    threshold_text: Option<&'a str>,
+    waived: bool,
+    waiver: Option<Waiver>,
+    evidence: Vec<Evidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct Waiver {
+    reason: String,
+    expires: String,
+}
+
+#[derive(Serialize)]
+struct Evidence<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct Shares<'a> {
+    material: &'a str,
+    material_label: &'a str,
+    tier: Option<&'static str>,
+    denominator_t: f64,
+    basis: &'static str,
+    stages: StagesOut,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct StagesOut {
+    extraction: StageOut,
+    processing: StageOut,
+    recycling: StageOut,
+}
+
+#[derive(Serialize)]
+struct StageOut {
+    eu: f64,
+    largest_non_eu: Option<Largest>,
+    unknown: f64,
+}
+
+#[derive(Serialize)]
+struct Largest {
+    country: String,
+    country_name: String,
+    share: f64,
+}
+
+/// Four decimals: enough for any threshold people write, and the same bytes on every run.
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+impl<'a> Document<'a> {
+    fn new(report: &'a Report) -> Document<'a> {
+        let outcome = report.outcome();
+        Document {
+            version: REPORT_VERSION,
+            tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+            outcome: match outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "fail",
+                Outcome::Unchecked => "unchecked",
+            },
+            exit_status: outcome.exit_code(),
+            fail_on: match report.fail_on {
+                super::FailOn::Error => "error",
+                super::FailOn::Warning => "warning",
+                super::FailOn::Never => "never",
+            },
+            summary: Summary::new(report.files.len(), report.counts()),
+            files: report.files.iter().map(File::new).collect(),
+        }
+    }
+}
+
+impl<'a> File<'a> {
+    fn new(file: &'a FileReport) -> File<'a> {
+        let mut diagnostics = Vec::new();
+        let mut findings = Vec::new();
+        for entry in file.entries() {
+            if let Some(d) = entry.diagnostic {
+                diagnostics.push(DiagnosticOut {
+                    code: &d.code,
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                    place: entry.location.into(),
+                });
+            } else if let Some(f) = entry.finding {
+                findings.push(FindingOut {
+                    rule: &f.code,
+                    name: &f.name,
+                    severity: f.severity.as_str(),
+                    message: &f.message,
+                    notes: &f.notes,
+                    help: f.help.as_deref(),
+                    place: entry.location.into(),
+                    material: f.material.as_ref().map(|m| m.id.as_str()),
+                    material_label: f.material.as_ref().map(|m| m.label.as_str()),
+                    tier: f.material.as_ref().and_then(|m| m.tier).map(|t| t.id()),
+                    stage: f.stage.map(Stage::as_str),
+                    country: f.country.as_ref().map(|c| c.code.as_str()),
+                    country_name: f.country.as_ref().map(|c| c.name.as_str()),
+                    value: f.value.as_ref().map(|v| v.number),
+                    value_text: f.value.as_ref().map(|v| v.text.as_str()),
+                    threshold: f.threshold.as_ref().map(|t| t.number),
+                    threshold_text: f.threshold.as_ref().map(|t| t.text.as_str()),
+                    waived: f.waived.is_some(),
+                    waiver: f
+                        .waived
+                        .as_ref()
+                        .map(|w| Waiver { reason: w.reason.clone(), expires: w.expires.to_string() }),
+                    evidence: f
+                        .labels
+                        .iter()
+                        .map(|label| {
+                            let l = Location::new(&file.path, file.source.as_ref(), Some(label.span));
+                            Evidence {
+                                line: l.line,
+                                column: l.column,
+                                end_line: l.end_line,
+                                end_column: l.end_column,
+                                label: &label.text,
+                            }
+                        })
+                        .collect(),
+                });
+            }
+        }
+        File {
+            path: &file.path,
+            name: file.name.as_deref(),
+            year: file.year,
+            checked: file.checked(),
+            supply_lines: file.supply_lines,
+            summary: Summary::new(1, file.counts()),
+            diagnostics,
+            findings,
+            shares: file.table.rows.iter().map(Shares::new).collect(),
+            overall: file.table.overall.as_ref().map(Shares::new),
+        }
+    }
+}
+
+impl<'a> Shares<'a> {
+    fn new(row: &'a TableRow) -> Shares<'a> {
+        let stage = |s: &StageShares| StageOut {
+            eu: round(s.eu),
+            largest_non_eu: s.top_third_country.as_ref().map(|(c, share)| Largest {
+                country: c.code.clone(),
+                country_name: c.name.clone(),
+                share: round(*share),
+            }),
+            unknown: round(s.unknown),
+        };
+        Shares {
+            material: &row.material.id,
+            material_label: &row.material.label,
+            tier: row.material.tier.map(|t| t.id()),
+            denominator_t: round(row.denominator.tonnes_f64()),
+            basis: match row.basis {
+                Basis::Consumption => "consumption",
+                Basis::Supplies => "supplies",
+                Basis::Mixed => "mixed",
+            },
+            stages: StagesOut {
+                extraction: stage(&row.stages[0]),
+                processing: stage(&row.stages[1]),
+                recycling: stage(&row.stages[2]),
+            },
+            verdict: row.verdict.id(),
+        }
+    }
+}

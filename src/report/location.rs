@@ -1,0 +1,102 @@
+//! Where a diagnostic is, in the forms consumers want: a path, a URI, 1-based lines and
+//! columns (columns in characters), a byte range.
+
+use crate::source::{Source, Span};
+
+/// A location in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The path as given on the command line.
+    pub path: String,
+    /// 1-based first line (1 for a file without usable text).
+    pub line: usize,
+    /// 1-based first column, in characters.
+    pub column: usize,
+    /// 1-based last line.
+    pub end_line: usize,
+    /// 1-based column just past the end, in characters.
+    pub end_column: usize,
+    /// Byte offset.
+    pub offset: usize,
+    /// Length in bytes.
+    pub length: usize,
+}
+
+impl Location {
+    /// The location of `span` in `source`, or the start of `path` without either.
+    pub fn new(path: &str, source: Option<&Source>, span: Option<Span>) -> Location {
+        match (source, span) {
+            (Some(source), Some(span)) => {
+                let start = source.line_col(span.start as usize);
+                let end = source.line_col(span.end());
+                Location {
+                    path: path.to_owned(),
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    offset: span.start as usize,
+                    length: span.len as usize,
+                }
+            }
+            _ => {
+                Location { path: path.to_owned(), line: 1, column: 1, end_line: 1, end_column: 1, offset: 0, length: 0 }
+            }
+        }
+    }
+
+    /// The path as a relative URI reference with `/` separators and percent-encoding, as
+    /// SARIF and GitLab want (`examples/battery-2025.json`); standard input is `stdin`.
+    pub fn uri(&self) -> String {
+        path_uri(&self.path)
+    }
+}
+
+/// A path as a URI reference: `/` separators, no leading `./`, reserved characters
+/// percent-encoded. Absolute paths under the working directory are made relative to it.
+pub fn path_uri(path: &str) -> String {
+    if path == crate::input::STDIN_NAME {
+        return "stdin".to_owned();
+    }
+    let mut path = path.replace('\\', "/");
+    if std::path::Path::new(&path).is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(relative) = std::path::Path::new(&path).strip_prefix(&cwd)
+    {
+        path = relative.to_string_lossy().replace('\\', "/");
+    }
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.to_owned();
+    }
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(byte as char),
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        assert_eq!(path_uri("examples/battery-2025.json"), "examples/battery-2025.json");
+        assert_eq!(path_uri("./data/my file.json"), "data/my%20file.json");
+        assert_eq!(path_uri("data\\q1.json"), "data/q1.json");
+        assert_eq!(path_uri("<stdin>"), "stdin");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(path_uri(&cwd.join("x.json").display().to_string()), "x.json");
+    }
+
+    #[test]
+    fn locations_count_columns_in_characters() {
+        let source = Source::new("a.json", "{\n  \"é\": \"CN\"\n}");
+        let at = source.text().find("\"CN\"").unwrap();
+        let location = Location::new("a.json", Some(&source), Some(Span::new(at, at + 4)));
+        assert_eq!((location.line, location.column, location.end_line, location.end_column), (2, 8, 2, 12));
+    }
+}
