@@ -81,3 +81,9 @@ fn waived_findings_say_so() {
     assert_eq!(waived[0]["waiver"]["expires"], "2027-06-30");
     assert_eq!(value["summary"]["waived"], 1);
 }
+
+#[test]
+fn json_report_of_a_failing_and_a_broken_portfolio() {
+    let run = run(&["--format", "json", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
+    insta::assert_snapshot!(run.stdout);
+}
