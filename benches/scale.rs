@@ -1,0 +1,319 @@
+//! The scale benchmark: checks generated portfolios of 10k, 100k and 1M supply lines and
+//! compares each with the floor, `serde_json` reading the same file into `IgnoredAny`.
+//!
+//! ```text
+//! cargo bench --bench scale                         # 10k, 100k and 1M lines
+//! cargo bench --bench scale -- --sizes 10000,100000 --rounds 9
+//! cargo bench --bench scale -- --generate 1000000 > big.json
+//! ```
+//!
+//! Each measurement runs in a fresh child process (this program, re-executed), which times
+//! itself from before reading the file to after writing the report, and reads its own peak
+//! resident memory from `/proc/self/status`. Floor and check alternate, in alternating order,
+//! so that both see the same machine; the table gives medians over the rounds. Generated
+//! files are cached in `bench-data/` (deterministic: the same sizes give the same bytes).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // cargo passes `--bench`; ignore it.
+    let args: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--bench").collect();
+    match args.as_slice() {
+        ["--child", what, file] => child(what, Path::new(file)),
+        ["--generate", lines] => {
+            let lines: usize = lines.parse().expect("a number of lines");
+            let stdout = std::io::stdout();
+            generate(lines, &mut stdout.lock()).expect("write to standard output");
+        }
+        rest => bench(rest),
+    }
+}
+
+// ---- The generator ----------------------------------------------------------------------
+
+/// A material, its usual grade, forms, and where it comes from (weights are rough shares).
+struct Profile {
+    material: &'static str,
+    grade: Option<&'static str>,
+    forms: &'static [&'static str],
+    extraction: &'static [(&'static str, u32)],
+    processing: &'static [(&'static str, u32)],
+}
+
+const PROFILES: &[Profile] = &[
+    Profile {
+        material: "lithium",
+        grade: Some("battery"),
+        forms: &["lithium-carbonate", "lithium-hydroxide-monohydrate", "spodumene-sc6"],
+        extraction: &[("AU", 45), ("CL", 25), ("CN", 15), ("AR", 8), ("PT", 4), ("ZW", 3)],
+        processing: &[("CN", 60), ("CL", 20), ("DE", 8), ("FI", 7), ("US", 5)],
+    },
+    Profile {
+        material: "cobalt",
+        grade: None,
+        forms: &["cobalt-sulfate-heptahydrate"],
+        extraction: &[("CD", 70), ("ID", 8), ("AU", 5), ("NC", 4), ("FI", 3), ("RU", 5), ("PH", 5)],
+        processing: &[("CN", 70), ("FI", 12), ("BE", 8), ("CA", 5), ("NO", 5)],
+    },
+    Profile {
+        material: "nickel",
+        grade: Some("battery"),
+        forms: &["nickel-sulfate-hexahydrate"],
+        extraction: &[("ID", 50), ("PH", 12), ("NC", 8), ("RU", 8), ("FI", 6), ("AU", 8), ("EL", 3), ("CA", 5)],
+        processing: &[("ID", 45), ("CN", 25), ("FI", 10), ("JP", 10), ("NO", 10)],
+    },
+    Profile {
+        material: "graphite",
+        grade: Some("battery"),
+        forms: &[],
+        extraction: &[("CN", 75), ("MZ", 10), ("MG", 5), ("BR", 5), ("SE", 5)],
+        processing: &[("CN", 90), ("SE", 5), ("JP", 5)],
+    },
+    Profile {
+        material: "copper",
+        grade: None,
+        forms: &["copper-sulfate-pentahydrate"],
+        extraction: &[("CL", 25), ("PE", 12), ("CD", 11), ("CN", 8), ("US", 5), ("PL", 4), ("AU", 4), ("SE", 3)],
+        processing: &[("CN", 40), ("CL", 10), ("DE", 10), ("JP", 8), ("ES", 6), ("BG", 4), ("PL", 6)],
+    },
+    Profile {
+        material: "Nd",
+        grade: None,
+        forms: &["neodymium-oxide"],
+        extraction: &[("CN", 68), ("US", 12), ("MM", 10), ("AU", 6), ("GL", 4)],
+        processing: &[("CN", 85), ("MY", 10), ("EE", 5)],
+    },
+    Profile {
+        material: "tungsten",
+        grade: None,
+        forms: &["tungsten-trioxide", "ammonium-paratungstate"],
+        extraction: &[("CN", 80), ("VN", 5), ("RU", 3), ("AT", 4), ("ES", 4), ("PT", 4)],
+        processing: &[("CN", 75), ("AT", 10), ("DE", 10), ("US", 5)],
+    },
+    Profile {
+        material: "tantalum",
+        grade: None,
+        forms: &[],
+        extraction: &[("CD", 40), ("RW", 20), ("BR", 20), ("NG", 10), ("CN", 10)],
+        processing: &[("CN", 50), ("TH", 20), ("DE", 15), ("US", 15)],
+    },
+    Profile {
+        material: "zinc",
+        grade: None,
+        forms: &[],
+        extraction: &[("CN", 35), ("PE", 12), ("AU", 10), ("IE", 5), ("SE", 5), ("IN", 8)],
+        processing: &[("CN", 45), ("KR", 10), ("FI", 8), ("ES", 8), ("NL", 6)],
+    },
+];
+
+/// Countries where scrap is recycled.
+const RECYCLERS: &[(&str, u32)] = &[("DE", 30), ("BE", 20), ("FR", 10), ("PL", 10), ("US", 10), ("CN", 15), ("UK", 5)];
+
+fn pick<'a>(rng: &mut ChaCha8Rng, weighted: &[(&'a str, u32)]) -> &'a str {
+    let total: u32 = weighted.iter().map(|(_, w)| w).sum();
+    let mut roll = rng.random_range(0..total);
+    for (item, weight) in weighted {
+        if roll < *weight {
+            return item;
+        }
+        roll -= weight;
+    }
+    weighted[0].0
+}
+
+/// Writes a portfolio of `lines` supply lines: one line of JSON per supply, about 165 bytes
+/// each, mixing materials, grades, units, forms, contents, EU, third-country and OCT origins,
+/// recycled lines and a few of unknown origin. Deterministic for a given `lines`.
+fn generate(lines: usize, out: &mut impl Write) -> std::io::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(lines as u64);
+    let mut out = std::io::BufWriter::new(out);
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"$schema\": \"../schemas/portfolio.schema.json\",")?;
+    writeln!(out, "  \"version\": 1,")?;
+    writeln!(out, "  \"name\": \"Generated portfolio, {lines} supply lines\",")?;
+    writeln!(out, "  \"year\": 2030,")?;
+    // Consumption for a few materials, about what the supplies add up to.
+    let per_line_t = 40.0;
+    let share = lines as f64 * per_line_t / PROFILES.len() as f64;
+    writeln!(out, "  \"consumption\": {{")?;
+    writeln!(out, "    \"lithium\": {{ \"amount\": {:.0}, \"unit\": \"t\", \"grade\": \"battery\" }},", share * 0.3)?;
+    writeln!(out, "    \"cobalt\": {{ \"amount\": {:.0}, \"unit\": \"t\" }}", share * 0.8)?;
+    writeln!(out, "  }},")?;
+    writeln!(out, "  \"supplies\": [")?;
+    for n in 0..lines {
+        let profile = &PROFILES[rng.random_range(0..PROFILES.len())];
+        let mut line = format!("    {{\"id\": \"PO-{n:08}\", \"material\": \"{}\"", profile.material);
+        if let Some(grade) = profile.grade {
+            if rng.random_ratio(9, 10) {
+                line.push_str(&format!(", \"grade\": \"{grade}\""));
+            }
+        }
+        let (amount, unit) = match rng.random_range(0..10) {
+            0..=5 => (format!("{:.3}", rng.random_range(0.5..80.0)), "t"),
+            6..=8 => (format!("{}", rng.random_range(100..90_000)), "kg"),
+            _ => (format!("{:.4}", rng.random_range(0.001..0.2)), "kt"),
+        };
+        line.push_str(&format!(", \"amount\": {amount}, \"unit\": \"{unit}\""));
+        let recycled = rng.random_ratio(3, 20);
+        if !recycled {
+            match rng.random_range(0..10) {
+                0..=3 if !profile.forms.is_empty() => {
+                    let form = profile.forms[rng.random_range(0..profile.forms.len())];
+                    line.push_str(&format!(", \"form\": \"{form}\""));
+                }
+                4 => line.push_str(&format!(", \"content\": {:.2}", rng.random_range(0.2..0.9))),
+                _ => {}
+            }
+        }
+        line.push_str(", \"supplier\": \"Supplier ");
+        line.push_str(&format!("{}\"", rng.random_range(1..400)));
+        if recycled {
+            let recycler = pick(&mut rng, RECYCLERS);
+            line.push_str(&format!(", \"origin\": {{\"recycling\": \"{recycler}\"}}}}"));
+        } else {
+            let extraction = pick(&mut rng, profile.extraction);
+            let processing = pick(&mut rng, profile.processing);
+            match rng.random_range(0..50) {
+                0 => line.push_str(&format!(", \"origin\": {{\"extraction\": \"{extraction}\"}}}}")),
+                _ => line.push_str(&format!(
+                    ", \"origin\": {{\"extraction\": \"{extraction}\", \"processing\": \"{processing}\"}}}}"
+                )),
+            }
+        }
+        if n + 1 < lines {
+            line.push(',');
+        }
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, "  ],")?;
+    writeln!(out, "  \"waivers\": [")?;
+    writeln!(
+        out,
+        "    {{ \"rule\": \"CRM004\", \"material\": \"cobalt\", \"stage\": \"extraction\", \"country\": \"CD\", \"reason\": \"Benchmark run\", \"expires\": \"2099-12-31\" }}"
+    )?;
+    writeln!(out, "  ]")?;
+    writeln!(out, "}}")?;
+    out.flush()
+}
+
+// ---- Measuring --------------------------------------------------------------------------
+
+/// In a child process: does one job on `file`, then prints `nanoseconds peak_kib`.
+fn child(what: &str, file: &Path) {
+    let start = Instant::now();
+    match what {
+        "floor" => {
+            let bytes = std::fs::read(file).expect("readable");
+            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).expect("valid JSON");
+        }
+        "check" => {
+            let options = crma_check::CheckOptions {
+                today: "2026-11-23".parse().expect("a date"),
+                ..crma_check::CheckOptions::default()
+            };
+            let checker = crma_check::Checker::builtin(options);
+            let report = checker.check_paths([file.to_str().expect("a UTF-8 path")]);
+            assert!(report.files[0].checked(), "the generated portfolio is valid: {:?}", report.files[0].diagnostics);
+            use crma_check::report::Format;
+            crma_check::report::human::Human::default().write(&report, &mut std::io::sink()).expect("sink");
+        }
+        other => panic!("unknown job {other}"),
+    }
+    let elapsed = start.elapsed().as_nanos();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    println!("{elapsed} {peak_kib}");
+}
+
+fn measure(what: &str, file: &Path) -> (f64, u64) {
+    let output = Command::new(std::env::current_exe().expect("this program"))
+        .args(["--child", what, file.to_str().expect("UTF-8 path")])
+        .output()
+        .expect("the child runs");
+    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut parts = text.split_whitespace();
+    let nanos: f64 = parts.next().and_then(|n| n.parse().ok()).expect("time");
+    let peak: u64 = parts.next().and_then(|n| n.parse().ok()).expect("memory");
+    (nanos / 1e6, peak)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
+}
+
+fn data_file(lines: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data");
+    std::fs::create_dir_all(&dir).expect("bench-data/");
+    let path = dir.join(format!("portfolio-{lines}.json"));
+    if !path.exists() {
+        eprintln!("generating {} ...", path.display());
+        let mut file = std::fs::File::create(&path).expect("create");
+        generate(lines, &mut file).expect("write");
+    }
+    path
+}
+
+fn bench(args: &[&str]) {
+    let mut sizes = vec![10_000, 100_000, 1_000_000];
+    let mut rounds = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match *arg {
+            "--sizes" => {
+                sizes = iter.next().expect("sizes").split(',').map(|s| s.parse().expect("a size")).collect();
+            }
+            "--rounds" => rounds = Some(iter.next().expect("rounds").parse().expect("a number")),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    println!(
+        "| lines | file | floor (median) | crma-check (median) | time ratio | per line | floor peak | crma-check peak | peak / file size |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for lines in sizes {
+        let file = data_file(lines);
+        let size = std::fs::metadata(&file).expect("file").len();
+        let rounds = rounds.unwrap_or(if lines >= 1_000_000 { 7 } else { 11 });
+        let (mut floor, mut check, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut floor_peak, mut check_peak) = (0, 0);
+        for round in 0..rounds {
+            // Alternate which goes first, so neither always runs on a warmer machine.
+            let ((f, fp), (c, cp)) = if round % 2 == 0 {
+                let f = measure("floor", &file);
+                (f, measure("check", &file))
+            } else {
+                let c = measure("check", &file);
+                (measure("floor", &file), c)
+            };
+            floor.push(f);
+            check.push(c);
+            ratios.push(c / f);
+            floor_peak = floor_peak.max(fp);
+            check_peak = check_peak.max(cp);
+        }
+        let (floor_ms, check_ms, ratio) = (median(&mut floor), median(&mut check), median(&mut ratios));
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        println!(
+            "| {lines} | {:.1} MB | {floor_ms:.1} ms | {check_ms:.1} ms | {ratio:.2} | {:.0} ns | {:.1} MiB | {:.1} MiB | {:.2} |",
+            size as f64 / 1e6,
+            check_ms * 1e6 / lines as f64,
+            mib(floor_peak),
+            mib(check_peak),
+            check_peak as f64 * 1024.0 / size as f64,
+        );
+    }
+}
