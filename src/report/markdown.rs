@@ -1,15 +1,504 @@
-//! The Markdown summary format (not written yet).
+//! The Markdown format: a summary of a run in GitHub-flavoured Markdown (GFM), for a
+//! pull-request comment or a job summary
+//! (`crma-check --format markdown portfolio.json >> "$GITHUB_STEP_SUMMARY"`).
+//!
+//! Layout, decided for a reviewer reading it on GitHub, and still readable as raw text:
+//!
+//! 1. A heading with the verdict (passed, failed, could not be completed), then one line with
+//!    the counts, the fail level and the exit status; with several files, a table of the
+//!    counts and result of each file.
+//! 2. Per file, a heading with the portfolio's name and year (the path, without a name), a line
+//!    with its path, counts and result, then:
+//!    - its input errors, if any, each with its help right under it, since that help is
+//!      particular to the mistake (``did you mean `lithium`?``); a file with input errors has
+//!      no table and no findings;
+//!    - the share table: one row per material and stage, with the material, denominator and
+//!      verdict on the first row of each material only, as in the human format; the EU share,
+//!      the largest share of a single country outside the EU (with the country) and the share
+//!      of unknown origin, in percent with one decimal. Cells are padded so that the raw text
+//!      lines up; numbers are right-aligned;
+//!    - the findings and the file's other diagnostics, grouped by severity (errors, warnings,
+//!      notes), each group in the report's order, one list item each: code, rule name,
+//!      message and `path:line:col`. An item's notes are folded under it in `<details>`;
+//!    - waived findings last, on their own, with their severity and the waiver's expiry and
+//!      reason;
+//!    - the help, once per code, folded: a rule gives the same help on each of its findings,
+//!      and twenty copies of it would bury the findings.
+//!
+//! Escaping: text from the report (messages, names, reasons) is inline Markdown in which
+//! backtick code spans, as messages write them (``unknown material `lithum` ``), are kept;
+//! every other character that GFM could read as markup is backslash-escaped (`\ * _ [ ] < >
+//! | ~ $ &`; `_` only where it is not inside a word; `$` because GitHub renders `$…$` as
+//! maths), and so is a line-starting `#`, `-`, `+`, `=` or ordered-list number. Line breaks
+//! in text become spaces. In table cells a `|`, even inside a code span, is written `\|`, as
+//! the GFM table extension requires. Paths are code spans with a fence longer than any run
+//! of backticks in them.
+//!
+//! Size: nothing is cut. GitHub keeps at most 1 MiB of job summary per step ("Workflow
+//! commands for GitHub Actions", step isolation and limits), and a pull-request comment holds
+//! at most 65,536 characters; the shipped examples take 5 to 10 kB (about 400 bytes per
+//! finding), so a portfolio with more than about 150 findings may not fit in a comment, and
+//! whatever posts it must link to the job summary instead.
+//!
+//! The output is the same for the same report and ends with one line break.
 
+use std::fmt::Write as _;
 use std::io;
 
-use super::{Format, Report};
+use super::{Basis, Counts, Entry, FailOn, FileReport, Format, Outcome, Report, TableRow, Verdict};
+use crate::diagnostic::Severity;
+use crate::portfolio::Stage;
+use crate::quantity::format_number;
 
-/// Markdown summary.
+/// The Markdown summary, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
 
 impl Format for Markdown {
-    fn write(&self, _report: &Report, _out: &mut dyn io::Write) -> io::Result<()> {
-        Err(io::Error::other("the markdown format is not available yet"))
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut md = String::new();
+        summary(&mut md, report);
+        if report.files.len() > 1 {
+            overview(&mut md, report);
+        }
+        for file in &report.files {
+            file_section(&mut md, file, report.fail_on);
+        }
+        // One trailing line break, however the last section ended.
+        while md.ends_with("\n\n") {
+            md.pop();
+        }
+        out.write_all(md.as_bytes())
+    }
+}
+
+fn summary(md: &mut String, report: &Report) {
+    let outcome = report.outcome();
+    let heading = match outcome {
+        Outcome::Pass => "✅ crma-check passed",
+        Outcome::Fail => "❌ crma-check failed",
+        Outcome::Unchecked => "⛔ crma-check could not be completed",
+    };
+    let _ = writeln!(md, "## {heading}\n");
+    let files = report.files.len();
+    let unchecked = report.files.iter().filter(|f| !f.checked()).count();
+    let mut line = format!("{} in {}", counts_text(report.counts()), plural(files, "file"));
+    if unchecked == 1 && files == 1 {
+        line.push_str(" (not checked)");
+    } else if unchecked > 0 {
+        let _ = write!(line, " ({unchecked} not checked)");
+    }
+    let level = match report.fail_on {
+        FailOn::Error => "errors fail",
+        FailOn::Warning => "warnings and errors fail",
+        FailOn::Never => "only input errors fail",
+    };
+    let _ = writeln!(md, "{line} · {level} · exit status {}\n", outcome.exit_code());
+}
+
+fn overview(md: &mut String, report: &Report) {
+    let header = ["file", "result", "errors", "warnings", "notes", "waived", "input errors"];
+    let align = [Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right];
+    let rows: Vec<Vec<String>> = report
+        .files
+        .iter()
+        .map(|file| {
+            let c = file.counts();
+            vec![
+                code(&file.path, true),
+                FileResult::of(file, report.fail_on).as_str().to_owned(),
+                c.errors.to_string(),
+                c.warnings.to_string(),
+                c.notes.to_string(),
+                c.waived.to_string(),
+                c.input_errors.to_string(),
+            ]
+        })
+        .collect();
+    table(md, &header, &align, &rows);
+}
+
+/// A file's own outcome at the run's fail level.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileResult {
+    NotChecked,
+    Fails,
+    Passes,
+}
+
+impl FileResult {
+    fn of(file: &FileReport, fail_on: FailOn) -> FileResult {
+        let c = file.counts();
+        let fails = match fail_on {
+            FailOn::Error => c.errors > 0,
+            FailOn::Warning => c.errors + c.warnings > 0,
+            FailOn::Never => false,
+        };
+        if !file.checked() {
+            FileResult::NotChecked
+        } else if fails {
+            FileResult::Fails
+        } else {
+            FileResult::Passes
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            FileResult::NotChecked => "not checked",
+            FileResult::Fails => "fails",
+            FileResult::Passes => "passes",
+        }
+    }
+}
+
+fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
+    let year = file.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    let (title, path_line) = match &file.name {
+        Some(name) => (format!("{}{year}", inline(name, false)), format!("{} · ", code(&file.path, false))),
+        None => (format!("{}{year}", code(&file.path, false)), String::new()),
+    };
+    let _ = writeln!(md, "### {title}\n");
+    let c = file.counts();
+    let status = if file.checked() {
+        let result = match FileResult::of(file, fail_on) {
+            FileResult::Fails => "**fails**",
+            other => other.as_str(),
+        };
+        format!("{} · {} checked · {result}", counts_text(c), plural(file.supply_lines as usize, "supply line"))
+    } else {
+        format!("**not checked**: {}", plural(c.input_errors, "input error"))
+    };
+    let _ = writeln!(md, "{path_line}{status}\n");
+
+    let entries: Vec<Entry<'_>> = file.entries().collect();
+    let input_errors: Vec<&Entry<'_>> =
+        entries.iter().filter(|e| e.is_input() && e.severity == Severity::Error).collect();
+    if !input_errors.is_empty() {
+        let _ = writeln!(md, "#### Input errors ({})\n", input_errors.len());
+        md.push_str("The file could not be checked until these are fixed.\n\n");
+        for entry in input_errors {
+            item(md, entry, false);
+            if let Some(help) = entry.help {
+                let _ = writeln!(md, "  - help: {}", inline(help, false));
+            }
+        }
+        md.push('\n');
+    }
+
+    if file.checked() && !file.table.rows.is_empty() {
+        shares(md, file);
+    }
+
+    let groups = [(Severity::Error, "❌ Errors"), (Severity::Warning, "⚠️ Warnings"), (Severity::Note, "ℹ️ Notes")];
+    for (severity, heading) in groups {
+        let group: Vec<&Entry<'_>> = entries
+            .iter()
+            .filter(|e| e.severity == severity && e.waived().is_none())
+            .filter(|e| !(e.is_input() && e.severity == Severity::Error))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "#### {heading} ({})\n", group.len());
+        for entry in group {
+            item(md, entry, false);
+            folded(md, entry);
+        }
+        md.push('\n');
+    }
+
+    let waived: Vec<&Entry<'_>> = entries.iter().filter(|e| e.waived().is_some()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(md, "#### Waived ({})\n", waived.len());
+        md.push_str("Accepted by a waiver in the portfolio: they do not fail the check until the waiver expires.\n\n");
+        for entry in waived {
+            item(md, entry, true);
+            if let Some(w) = entry.waived() {
+                let _ = writeln!(md, "  - waived until **{}**: {}", w.expires, inline(&w.reason, false));
+            }
+            folded(md, entry);
+        }
+        md.push('\n');
+    }
+
+    let shown: Vec<&Entry<'_>> = entries.iter().filter(|e| !(e.is_input() && e.severity == Severity::Error)).collect();
+    help_by_code(md, &shown);
+}
+
+/// One list item: code, rule name, message, place.
+fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
+    let l = &entry.location;
+    let name = if entry.name == entry.code { String::new() } else { format!(" {}", inline(entry.name, false)) };
+    let severity = if with_severity { format!(" ({})", entry.severity) } else { String::new() };
+    let _ = writeln!(
+        md,
+        "- **{}**{name}{severity}: {} ({})",
+        inline(entry.code, false),
+        inline(entry.message, false),
+        code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
+    );
+}
+
+/// An entry's notes, folded.
+fn folded(md: &mut String, entry: &Entry<'_>) {
+    if entry.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(entry.notes.len(), "note"));
+    for note in entry.notes {
+        let _ = writeln!(md, "  - {}", inline(note, false));
+    }
+    md.push_str("\n  </details>\n");
+}
+
+/// The help of every code shown, once each, folded: a rule gives the same help on each of its
+/// findings.
+fn help_by_code(md: &mut String, entries: &[&Entry<'_>]) {
+    let mut seen: Vec<(&str, &str, &str)> = Vec::new();
+    for entry in entries {
+        if let Some(help) = entry.help
+            && !seen.iter().any(|(code, _, h)| *code == entry.code && *h == help)
+        {
+            seen.push((entry.code, entry.name, help));
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    md.push_str("<details><summary>Help, by code</summary>\n\n");
+    for (code, name, help) in seen {
+        let name = if name == code { String::new() } else { format!(" {}", inline(name, false)) };
+        let _ = writeln!(md, "- **{}**{name}: {}", inline(code, false), inline(help, false));
+    }
+    md.push_str("\n</details>\n\n");
+}
+
+fn shares(md: &mut String, file: &FileReport) {
+    md.push_str("#### Shares by material\n\n");
+    md.push_str(
+        "In percent of the annual consumption, or of the supplies where none is given; \
+         largest non-EU is the single country outside the EU with the largest share.\n\n",
+    );
+    let header = ["material", "denominator", "stage", "EU", "largest non-EU", "unknown", "verdict"];
+    let align = [Align::Left, Align::Left, Align::Left, Align::Right, Align::Left, Align::Right, Align::Left];
+    let mut rows = Vec::new();
+    let overall = file.table.overall.iter().map(|r| (r, true));
+    for (row, is_overall) in file.table.rows.iter().map(|r| (r, false)).chain(overall) {
+        for (n, stage) in Stage::ALL.iter().enumerate() {
+            let s = &row.stages[n];
+            let largest = s
+                .top_third_country
+                .as_ref()
+                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(*share)));
+            let (material, denominator, verdict) = if n == 0 {
+                let label = inline(&row.material.label, true);
+                let label = if is_overall { format!("_{label}_") } else { label };
+                (label, inline(&basis(row), true), verdict_text(row.verdict).to_owned())
+            } else {
+                (String::new(), String::new(), String::new())
+            };
+            rows.push(vec![
+                material,
+                denominator,
+                stage.as_str().to_owned(),
+                percent(s.eu),
+                largest,
+                percent(s.unknown),
+                verdict,
+            ]);
+        }
+    }
+    table(md, &header, &align, &rows);
+}
+
+fn verdict_text(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Fails => "**fails**",
+        other => other.as_str(),
+    }
+}
+
+fn basis(row: &TableRow) -> String {
+    match row.basis {
+        Basis::Consumption => format!("{} consumed", row.denominator),
+        Basis::Supplies => format!("{} supplied", row.denominator),
+        Basis::Mixed => format!("{} in all", row.denominator),
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{value:.1}%")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// A GFM table whose cells (already Markdown, `|` escaped) are padded to line up as text.
+fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
+    let width = |text: &str| text.chars().count();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|n| rows.iter().map(|r| width(&r[n])).chain([width(header[n]), 3]).max().unwrap_or(3))
+        .collect();
+    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+    let pad = |text: &str, n: usize| {
+        let fill = " ".repeat(widths[n] - width(text));
+        if align[n] == Align::Right { format!("{fill}{text}") } else { format!("{text}{fill}") }
+    };
+    md.push_str(&line(header.iter().enumerate().map(|(n, h)| pad(h, n)).collect()));
+    md.push_str(&line(
+        widths
+            .iter()
+            .zip(align)
+            .map(|(w, a)| if *a == Align::Right { format!("{}:", "-".repeat(w - 1)) } else { "-".repeat(*w) })
+            .collect(),
+    ));
+    for row in rows {
+        md.push_str(&line(row.iter().enumerate().map(|(n, c)| pad(c, n)).collect()));
+    }
+    md.push('\n');
+}
+
+fn counts_text(c: Counts) -> String {
+    let mut parts = Vec::new();
+    if c.input_errors > 0 {
+        parts.push(plural(c.input_errors, "input error"));
+    }
+    // Nothing was checked where there are input errors only: no "0 errors, 0 warnings".
+    if c.input_errors == 0 || c.errors + c.warnings > 0 {
+        parts.push(plural(c.errors, "error"));
+        parts.push(plural(c.warnings, "warning"));
+    }
+    if c.waived > 0 {
+        parts.push(format!("{} waived", c.waived));
+    }
+    if c.notes > 0 {
+        parts.push(plural(c.notes, "note"));
+    }
+    parts.join(", ")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", format_number(n as f64), if n == 1 { "" } else { "s" })
+}
+
+/// `text` as a code span: a fence of backticks longer than any run in it, padded with a space
+/// where it starts or ends with one. In a table cell, `|` is escaped even here.
+fn code(text: &str, in_table: bool) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let span = format!("{fence}{pad}{text}{pad}{fence}");
+    if in_table { span.replace('|', "\\|") } else { span }
+}
+
+/// `text` as inline Markdown: its code spans kept as they are, anything else that GFM could
+/// read as markup escaped (see the module documentation). In a table cell, `|` inside code
+/// spans is escaped too.
+fn inline(text: &str, in_table: bool) -> String {
+    let chars: Vec<char> = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = run_length(&chars, i);
+            match closing_run(&chars, i + run, run) {
+                Some(end) => {
+                    let span: String = chars[i..end + run].iter().collect();
+                    out.push_str(&if in_table { span.replace('|', "\\|") } else { span });
+                    i = end + run;
+                }
+                None => {
+                    for _ in 0..run {
+                        out.push_str("\\`");
+                    }
+                    i += run;
+                }
+            }
+            continue;
+        }
+        let escape = match c {
+            '\\' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' => true,
+            '_' => {
+                let word = |n: Option<&char>| n.is_some_and(|c| c.is_alphanumeric());
+                !(i > 0 && word(chars.get(i - 1)) && word(chars.get(i + 1)))
+            }
+            '#' | '-' | '+' | '=' => i == 0,
+            '.' | ')' => {
+                // An ordered-list marker at the start: up to 9 digits, then `.` or `)` and a
+                // space or the end.
+                i > 0
+                    && i <= 9
+                    && chars[..i].iter().all(char::is_ascii_digit)
+                    && chars.get(i + 1).is_none_or(|c| c.is_whitespace())
+            }
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn run_length(chars: &[char], from: usize) -> usize {
+    chars[from..].iter().take_while(|c| **c == '`').count()
+}
+
+/// Where the first run of exactly `run` backticks at or after `from` starts.
+fn closing_run(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut i = from;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let n = run_length(chars, i);
+            if n == run {
+                return Some(i);
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_in_text_are_kept() {
+        assert_eq!(inline("unknown material `lithum`", false), "unknown material `lithum`");
+        assert_eq!(inline("a `b|c` d|e", true), "a `b\\|c` d\\|e");
+        assert_eq!(inline("an odd ` backtick", false), "an odd \\` backtick");
+        assert_eq!(inline("``a`b``", false), "``a`b``");
+    }
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(inline("# not a heading", false), "\\# not a heading");
+        assert_eq!(inline("2030. not a list", false), "2030\\. not a list");
+        assert_eq!(inline("9.8% is fine", false), "9.8% is fine");
+        assert_eq!(
+            inline("<b>*x*</b> [l](u) ~s~ $5 a&b", false),
+            "\\<b\\>\\*x\\*\\</b\\> \\[l\\](u) \\~s\\~ \\$5 a\\&b"
+        );
+        assert_eq!(inline("snake_case _emph_", false), "snake_case \\_emph\\_");
+        assert_eq!(inline("- item\nline", false), "\\- item line");
+    }
+
+    #[test]
+    fn code_fences_outgrow_backticks() {
+        assert_eq!(code("a.json", false), "`a.json`");
+        assert_eq!(code("a`b.json", false), "``a`b.json``");
+        assert_eq!(code("`a", false), "`` `a ``");
+        assert_eq!(code("a|b", true), "`a\\|b`");
     }
 }
