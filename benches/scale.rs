@@ -150,10 +150,10 @@ fn generate(lines: usize, out: &mut impl Write) -> std::io::Result<()> {
     for n in 0..lines {
         let profile = &PROFILES[rng.random_range(0..PROFILES.len())];
         let mut line = format!("    {{\"id\": \"PO-{n:08}\", \"material\": \"{}\"", profile.material);
-        if let Some(grade) = profile.grade {
-            if rng.random_ratio(9, 10) {
-                line.push_str(&format!(", \"grade\": \"{grade}\""));
-            }
+        if let Some(grade) = profile.grade
+            && rng.random_ratio(9, 10)
+        {
+            line.push_str(&format!(", \"grade\": \"{grade}\""));
         }
         let (amount, unit) = match rng.random_range(0..10) {
             0..=5 => (format!("{:.3}", rng.random_range(0.5..80.0)), "t"),

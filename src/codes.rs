@@ -97,6 +97,12 @@ pub const CODES: &[Code] = &[
         "Give each rule its own id.",
     ),
     code(
+        "rule-id",
+        Severity::Error,
+        "A rule's id is one of crma-check's own diagnostic codes.",
+        "Give the rule another id.",
+    ),
+    code(
         "rule-metric",
         Severity::Error,
         "A rule's metric and its parameters do not fit together.",

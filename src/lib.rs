@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use diagnostic::Diagnostic;
 use engine::{BUILTIN_RULES, Rule, Target};
 use reference::Reference;
-use report::{FailOn, FileReport, Report, Table};
+use report::{FailOn, FileReport, Report};
 use source::Source;
 
 /// How to check.
@@ -92,14 +92,16 @@ impl Checker {
         for path in paths {
             match rule_files(path) {
                 Ok(mut found) => files.append(&mut found),
-                Err(diagnostic) => failed.push(unchecked(&path.display().to_string(), None, vec![diagnostic])),
+                Err(diagnostic) => {
+                    failed.push(FileReport::unchecked(&path.display().to_string(), None, vec![diagnostic]))
+                }
             }
         }
         for file in files {
             let source = match input::read_input(&file) {
                 Ok(source) => source,
                 Err(unreadable) => {
-                    failed.push(unchecked(&file, unreadable.source, vec![unreadable.diagnostic]));
+                    failed.push(FileReport::unchecked(&file, unreadable.source, vec![unreadable.diagnostic]));
                     continue;
                 }
             };
@@ -118,7 +120,7 @@ impl Checker {
                         }
                     }
                 }
-                Err(errors) => failed.push(unchecked(&file, Some(source), errors)),
+                Err(errors) => failed.push(FileReport::unchecked(&file, Some(source), errors)),
             }
         }
         if failed.is_empty() { Ok(checker) } else { Err(failed) }
@@ -170,7 +172,7 @@ impl Checker {
     pub fn check_path(&self, path: &str) -> FileReport {
         match input::read_input(path) {
             Ok(source) => self.check_source(source),
-            Err(unreadable) => unchecked(path, unreadable.source, vec![unreadable.diagnostic]),
+            Err(unreadable) => FileReport::unchecked(path, unreadable.source, vec![unreadable.diagnostic]),
         }
     }
 
@@ -187,7 +189,7 @@ impl Checker {
     pub fn check_source(&self, source: Source) -> FileReport {
         let portfolio = match portfolio::load(&source, self.reference) {
             Ok(portfolio) => portfolio,
-            Err(errors) => return unchecked(source.name(), Some(source.clone()), errors),
+            Err(errors) => return FileReport::unchecked(source.name(), Some(source.clone()), errors),
         };
         let year = self.options.year.unwrap_or(portfolio.year);
         let active: Vec<Rule> = self.active_rules().cloned().collect();
@@ -250,21 +252,6 @@ fn rule_files(path: &Path) -> Result<Vec<String>, Diagnostic> {
             .with_help("give a rule file, or a folder of them"));
     }
     Ok(files.into_iter().map(|p| p.display().to_string()).collect())
-}
-
-/// The report of a file that could not be checked.
-fn unchecked(path: &str, source: Option<Source>, diagnostics: Vec<Diagnostic>) -> FileReport {
-    FileReport {
-        path: path.to_owned(),
-        source,
-        name: None,
-        year: None,
-        diagnostics,
-        findings: Vec::new(),
-        table: Table::default(),
-        supply_lines: 0,
-        checks: Vec::new(),
-    }
 }
 
 /// What formats may say about a rule.

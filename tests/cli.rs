@@ -246,3 +246,15 @@ fn output_is_deterministic() {
     let second = check(&[WARNING_ONLY, FAILING]);
     assert_eq!(first.stdout, second.stdout);
 }
+
+#[test]
+fn a_rule_may_not_take_a_code_of_the_tool() {
+    let rules = temp_file(
+        "taken-id.json",
+        br#"{"rules": [{"id": "schema", "name": "x", "summary": "s", "severity": "error", "metric": "unknown-share",
+        "max": 0, "message": "m", "help": "h"}]}"#,
+    );
+    let run = check(&["--rules", rules.to_str().unwrap(), COMPLIANT]);
+    assert_eq!(run.status, 2);
+    assert!(run.stdout.contains("`schema` is a diagnostic code of crma-check itself"), "{}", run.stdout);
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use common::{AS_OF, run, run_with_stdin};
 use crma_check::diagnostic::Diagnostic;
 use crma_check::report::github::{Github, escape_data, escape_property};
-use crma_check::report::{FailOn, FileReport, Format, Report, Table};
+use crma_check::report::{FailOn, FileReport, Format, Report};
 use crma_check::source::{Source, Span};
 use crma_check::{CheckOptions, Checker};
 use serde_json::Value;
@@ -313,20 +313,6 @@ fn render(report: &Report) -> String {
     String::from_utf8(out).expect("UTF-8")
 }
 
-fn file_report(path: &str, source: Option<Source>, diagnostics: Vec<Diagnostic>) -> FileReport {
-    FileReport {
-        path: path.to_owned(),
-        source,
-        name: None,
-        year: None,
-        diagnostics,
-        findings: Vec::new(),
-        table: Table::default(),
-        supply_lines: 0,
-        checks: Vec::new(),
-    }
-}
-
 #[test]
 fn awkward_messages_paths_and_titles_survive() {
     let text = "{\n  \"version\": 1\n}\n";
@@ -335,7 +321,7 @@ fn awkward_messages_paths_and_titles_survive() {
         .with_label(Span::new(4, 11), "here")
         .with_help("try %0A, or: not");
     let report = Report {
-        files: vec![file_report("data,q1:2025/100%.json", Some(source), vec![diagnostic])],
+        files: vec![FileReport::unchecked("data,q1:2025/100%.json", Some(source), vec![diagnostic])],
         fail_on: FailOn::Error,
         rules: Vec::new(),
     };
@@ -360,7 +346,7 @@ fn a_span_over_several_lines_has_no_columns() {
     let source = Source::new("p.json", text);
     let diagnostic = Diagnostic::warning("spread", "over two lines").with_label(Span::new(start, end), "here");
     let report = Report {
-        files: vec![file_report("p.json", Some(source), vec![diagnostic])],
+        files: vec![FileReport::unchecked("p.json", Some(source), vec![diagnostic])],
         fail_on: FailOn::Error,
         rules: Vec::new(),
     };

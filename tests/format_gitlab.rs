@@ -51,7 +51,9 @@ fn validate(report: &Value) {
     let mut fingerprints = HashSet::new();
     for issue in report.as_array().unwrap() {
         let fingerprint = issue["fingerprint"].as_str().unwrap();
-        assert!(fingerprint.len() == 32 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()), "{fingerprint}");
+        let (hash, occurrence) = fingerprint.split_once(':').expect("hash:occurrence");
+        assert!(hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()), "{fingerprint}");
+        assert!(occurrence.parse::<usize>().is_ok_and(|n| n >= 1), "{fingerprint}");
         assert!(fingerprints.insert(fingerprint.to_owned()), "{fingerprint} is unique: {issue}");
     }
 }

@@ -14,9 +14,10 @@ fn report(args: &[&str]) -> (i32, Value) {
 }
 
 fn validator() -> jsonschema::Validator {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/report.schema.json")).unwrap())
-            .unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
     jsonschema::draft202012::options().should_validate_formats(true).build(&schema).unwrap()
 }
 
@@ -29,11 +30,17 @@ fn real_reports_validate_against_the_report_schema() {
         vec!["examples/compliant-2030.json"],
         vec!["examples/broken-format.json"],
         vec!["examples/broken-meaning.json"],
-        vec!["examples/battery-2025.json", "examples/magnets-2030.json", "examples/broken-meaning.json", "no-such-file.json"],
+        vec![
+            "examples/battery-2025.json",
+            "examples/magnets-2030.json",
+            "examples/broken-meaning.json",
+            "no-such-file.json",
+        ],
         vec!["--rules", "examples/policies", "examples/battery-2025.json"],
     ] {
         let (_, value) = report(&args);
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&value).map(|e| format!("{}: {e}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }
 }
@@ -84,6 +91,7 @@ fn waived_findings_say_so() {
 
 #[test]
 fn json_report_of_a_failing_and_a_broken_portfolio() {
-    let run = run(&["--format", "json", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
+    let run =
+        run(&["--format", "json", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
     insta::assert_snapshot!(run.stdout);
 }

@@ -19,18 +19,28 @@ fn parse(line: &str) -> Option<(&str, usize, usize, &str, &str, &str)> {
 
 #[test]
 fn every_line_parses_and_matches_the_json_report() {
-    let short = run(&["--format", "short", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
-    let json = run(&["--format", "json", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
+    let short =
+        run(&["--format", "short", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
+    let json =
+        run(&["--format", "json", "--as-of", AS_OF, "examples/magnets-2030.json", "examples/broken-meaning.json"]);
     assert_eq!(short.status, 2);
     assert_eq!(short.status, json.status);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let mut expected = Vec::new();
     for file in report["files"].as_array().unwrap() {
         for d in file["diagnostics"].as_array().unwrap() {
-            expected.push((d["path"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap(), d["code"].as_str().unwrap().to_owned()));
+            expected.push((
+                d["path"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_owned(),
+            ));
         }
         for f in file["findings"].as_array().unwrap() {
-            expected.push((f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["rule"].as_str().unwrap().to_owned()));
+            expected.push((
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_owned(),
+            ));
         }
     }
     let lines: Vec<_> = short.stdout.lines().map(|l| parse(l).unwrap_or_else(|| panic!("unparsable: {l}"))).collect();
@@ -49,6 +59,7 @@ fn waived_findings_are_notes() {
 
 #[test]
 fn short_output_of_the_examples() {
-    let short = run(&["--format", "short", "--as-of", AS_OF, "examples/battery-2025.json", "examples/broken-format.json"]);
+    let short =
+        run(&["--format", "short", "--as-of", AS_OF, "examples/battery-2025.json", "examples/broken-format.json"]);
     insta::assert_snapshot!(short.stdout);
 }

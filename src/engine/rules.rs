@@ -324,6 +324,13 @@ fn read_rule(
     let mut errors = Vec::new();
     let id = line.id.value.to_string();
     let rule_span = line.id.span(source);
+    if crate::codes::find(&id).is_some() {
+        errors.push(
+            Diagnostic::error("rule-id", format!("`{id}` is a diagnostic code of crma-check itself"))
+                .with_label(rule_span, "taken")
+                .with_help("give the rule another id: findings, waivers and --select would confuse the two"),
+        );
+    }
 
     let materials = match &line.materials {
         None => MaterialScope::Strategic,

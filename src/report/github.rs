@@ -147,20 +147,7 @@ fn located(file: &FileReport, entry: &Entry<'_>) -> bool {
 
 /// The path GitHub matches against the repository's files, or `None` for standard input.
 fn workspace_path(path: &str) -> Option<String> {
-    if path == crate::input::STDIN_NAME {
-        return None;
-    }
-    let mut path = path.replace('\\', "/");
-    if std::path::Path::new(&path).is_absolute()
-        && let Ok(cwd) = std::env::current_dir()
-        && let Ok(relative) = std::path::Path::new(&path).strip_prefix(&cwd)
-    {
-        path = relative.to_string_lossy().replace('\\', "/");
-    }
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest.to_owned();
-    }
-    Some(path)
+    (path != crate::input::STDIN_NAME).then(|| super::repository_path(path))
 }
 
 #[cfg(test)]

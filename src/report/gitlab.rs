@@ -11,16 +11,10 @@
 //!   GitLab shows the description and not `check_name`, so the rule goes in both. A finding's
 //!   notes and help are left out: GitLab shows one line per issue; the other formats carry them.
 //! - `check_name`: the rule id (`CRM004`), or the tool's own code (`unknown-material`).
-//! - `fingerprint`: 32 hex digits, a 128-bit FNV-1a hash (written here, no dependency) of what
-//!   the issue is about, never of where it is, so that moving lines does not turn an issue into
-//!   a "fixed" one and a "new" one in the merge request widget:
-//!   - a rule's finding: the file, the rule, the material, the stage and the country, but not
-//!     the numbers (a share going from 9.8% to 9.5% is still the same issue);
-//!   - anything else (input diagnostics, findings about waivers): the file, the code and the
-//!     message.
-//!
-//!   Issues with the same identity (the same typo twice) are told apart by their order.
-//!   GitLab keeps only one issue per fingerprint; they are unique within a report.
+//! - `fingerprint`: what the issue is about, never where it is or its numbers, so that moving
+//!   lines does not turn an issue into a "fixed" one and a "new" one in the merge request
+//!   widget; unique within a report, as GitLab keeps one issue per fingerprint. The same
+//!   fingerprints as SARIF's: see [`Fingerprints`].
 //! - `severity`, from ours, the same whatever `--fail-on` is:
 //!
 //!   | ours                                       | GitLab     |
@@ -52,12 +46,11 @@
 //! The output is deterministic (the order of the files and of their entries, no times) and
 //! ends with a newline. A run without any issue writes `[]`.
 
-use std::collections::HashMap;
 use std::io;
 
 use serde::Serialize;
 
-use super::{Entry, FileReport, Format, Report, path_uri};
+use super::{Entry, FileReport, Fingerprints, Format, Report, repository_path};
 use crate::diagnostic::Severity;
 
 /// GitLab Code Quality.
@@ -66,7 +59,8 @@ pub struct Gitlab;
 
 impl Format for Gitlab {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let issues: Vec<Issue> = report.files.iter().flat_map(issues).collect();
+        let mut fingerprints = Fingerprints::default();
+        let issues: Vec<Issue> = report.files.iter().flat_map(|file| issues(file, &mut fingerprints)).collect();
         serde_json::to_writer_pretty(&mut *out, &issues)?;
         out.write_all(b"\n")
     }
@@ -94,24 +88,17 @@ struct Lines {
 }
 
 /// The issues of one file, in the order of its entries: input diagnostics, then findings.
-fn issues(file: &FileReport) -> Vec<Issue<'_>> {
+fn issues<'a>(file: &'a FileReport, fingerprints: &mut Fingerprints) -> Vec<Issue<'a>> {
     let path = repository_path(&file.path);
-    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut issues = Vec::new();
     for entry in file.entries() {
         if entry.waived().is_some() {
             continue;
         }
-        let mut identity = identity(&path, &entry);
-        let count = seen.entry(identity.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            identity.push_str(&format!("\0#{count}"));
-        }
         issues.push(Issue {
             description: format!("{}: {}", entry.title(), entry.message),
             check_name: entry.code,
-            fingerprint: format!("{:032x}", fnv1a_128(identity.as_bytes())),
+            fingerprint: fingerprints.next(&entry),
             severity: severity(&entry),
             location: IssueLocation {
                 path: path.clone(),
@@ -122,23 +109,6 @@ fn issues(file: &FileReport) -> Vec<Issue<'_>> {
     issues
 }
 
-/// What an entry is about, without where it is: the input of its fingerprint.
-fn identity(path: &str, entry: &Entry) -> String {
-    match entry.finding {
-        Some(f) if f.material.is_some() || f.stage.is_some() || f.country.is_some() => {
-            let (rule, material, stage, country) = f.key();
-            format!(
-                "finding\0{path}\0{rule}\0{}\0{}\0{}",
-                material.unwrap_or(""),
-                stage.map(|s| s.as_str()).unwrap_or(""),
-                country.unwrap_or("")
-            )
-        }
-        Some(_) => format!("finding\0{path}\0{}\0{}", entry.code, entry.message),
-        None => format!("input\0{path}\0{}\0{}", entry.code, entry.message),
-    }
-}
-
 /// GitLab's severity for an entry (see the module's table).
 fn severity(entry: &Entry) -> &'static str {
     match (entry.is_input(), entry.severity) {
@@ -146,62 +116,5 @@ fn severity(entry: &Entry) -> &'static str {
         (false, Severity::Error) => "critical",
         (_, Severity::Warning) => "minor",
         (_, Severity::Note) => "info",
-    }
-}
-
-/// FNV-1a, 128 bits (<http://www.isthe.com/chongo/tech/comp/fnv/>): stable across platforms
-/// and releases, unlike the standard library's hasher.
-fn fnv1a_128(bytes: &[u8]) -> u128 {
-    const OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    bytes.iter().fold(OFFSET_BASIS, |hash, &byte| (hash ^ u128::from(byte)).wrapping_mul(PRIME))
-}
-
-/// A path as CI systems name a file of the repository: relative to the working directory,
-/// `/` separators, no leading `./`, not percent-encoded (`data/my file.json`); standard input
-/// is `stdin`. (It is [`path_uri`], decoded.)
-pub(crate) fn repository_path(path: &str) -> String {
-    let uri = path_uri(path);
-    let raw = uri.as_bytes();
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let hex = raw
-            .get(i + 1..i + 3)
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (raw[i], hex) {
-            (b'%', Some(value)) => {
-                bytes.push(value);
-                i += 3;
-            }
-            (byte, _) => {
-                bytes.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv1a_128_matches_the_reference_vectors() {
-        // From the FNV reference test suite.
-        assert_eq!(fnv1a_128(b""), 0x6c62272e07bb014262b821756295c58d);
-        assert_eq!(fnv1a_128(b"a"), 0xd228cb696f1a8caf78912b704e4a8964);
-        assert_eq!(fnv1a_128(b"foobar"), 0x343e1662793c64bf6f0d3597ba446f18);
-    }
-
-    #[test]
-    fn repository_paths_are_relative_and_plain() {
-        assert_eq!(repository_path("examples/battery-2025.json"), "examples/battery-2025.json");
-        assert_eq!(repository_path("./data/my file.json"), "data/my file.json");
-        assert_eq!(repository_path("data\\q1 100%.json"), "data/q1 100%.json");
-        assert_eq!(repository_path("données/é.json"), "données/é.json");
-        assert_eq!(repository_path("<stdin>"), "stdin");
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{Basis, FileReport, Finding, Format, Outcome, Report, TableRow};
+use super::{FileReport, Finding, Format, Outcome, Report, TableRow, percent};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::portfolio::Stage;
 use crate::quantity::format_number;
@@ -96,7 +96,7 @@ impl Human {
         let _ = writeln!(out, "Shares by material, {title}");
         let _ = writeln!(out, "(percent of annual consumption, or of the supplies where none is given)");
         let rows: Vec<&TableRow> = file.table.rows.iter().chain(file.table.overall.as_ref()).collect();
-        let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), basis(r)]).collect();
+        let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), r.denominator_text()]).collect();
         let name_width = cells.iter().map(|c| c[0].chars().count()).max().unwrap_or(0).max("material".len());
         let basis_width = cells.iter().map(|c| c[1].chars().count()).max().unwrap_or(0).max("denominator".len());
         let third_width = rows
@@ -177,18 +177,6 @@ fn counts_line(counts: super::Counts, checked: bool, lines: u32) -> String {
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-fn basis(row: &TableRow) -> String {
-    match row.basis {
-        Basis::Consumption => format!("{} consumed", row.denominator),
-        Basis::Supplies => format!("{} supplied", row.denominator),
-        Basis::Mixed => format!("{} in all", row.denominator),
-    }
-}
-
-fn percent(value: f64) -> String {
-    format!("{value:.1}%")
 }
 
 fn bold(text: &str) -> String {

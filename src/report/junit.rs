@@ -61,8 +61,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::gitlab::repository_path;
-use super::{Check, Entry, FileReport, Format, Location, Report};
+use super::{Check, Entry, FileReport, Format, Location, Report, repository_path};
 use crate::diagnostic::{Label, Severity};
 
 /// JUnit XML.

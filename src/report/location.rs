@@ -52,9 +52,10 @@ impl Location {
     }
 }
 
-/// A path as a URI reference: `/` separators, no leading `./`, reserved characters
-/// percent-encoded. Absolute paths under the working directory are made relative to it.
-pub fn path_uri(path: &str) -> String {
+/// A path as CI systems name a file of the repository: relative to the working directory,
+/// `/` separators, no leading `./`, not percent-encoded (`data/my file.json`); standard input
+/// is `stdin`. An absolute path outside the working directory stays absolute.
+pub fn repository_path(path: &str) -> String {
     if path == crate::input::STDIN_NAME {
         return "stdin".to_owned();
     }
@@ -68,6 +69,13 @@ pub fn path_uri(path: &str) -> String {
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.to_owned();
     }
+    path
+}
+
+/// [`repository_path`] as a URI reference, reserved characters percent-encoded, as SARIF
+/// wants (`data/my%20file.json`).
+pub fn path_uri(path: &str) -> String {
+    let path = repository_path(path);
     let mut uri = String::with_capacity(path.len());
     for byte in path.bytes() {
         match byte {
@@ -81,6 +89,14 @@ pub fn path_uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repository_paths_are_relative_and_plain() {
+        assert_eq!(repository_path("./data/my file.json"), "data/my file.json");
+        assert_eq!(repository_path("data\\q1 100%.json"), "data/q1 100%.json");
+        assert_eq!(repository_path("données/é.json"), "données/é.json");
+        assert_eq!(repository_path("<stdin>"), "stdin");
+    }
 
     #[test]
     fn uris_are_relative_and_encoded() {

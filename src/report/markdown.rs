@@ -45,7 +45,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{Basis, Counts, Entry, FailOn, FileReport, Format, Outcome, Report, TableRow, Verdict};
+use super::{Counts, Entry, FailOn, FileReport, Format, Outcome, Report, Verdict, percent};
 use crate::diagnostic::Severity;
 use crate::portfolio::Stage;
 use crate::quantity::format_number;
@@ -294,7 +294,7 @@ fn shares(md: &mut String, file: &FileReport) {
             let (material, denominator, verdict) = if n == 0 {
                 let label = inline(&row.material.label, true);
                 let label = if is_overall { format!("_{label}_") } else { label };
-                (label, inline(&basis(row), true), verdict_text(row.verdict).to_owned())
+                (label, inline(&row.denominator_text(), true), verdict_text(row.verdict).to_owned())
             } else {
                 (String::new(), String::new(), String::new())
             };
@@ -317,18 +317,6 @@ fn verdict_text(verdict: Verdict) -> &'static str {
         Verdict::Fails => "**fails**",
         other => other.as_str(),
     }
-}
-
-fn basis(row: &TableRow) -> String {
-    match row.basis {
-        Basis::Consumption => format!("{} consumed", row.denominator),
-        Basis::Supplies => format!("{} supplied", row.denominator),
-        Basis::Mixed => format!("{} in all", row.denominator),
-    }
-}
-
-fn percent(value: f64) -> String {
-    format!("{value:.1}%")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! report, never what is in it.
 
 mod entries;
+mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -16,7 +17,8 @@ pub mod sarif;
 pub mod short;
 
 pub use entries::Entry;
-pub use location::{Location, path_uri};
+pub use fingerprint::Fingerprints;
+pub use location::{Location, path_uri, repository_path};
 
 use std::io;
 
@@ -214,6 +216,22 @@ pub struct TableRow {
     pub verdict: Verdict,
 }
 
+impl TableRow {
+    /// The denominator in words: `160 t consumed`, `605 t supplied`, `1,400 t in all`.
+    pub fn denominator_text(&self) -> String {
+        match self.basis {
+            Basis::Consumption => format!("{} consumed", self.denominator),
+            Basis::Supplies => format!("{} supplied", self.denominator),
+            Basis::Mixed => format!("{} in all", self.denominator),
+        }
+    }
+}
+
+/// A share in percent, as the tables show it: one decimal.
+pub fn percent(value: f64) -> String {
+    format!("{value:.1}%")
+}
+
 /// The shares of every material, and of all strategic materials together.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
@@ -291,6 +309,21 @@ impl Check {
 }
 
 impl FileReport {
+    /// The report of a file that could not be checked: its input errors, nothing else.
+    pub fn unchecked(path: &str, source: Option<Source>, diagnostics: Vec<Diagnostic>) -> FileReport {
+        FileReport {
+            path: path.to_owned(),
+            source,
+            name: None,
+            year: None,
+            diagnostics,
+            findings: Vec::new(),
+            table: Table::default(),
+            supply_lines: 0,
+            checks: Vec::new(),
+        }
+    }
+
     /// The finding a check gave, if it failed.
     pub fn finding_of(&self, check: &Check) -> Option<&Finding> {
         self.findings.iter().find(|f| f.key() == check.key())

@@ -16,6 +16,8 @@
 //!   `originalUriBaseIds` without an absolute uri (the spec's way of saying the consumer
 //!   supplies the root), as the spec asks of relative references. A path outside the working
 //!   directory stays absolute, as a `file://` URI with no base id.
+//! - **Artifacts.** Every file given is listed in `run.artifacts` (role `analysisTarget`),
+//!   those without results too, so that a viewer knows what was checked.
 //! - **Columns** count Unicode code points (`columnKind: unicodeCodePoints`), as
 //!   [`Location`] does; regions are 1-based with `endColumn` just past the end.
 //! - **Fingerprints.** GitHub matches alerts across commits by
@@ -23,12 +25,9 @@
 //!   first line of the region when it is missing. That hash would change when the line is
 //!   edited, and would be the same for two findings of one rule on one line (the extraction
 //!   and processing countries of a supply line share it), which GitHub would merge into one
-//!   alert. So the tool gives its own: a 64-bit FNV-1a hash of what identifies the result,
-//!   never its line — for a rule's finding its rule, file uri, material (with grade), stage
-//!   and country; for anything else its code, file uri and message — followed by `:n`, the
-//!   occurrence of that identity in the run (`:1` but for exact repeats). The same value is
-//!   also given under the tool's own key, `crmaCheck/v1`. (GitHub's upload action logs that
-//!   it differs from the line hash it would have computed, and keeps it.)
+//!   alert. So the tool gives its own, which never depends on the line ([`Fingerprints`]),
+//!   also under the tool's own key, `crmaCheck/v1`. (GitHub's upload action logs that it
+//!   differs from the line hash it would have computed, and keeps it.)
 //! - **Waivers.** A waived finding keeps its level and carries a suppression of kind
 //!   `inSource` (waivers are written in the portfolio file), status `accepted`, with the
 //!   reason and the expiry date as its justification. The message says it too, since not
@@ -49,7 +48,7 @@ use std::io;
 use serde_json::json;
 use serde_sarif::sarif as s;
 
-use super::{Entry, FileReport, Format, Location, Outcome, Report, RuleInfo};
+use super::{Entry, FileReport, Fingerprints, Format, Location, Outcome, Report, RuleInfo};
 use crate::codes;
 use crate::diagnostic::Severity;
 
@@ -83,7 +82,7 @@ impl Format for Sarif {
 /// The SARIF log of `report`.
 pub fn log(report: &Report) -> s::Sarif {
     let mut rules = Rules::new(&report.rules);
-    let mut fingerprints = HashMap::new();
+    let mut fingerprints = Fingerprints::default();
     let mut results = Vec::new();
     for file in &report.files {
         for entry in file.entries() {
@@ -101,9 +100,23 @@ pub fn log(report: &Report) -> s::Sarif {
             "The directory crma-check ran in; run it from the repository root for repository-relative paths.",
         ))
         .build();
+    // Every file analysed, with or without results, so that a viewer knows what was covered.
+    let artifacts: Vec<s::Artifact> = report
+        .files
+        .iter()
+        .map(|file| {
+            let location = Location::new(&file.path, None, None);
+            s::Artifact::builder()
+                .location(artifact(&location))
+                .roles(vec![json!("analysisTarget")])
+                .mime_type("application/json")
+                .build()
+        })
+        .collect();
     let run = s::Run::builder()
         .tool(driver)
         .invocations(vec![invocation(report)])
+        .artifacts(artifacts)
         .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_owned(), srcroot)]))
         .column_kind(json!("unicodeCodePoints"))
         .results(results)
@@ -151,12 +164,7 @@ fn invocation(report: &Report) -> s::Invocation {
 }
 
 /// The result of one entry.
-fn result(
-    file: &FileReport,
-    entry: &Entry<'_>,
-    rules: &mut Rules,
-    fingerprints: &mut HashMap<u64, usize>,
-) -> s::Result {
+fn result(file: &FileReport, entry: &Entry<'_>, rules: &mut Rules, fingerprints: &mut Fingerprints) -> s::Result {
     let index = rules.index(entry);
     let labels = entry.finding.map(|f| &f.labels[..]).or(entry.diagnostic.map(|d| &d.labels[..])).unwrap_or(&[]);
     let primary_text = labels.first().map(|l| l.text.as_str()).filter(|t| !t.is_empty());
@@ -251,30 +259,10 @@ fn escape(text: &str) -> String {
     escaped
 }
 
-/// The stable identity of a result, never its line: see the module documentation.
-fn fingerprint(entry: &Entry<'_>, seen: &mut HashMap<u64, usize>) -> BTreeMap<String, String> {
-    let uri = entry.location.uri();
-    let identity: Vec<&str> = match entry.finding {
-        Some(f) if f.material.is_some() || f.stage.is_some() || f.country.is_some() => vec![
-            "finding",
-            entry.code,
-            &uri,
-            f.material.as_ref().map_or("", |m| m.label.as_str()),
-            f.stage.map_or("", |s| s.as_str()),
-            f.country.as_ref().map_or("", |c| c.code.as_str()),
-        ],
-        _ => vec!["message", entry.code, &uri, entry.message],
-    };
-    let hash = fnv1a(&identity.join("\u{1f}"));
-    let occurrence = seen.entry(hash).or_insert(0);
-    *occurrence += 1;
-    let value = format!("{hash:016x}:{occurrence}");
+/// The result's fingerprint, under GitHub's key and the tool's own: see [`Fingerprints`].
+fn fingerprint(entry: &Entry<'_>, fingerprints: &mut Fingerprints) -> BTreeMap<String, String> {
+    let value = fingerprints.next(entry);
     BTreeMap::from([(FINGERPRINT_KEY.to_owned(), value.clone()), ("primaryLocationLineHash".to_owned(), value)])
-}
-
-/// 64-bit FNV-1a: simple, stable across platforms and releases.
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn level(severity: Severity) -> s::ResultLevel {
@@ -493,12 +481,6 @@ fn is_absolute_uri(uri: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a_is_the_published_function() {
-        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
-    }
 
     #[test]
     fn link_syntax_is_escaped() {

@@ -1,0 +1,75 @@
+//! What every format owes: the same exit status whatever the format, the same bytes on every
+//! run, input errors visible, several files aggregated, and `--output` to a file.
+
+mod common;
+
+use common::{AS_OF, run};
+
+const FORMATS: &[&str] = &["human", "short", "json", "sarif", "junit", "github", "gitlab", "markdown"];
+
+fn with(format: &str, files: &[&str]) -> common::Run {
+    let mut args = vec!["--format", format, "--as-of", AS_OF, "--color", "never"];
+    args.extend_from_slice(files);
+    run(&args)
+}
+
+#[test]
+fn the_exit_status_does_not_depend_on_the_format() {
+    for (files, status) in [
+        (&["examples/compliant-2030.json"][..], 0),
+        (&["examples/battery-2025.json"][..], 0),
+        (&["examples/magnets-2030.json"][..], 1),
+        (&["examples/broken-meaning.json"][..], 2),
+        (&["examples/compliant-2030.json", "examples/magnets-2030.json"][..], 1),
+    ] {
+        for format in FORMATS {
+            let run = with(format, files);
+            assert_eq!(run.status, status, "{format} on {files:?}: {}", run.stderr);
+            assert!(run.stderr.is_empty(), "{format}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn every_format_gives_the_same_bytes_twice() {
+    let files = ["examples/battery-2025.json", "examples/magnets-2030.json", "examples/broken-meaning.json"];
+    for format in FORMATS {
+        assert_eq!(with(format, &files).stdout, with(format, &files).stdout, "{format}");
+    }
+}
+
+#[test]
+fn every_format_shows_input_errors() {
+    for format in FORMATS {
+        let run = with(format, &["examples/broken-meaning.json"]);
+        assert!(run.stdout.contains("lithum"), "{format} hides the unknown material:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn every_format_reports_every_file() {
+    let files = ["examples/compliant-2030.json", "examples/magnets-2030.json"];
+    for format in FORMATS {
+        let run = with(format, &files);
+        // The compliant file has no findings, so formats that list only findings cannot name it.
+        assert!(run.stdout.contains("magnets-2030.json"), "{format}");
+    }
+    for format in ["human", "json", "sarif", "junit", "markdown"] {
+        assert!(with(format, &files).stdout.contains("compliant-2030.json"), "{format}");
+    }
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_keeps_the_human_report() {
+    let path = common::temp_file("report.json", b"");
+    let written_run =
+        run(&["--format", "json", "--output", path.to_str().unwrap(), "--as-of", AS_OF, "examples/magnets-2030.json"]);
+    assert_eq!(written_run.status, 1);
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["outcome"], "fail");
+    assert!(written_run.stdout.contains("error[CRM004]"), "the human report stays on standard output");
+
+    let unwritable = run(&["--format", "json", "--output", "/no/such/dir/report.json", "examples/compliant-2030.json"]);
+    assert_eq!(unwritable.status, 2);
+    assert!(unwritable.stderr.contains("cannot write the report to /no/such/dir/report.json"), "{}", unwritable.stderr);
+}
