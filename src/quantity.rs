@@ -349,6 +349,59 @@ impl Mass {
     }
 }
 
+/// Converts amounts by one fixed factor (a unit, or a unit and a traded form) into masses.
+///
+/// `amount × factor` in picograms is `digits × factor × 10^(exponent + 18)`: for each decimal
+/// exponent met, that factor is reduced once and kept, so a conversion is usually a single
+/// multiplication (or one multiplication and one division, for factors such as 1/5.323).
+#[derive(Debug, Clone)]
+pub struct Converter {
+    factor: Fraction,
+    /// The reduced `(numerator, denominator)` for exponents `-EXPONENTS..=EXPONENTS`.
+    by_exponent: Vec<Option<(u128, u128)>>,
+}
+
+const EXPONENTS: i32 = 24;
+
+impl Converter {
+    /// A converter by `factor` (tonnes per unit of amount).
+    pub fn new(factor: Fraction) -> Converter {
+        Converter { factor, by_exponent: vec![None; (2 * EXPONENTS + 1) as usize] }
+    }
+
+    /// `amount × factor` tonnes, rounded to the nearest picogram; `None` above
+    /// [`MAX_LINE_TONNES`]. The same result as [`Mass::from_tonnes`], faster.
+    pub fn convert(&mut self, amount: Decimal) -> Option<Mass> {
+        let Some(slot) = usize::try_from(amount.exponent + EXPONENTS).ok().and_then(|i| self.by_exponent.get_mut(i))
+        else {
+            return Mass::from_tonnes(amount, self.factor);
+        };
+        let (num, den) = match *slot {
+            Some(reduced) => reduced,
+            None => {
+                let scale = 10u128.checked_pow((amount.exponent + 18).unsigned_abs());
+                let power = match scale {
+                    Some(power) if amount.exponent + 18 >= 0 => Fraction::new(power, 1),
+                    Some(power) => Fraction::new(1, power),
+                    None => return Mass::from_tonnes(amount, self.factor),
+                };
+                let Some(combined) = self.factor.checked_mul(power) else {
+                    return Mass::from_tonnes(amount, self.factor);
+                };
+                *slot = Some((combined.num, combined.den));
+                (combined.num, combined.den)
+            }
+        };
+        let exact = if den == 1 { amount.digits.checked_mul(num) } else { mul_div_round(amount.digits, num, den) };
+        match exact {
+            Some(picograms) if picograms <= MAX_LINE_TONNES * PER_TONNE => Some(Mass(picograms)),
+            Some(_) => None,
+            // Intermediate overflow: the general path decides, with big integers if need be.
+            None => Mass::from_tonnes(amount, self.factor),
+        }
+    }
+}
+
 impl std::ops::AddAssign for Mass {
     /// Adds, saturating: callers that can overflow use [`Mass::checked_add`] first.
     fn add_assign(&mut self, other: Mass) {
@@ -475,13 +528,13 @@ impl Share {
         self.ratio().cmp(&percent.ratio())
     }
 
-    /// The share in percent, for printing and machine output.
+    /// The share in percent, for printing and machine output (comparisons use the exact
+    /// ratio: the 16 significant digits of an `f64` are ample for showing it).
     pub fn percent_f64(self) -> f64 {
         if self.whole.is_zero() {
             return 0.0;
         }
-        let big = BigRational::new(self.part.0.into(), self.whole.0.into()) * BigRational::from_integer(100.into());
-        big.to_f64().unwrap_or(f64::NAN)
+        self.part.0 as f64 / self.whole.0 as f64 * 100.0
     }
 
     /// Whether the share is zero.
@@ -646,6 +699,28 @@ mod tests {
         // With a short content, the same computation takes the 128-bit path.
         let half = Mass::from_amount(dec("10"), Fraction::ONE, Some(dec("0.5"))).unwrap();
         assert_eq!(half, tonnes("5"));
+    }
+
+    #[test]
+    fn converters_agree_with_the_general_conversion() {
+        let factors = [
+            Fraction::ONE,
+            Fraction::new(1, 1000),
+            Fraction::new(1_000_000, 1),
+            dec("0.00045359237").to_fraction().unwrap(),
+            Fraction::new(1000, 5323),
+            Fraction::new(694_000, 4_196_200).checked_mul(Fraction::new(1, 1000)).unwrap(),
+        ];
+        let amounts = ["0.325", "2235", "1e3", "12.5", "0.0001", "95000", "3459.95", "1e12", "1e-30", "1.000000000001e12", "123456789.123456789"];
+        for factor in factors {
+            let mut converter = Converter::new(factor);
+            for amount in amounts {
+                let amount = dec(amount);
+                // Twice: once filling the cache, once reading it.
+                assert_eq!(converter.convert(amount), Mass::from_tonnes(amount, factor), "{amount} x {factor:?}");
+                assert_eq!(converter.convert(amount), Mass::from_tonnes(amount, factor), "{amount} x {factor:?}");
+            }
+        }
     }
 
     #[test]

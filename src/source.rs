@@ -125,46 +125,56 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Every `STRIDE`-th line start, so that finding a line costs one binary search and a short
-/// scan, and the index stays small (a 165 MB file with 8 million lines needs 500 KB).
+/// The number of line breaks before each 64 KiB chunk of the text, so that finding a line
+/// costs one lookup and a count within one chunk. Counting with SIMD (`bytecount`) builds it
+/// for a 165 MB file in a few milliseconds, and it takes 20 KB.
 struct LineIndex {
-    checkpoints: Vec<usize>,
+    breaks_before: Vec<usize>,
 }
 
-const STRIDE: usize = 128;
+const CHUNK: usize = 64 * 1024;
+
+fn count_breaks(bytes: &[u8]) -> usize {
+    bytecount::count(bytes, b'\n')
+}
 
 impl LineIndex {
     fn new(text: &str) -> Self {
-        let mut checkpoints = vec![0];
-        for (n, newline) in memchr::memchr_iter(b'\n', text.as_bytes()).enumerate() {
-            if (n + 1) % STRIDE == 0 {
-                checkpoints.push(newline + 1);
-            }
+        let mut breaks_before = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut total = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            breaks_before.push(total);
+            total += count_breaks(chunk);
         }
-        LineIndex { checkpoints }
+        breaks_before.push(total);
+        LineIndex { breaks_before }
     }
 
     /// The 0-based line containing `offset`, and where that line starts.
     fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
-        let block = self.checkpoints.partition_point(|&start| start <= offset) - 1;
-        let block_start = self.checkpoints[block];
-        let before = &text.as_bytes()[block_start..offset];
-        let line = block * STRIDE + memchr::memchr_iter(b'\n', before).count();
-        let line_start = memchr::memrchr(b'\n', before).map_or(block_start, |nl| block_start + nl + 1);
+        let bytes = text.as_bytes();
+        let chunk = offset / CHUNK;
+        let line = self.breaks_before[chunk] + count_breaks(&bytes[chunk * CHUNK..offset]);
+        let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |nl| nl + 1);
         (line, line_start)
     }
 
     /// Offset of the start of 0-based `line` (the end of the text past the last line).
     fn start_of(&self, text: &str, line: usize) -> usize {
-        let block = (line / STRIDE).min(self.checkpoints.len() - 1);
-        let mut start = self.checkpoints[block];
-        for _ in block * STRIDE..line {
-            match memchr::memchr(b'\n', &text.as_bytes()[start..]) {
-                Some(newline) => start += newline + 1,
-                None => return text.len(),
+        if line == 0 {
+            return 0;
+        }
+        // The chunk holding the `line`-th line break: the last one with fewer breaks before it.
+        let chunk = self.breaks_before.partition_point(|&before| before < line).saturating_sub(1);
+        let mut seen = self.breaks_before[chunk];
+        let from = chunk * CHUNK;
+        for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[from.min(text.len())..]) {
+            seen += 1;
+            if seen == line {
+                return from + newline + 1;
             }
         }
-        start
+        text.len()
     }
 }
 
@@ -233,11 +243,12 @@ mod tests {
     }
 
     #[test]
-    fn line_index_crosses_checkpoints() {
-        let text: String = (0..1000).map(|n| format!("line {n}\n")).collect();
+    fn line_index_crosses_chunks() {
+        // Lines of 100 bytes and more: many 64 KiB chunks, with lines across their borders.
+        let text: String = (0..3000).map(|n| format!("line {n:>95}\n")).collect();
         let source = Source::new("big", text.clone());
-        for n in [0, 1, 127, 128, 129, 255, 256, 999] {
-            let offset = text.find(&format!("line {n}\n")).unwrap();
+        for n in [0, 1, 127, 128, 129, 255, 256, 654, 655, 656, 999, 1310, 2999] {
+            let offset = text.find(&format!("line {n:>95}\n")).unwrap();
             assert_eq!(source.line_col(offset + 2).line, n + 1, "line {n}");
             assert_eq!(source.offset_of_line_byte_column(n + 1, 1), offset, "line {n}");
         }

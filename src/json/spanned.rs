@@ -46,10 +46,26 @@ impl<'de: 'a, 'a, T: FromRaw<'a>> Deserialize<'de> for Spanned<'a, T> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Text<'de>(pub Cow<'de, str>);
 
-impl Text<'_> {
+impl<'de> Text<'de> {
     /// The string.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The string, if it was borrowed from the source (it holds no escapes).
+    pub fn borrowed(&self) -> Option<&'de str> {
+        match self.0 {
+            Cow::Borrowed(text) => Some(text),
+            Cow::Owned(_) => None,
+        }
+    }
+
+    /// Where the string (with its quotes) is in `source`; `None` for a string with escapes,
+    /// which is decoded into a copy. Strings are read this way, not as raw values, on the
+    /// hot path: one scan of the text instead of two.
+    pub fn span(&self, source: &Source) -> Option<Span> {
+        let content = source.span_of(self.borrowed()?)?;
+        Some(Span::new(content.start as usize - 1, content.end() + 1))
     }
 }
 

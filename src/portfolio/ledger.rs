@@ -4,8 +4,6 @@
 //! the ledger as they are read and never kept. For each sum the ledger also keeps the few
 //! largest lines behind it, so that a finding can point at the lines responsible.
 
-use rustc_hash::FxHashMap;
-
 use crate::quantity::Mass;
 use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
 use crate::source::Span;
@@ -271,22 +269,35 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Ledger {
     rows: Vec<Row>,
-    index: FxHashMap<RowKey, usize>,
+    /// The row of each (material, tier), at `material × 3 + tier`: an index, not a hash.
+    index: Vec<Option<u32>>,
+}
+
+fn slot(key: RowKey) -> usize {
+    usize::from(key.material.0) * 3 + key.tier as usize
 }
 
 impl Ledger {
     /// The row of `key`, created if new; `first` locates a new row.
     pub fn row_mut(&mut self, key: RowKey, first: Span) -> &mut Row {
-        let n = *self.index.entry(key).or_insert_with(|| {
-            self.rows.push(Row::new(key, first));
-            self.rows.len() - 1
-        });
+        let slot = slot(key);
+        if self.index.len() <= slot {
+            self.index.resize(slot + 1, None);
+        }
+        let n = match self.index[slot] {
+            Some(n) => n as usize,
+            None => {
+                self.rows.push(Row::new(key, first));
+                self.index[slot] = Some((self.rows.len() - 1) as u32);
+                self.rows.len() - 1
+            }
+        };
         &mut self.rows[n]
     }
 
     /// The row of `key`, if any.
     pub fn row(&self, key: RowKey) -> Option<&Row> {
-        self.index.get(&key).map(|&n| &self.rows[n])
+        self.index.get(slot(key)).copied().flatten().map(|n| &self.rows[n as usize])
     }
 
     /// All rows.

@@ -1,6 +1,7 @@
 //! The portfolio: the input format, read into a ledger of sums and checked for meaning.
 
 mod ledger;
+mod lines;
 mod load;
 
 pub use ledger::{Cell, Consumption, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey, Stage, StageLedger};

@@ -118,9 +118,29 @@ pub enum UnknownCountry<'a> {
 pub struct Countries {
     countries: Vec<Country>,
     by_code: FxHashMap<[u8; 2], CountryId>,
+    /// Every pair of letters A–Z, read: the hot path's lookup, one index, no hashing.
+    table: Vec<Slot>,
     aliases: Vec<CountryAlias>,
     reserved: Vec<Reserved>,
     groups: Vec<Group>,
+}
+
+/// What a pair of letters reads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Iso(CountryId),
+    Alias(u16),
+    Other,
+}
+
+/// The index of a two-letter code in the table (any case), if it is two ASCII letters.
+fn slot_index(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            Some(usize::from(a.to_ascii_uppercase() - b'A') * 26 + usize::from(b.to_ascii_uppercase() - b'A'))
+        }
+        _ => None,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,7 +208,7 @@ impl Countries {
                 .and_then(|k| by_code.get(&k).copied())
                 .ok_or_else(|| format!("unknown country code {code} in countries.json"))
         };
-        let aliases = file
+        let aliases: Vec<CountryAlias> = file
             .aliases
             .into_iter()
             .map(|a| Ok(CountryAlias { means: lookup(&a.means)?, code: a.code, note: a.note }))
@@ -204,16 +224,26 @@ impl Countries {
                 Ok(Group { id: g.id, name: g.name, members })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Countries { countries, by_code, aliases, reserved: file.reserved, groups })
+        let mut table = vec![Slot::Other; 26 * 26];
+        for (n, country) in countries.iter().enumerate() {
+            if let Some(i) = slot_index(&country.code) {
+                table[i] = Slot::Iso(CountryId(n as u16));
+            }
+        }
+        for (n, alias) in aliases.iter().enumerate() {
+            if let Some(i) = slot_index(&alias.code) {
+                table[i] = Slot::Alias(n as u16);
+            }
+        }
+        Ok(Countries { countries, by_code, table, aliases, reserved: file.reserved, groups })
     }
 
     /// Reads a code as users write it: ISO alpha-2 in any case, or a known alias.
     pub fn resolve(&self, code: &str) -> Result<CountryReading<'_>, UnknownCountry<'_>> {
-        if let Some(id) = key(code).and_then(|k| self.by_code.get(&k)) {
-            return Ok(CountryReading::Iso(*id));
-        }
-        if let Some(alias) = self.aliases.iter().find(|a| a.code.eq_ignore_ascii_case(code)) {
-            return Ok(CountryReading::Alias(alias));
+        match slot_index(code).map(|i| self.table[i]) {
+            Some(Slot::Iso(id)) => return Ok(CountryReading::Iso(id)),
+            Some(Slot::Alias(n)) => return Ok(CountryReading::Alias(&self.aliases[usize::from(n)])),
+            Some(Slot::Other) | None => {}
         }
         if let Some(reserved) = self.reserved.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
             return Err(UnknownCountry::Reserved(&reserved.help));

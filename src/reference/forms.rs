@@ -102,7 +102,7 @@ impl Forms {
     }
 
     /// All forms, in the order of the data file.
-    pub fn all(&self) -> impl Iterator<Item = &Form> {
+    pub fn all(&self) -> impl ExactSizeIterator<Item = &Form> {
         self.forms.iter()
     }
 

@@ -1,0 +1,709 @@
+//! What supply lines mean: each line's material, grade, amount, unit, form and countries are
+//! resolved and checked, and the line is added to the ledger. Errors of meaning do not stop
+//! the reading: they are collected, grouped and capped, so that a file with the same mistake
+//! on a million lines gets one readable diagnostic.
+//!
+//! This runs beside the parser, on a thread of its own (see `load`): it never sees JSON.
+
+use rustc_hash::FxHashMap;
+
+use super::ledger::{Consumption, Ledger, LineRef, RowKey, Stage};
+use super::load::{ConsumptionLine, SupplyLine, WaiverLine};
+use super::{Portfolio, Waiver};
+use crate::diagnostic::Diagnostic;
+use crate::json::{Number, Spanned, Text};
+use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass};
+use crate::reference::{
+    CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
+};
+use crate::source::{Source, Span};
+
+/// How many diagnostics of one kind are shown before the rest are only counted.
+const SHOWN_PER_CODE: usize = 10;
+
+/// How many places a grouped diagnostic labels.
+const LABELLED_PLACES: usize = 3;
+
+/// A diagnostic shown once for many places ("unknown material `lithum`" on 40 lines).
+struct Grouped {
+    diagnostic: Diagnostic,
+    places: u32,
+}
+
+/// Everything wrong or noteworthy found while reading, grouped and capped.
+#[derive(Default)]
+struct Findings {
+    errors: Vec<Diagnostic>,
+    per_code: FxHashMap<&'static str, usize>,
+    grouped: Vec<Grouped>,
+    group_index: FxHashMap<(&'static str, String), usize>,
+    notes: Vec<Diagnostic>,
+}
+
+impl Findings {
+    fn error(&mut self, code: &'static str, diagnostic: impl FnOnce() -> Diagnostic) {
+        let count = self.per_code.entry(code).or_default();
+        *count += 1;
+        if *count <= SHOWN_PER_CODE {
+            self.errors.push(diagnostic());
+        }
+    }
+
+    /// A diagnostic keyed by `key`, labelled at the first few places it occurs.
+    fn grouped(&mut self, code: &'static str, key: String, span: Span, label: &str, make: impl FnOnce() -> Diagnostic) {
+        let n = *self.group_index.entry((code, key)).or_insert_with(|| {
+            self.grouped.push(Grouped { diagnostic: make(), places: 0 });
+            self.grouped.len() - 1
+        });
+        let group = &mut self.grouped[n];
+        group.places += 1;
+        if group.diagnostic.labels.len() < LABELLED_PLACES {
+            let text = if group.diagnostic.labels.is_empty() { label.to_owned() } else { String::new() };
+            group.diagnostic.labels.push(crate::diagnostic::Label::new(span, text));
+        }
+    }
+
+    /// All diagnostics, with "and N more" where some were only counted.
+    fn into_diagnostics(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let mut errors = self.errors;
+        let mut notes = self.notes;
+        for group in self.grouped {
+            let mut diagnostic = group.diagnostic;
+            let shown = diagnostic.labels.len() as u32;
+            if group.places > shown
+                && let Some(last) = diagnostic.labels.last_mut()
+            {
+                let more = group.places - shown;
+                let sep = if last.text.is_empty() { "" } else { "; " };
+                last.text = format!("{}{sep}and {more} more place{}", last.text, if more == 1 { "" } else { "s" });
+            }
+            match diagnostic.severity {
+                crate::diagnostic::Severity::Error => errors.push(diagnostic),
+                _ => notes.push(diagnostic),
+            }
+        }
+        errors.sort_by_key(|d| d.primary_span().map(|s| s.start));
+        notes.sort_by_key(|d| d.primary_span().map(|s| s.start));
+        let mut hidden: Vec<_> = self.per_code.into_iter().filter(|(_, n)| *n > SHOWN_PER_CODE).collect();
+        hidden.sort();
+        for (code, count) in hidden {
+            let more = count - SHOWN_PER_CODE;
+            errors.push(Diagnostic::error(code, format!("and {more} more `{code}` errors like the ones above")));
+        }
+        (errors, notes)
+    }
+}
+
+/// Checks what each supply line means and adds it to the ledger; then the consumption
+/// entries and waivers, once read.
+pub(super) struct LedgerBuilder<'de, 'r> {
+    source: &'de Source,
+    reference: &'r Reference,
+    ledger: Ledger,
+    lines: u32,
+    /// Every supply id's hash and place, in reading order (16 bytes an id). They are sorted
+    /// and compared at the end only if the ids were not in increasing order: exports list
+    /// lines by order number, and then no id can repeat.
+    ids: Vec<IdRecord>,
+    /// The previous id, while the ids are strictly increasing; `None` once they are not.
+    last_id: Option<Text<'de>>,
+    /// The few ids written with escapes, which have no span to read them back from, by
+    /// the start of the span kept for them instead.
+    escaped_ids: FxHashMap<u32, String>,
+    materials: FxHashMap<&'de str, Option<Resolved<'r>>>,
+    forms: FxHashMap<&'de str, Option<FormId>>,
+    /// A converter for each unit and form met, at `unit × (forms + 1) + form + 1`.
+    converters: Vec<Option<Converter>>,
+    findings: Findings,
+}
+
+/// A supply id, kept until all are read.
+struct IdRecord {
+    hash: u64,
+    /// The id's value, or for an id written with escapes the line's amount.
+    span: Span,
+}
+
+/// A material name as read: what it resolved to and where it was written.
+struct NamedMaterial<'r> {
+    resolved: Resolved<'r>,
+    span: Span,
+}
+
+impl<'de, 'r> LedgerBuilder<'de, 'r> {
+    pub(super) fn new(source: &'de Source, reference: &'r Reference) -> Self {
+        LedgerBuilder {
+            source,
+            reference,
+            ledger: Ledger::default(),
+            lines: 0,
+            ids: Vec::new(),
+            last_id: Some(Text(std::borrow::Cow::Borrowed(""))),
+            escaped_ids: FxHashMap::default(),
+            materials: FxHashMap::default(),
+            forms: FxHashMap::default(),
+            converters: Vec::new(),
+            findings: Findings::default(),
+        }
+    }
+
+    fn span<T>(&self, value: &Spanned<'de, T>) -> Span {
+        value.span(self.source)
+    }
+
+    /// Where a string is, or else where `fallback` is (a string with escapes has no span).
+    fn at(&self, text: &Text<'de>, fallback: Span) -> Span {
+        text.span(self.source).unwrap_or(fallback)
+    }
+
+    /// Resolves a material name, reporting an unknown one (grouped by name).
+    fn material(&mut self, name: &Text<'de>, span: Span) -> Result<Option<NamedMaterial<'r>>, &'static str> {
+        if name.as_str().is_empty() {
+            return Err("empty material");
+        }
+        let materials = &self.reference.materials;
+        let resolved = match name.borrowed() {
+            Some(text) => *self.materials.entry(text).or_insert_with(|| materials.resolve(text)),
+            None => materials.resolve(name.as_str()),
+        };
+        match resolved {
+            Some(resolved) => Ok(Some(NamedMaterial { resolved, span })),
+            None => {
+                let text = name.as_str().to_owned();
+                let reference = self.reference;
+                self.findings.grouped("unknown-material", text.to_lowercase(), span, "not a known material", || {
+                    unknown_material(reference, &text)
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    fn grade(&self, grade: Option<&Text<'de>>) -> Result<Option<GradeId>, &'static str> {
+        match grade {
+            None => Ok(None),
+            Some(grade) => self.reference.materials.grade(grade.as_str()).map(Some).ok_or("unknown grade"),
+        }
+    }
+
+    fn unit(&self, unit: &Text<'de>) -> Result<UnitId, &'static str> {
+        self.reference.units.find(unit.as_str()).ok_or("unknown unit")
+    }
+
+    /// A country code, resolved; `None` (with an error recorded) if unknown.
+    fn country(&mut self, code: &Text<'de>, span: Span) -> Result<Option<CountryId>, &'static str> {
+        let text = code.as_str();
+        match self.reference.countries.resolve(text) {
+            Ok(CountryReading::Iso(id)) => Ok(Some(id)),
+            Ok(CountryReading::Alias(alias)) => {
+                let countries = &self.reference.countries;
+                let means = countries.get(alias.means);
+                let (written, note) = (alias.code.clone(), alias.note.clone());
+                let label = format!("read as {} ({})", means.code, means.name);
+                self.findings.grouped("country-alias", written.clone(), span, &label, || {
+                    Diagnostic::note("country-alias", format!("`{written}` is read as `{}`, {}", means.code, means.name))
+                        .with_help(note)
+                });
+                Ok(Some(alias.means))
+            }
+            Err(_) if !is_country_code(text) => Err("not a two-letter code"),
+            Err(unknown) => {
+                let text = text.to_uppercase();
+                let help = match unknown {
+                    UnknownCountry::Reserved(help) => help.to_owned(),
+                    UnknownCountry::Unknown(Some(country)) => format!("did you mean `{}` ({})?", country.code, country.name),
+                    UnknownCountry::Unknown(None) => {
+                        "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
+                    }
+                };
+                self.findings.grouped("unknown-country", text.clone(), span, "not a country code", || {
+                    Diagnostic::error("unknown-country", format!("`{text}` is not an ISO 3166-1 country code"))
+                        .with_help(help)
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    /// An amount as contained mass, by `unit` and `form` (cached) or with a `content`;
+    /// `None` (with an error recorded) if out of range.
+    fn mass(
+        &mut self,
+        amount: &Spanned<'de, Number<'de>>,
+        unit: UnitId,
+        form: Option<FormId>,
+        content: Option<Decimal>,
+    ) -> Result<Option<Mass>, &'static str> {
+        let span = self.span(amount);
+        let value = match Decimal::parse(amount.value.0) {
+            Ok(value) if !value.is_zero() => value,
+            Ok(_) | Err(DecimalError::Negative | DecimalError::NotANumber | DecimalError::OutOfRange) => {
+                return Err("amount not greater than 0");
+            }
+            Err(DecimalError::TooPrecise) => {
+                self.findings.error("amount-range", || {
+                    Diagnostic::error("amount-range", "an amount with more than 36 significant digits")
+                        .with_label(span, "too many digits to add up exactly")
+                        .with_help("round the amount: crma-check adds amounts exactly and will not round them silently")
+                });
+                return Ok(None);
+            }
+        };
+        let reference = self.reference;
+        let factor = || {
+            let by_unit = reference.units.get(unit).tonnes;
+            form.map_or(Some(by_unit), |f| by_unit.checked_mul(reference.forms.get(f).fraction))
+        };
+        let mass = match content {
+            Some(content) => factor().and_then(|f| Mass::from_amount(value, f, Some(content))),
+            None => {
+                let forms = reference.forms.all().len();
+                let slot = usize::from(unit.0) * (forms + 1) + form.map_or(0, |f| usize::from(f.0) + 1);
+                if self.converters.len() <= slot {
+                    self.converters.resize(slot + 1, None);
+                }
+                let converter = match &mut self.converters[slot] {
+                    Some(converter) => converter,
+                    empty => empty.insert(Converter::new(factor().ok_or("factor overflow")?)),
+                };
+                converter.convert(value)
+            }
+        };
+        match mass {
+            Some(mass) if !mass.is_zero() => Ok(Some(mass)),
+            Some(_) => {
+                self.findings.error("amount-range", || {
+                    Diagnostic::error("amount-range", "an amount too small to count: less than a picogram")
+                        .with_label(span, "rounds to zero")
+                });
+                Ok(None)
+            }
+            None => {
+                let limit = crate::quantity::format_number(MAX_LINE_TONNES as f64);
+                self.findings.error("amount-range", || {
+                    Diagnostic::error("amount-range", format!("an amount too large: more than {limit} t"))
+                        .with_label(span, "out of range")
+                        .with_help("check the unit: a single line above a million million tonnes is almost certainly a mistake")
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    fn form(&mut self, form: &Text<'de>, span: Span) -> Option<FormId> {
+        let forms = &self.reference.forms;
+        let found = match form.borrowed() {
+            Some(text) => *self.forms.entry(text).or_insert_with(|| forms.find(text)),
+            None => forms.find(form.as_str()),
+        };
+        if found.is_none() {
+            let text = form.as_str().to_owned();
+            let suggestion = crate::reference::suggest::did_you_mean(&text, forms.names());
+            self.findings.grouped("unknown-form", text.to_lowercase(), span, "not a known traded form", || {
+                let help = match suggestion {
+                    Some(close) => format!("did you mean `{close}`? Where the form is not listed, give `content`, the fraction of the amount that is the material"),
+                    None => "`crma-check forms` lists the traded forms; for others give `content`, the fraction of the amount that is the material".to_owned(),
+                };
+                Diagnostic::error("unknown-form", format!("unknown traded form `{text}`")).with_help(help)
+            });
+        }
+        found
+    }
+
+    /// Keeps a supply id for the check for repeats.
+    fn id(&mut self, id: &Text<'de>, fallback: Span) -> Result<(), &'static str> {
+        if id.as_str().is_empty() {
+            return Err("empty id");
+        }
+        let span = match id.span(self.source) {
+            Some(span) => span,
+            None => {
+                self.escaped_ids.insert(fallback.start, id.as_str().to_owned());
+                fallback
+            }
+        };
+        if let Some(last) = &self.last_id {
+            self.last_id = (last.as_str() < id.as_str()).then(|| id.clone());
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(id.as_str(), &mut hasher);
+        self.ids.push(IdRecord { hash: std::hash::Hasher::finish(&hasher), span });
+        Ok(())
+    }
+
+    /// Reports every supply id used more than once, at each use after the first. Nothing to
+    /// do if the ids were strictly increasing; otherwise one sort of the records.
+    fn duplicate_ids(&mut self) {
+        let mut ids = std::mem::take(&mut self.ids);
+        if self.last_id.is_some() {
+            return;
+        }
+        ids.sort_unstable_by_key(|r| (r.hash, r.span.start));
+        let mut duplicates = Vec::new();
+        for run in ids.chunk_by(|a, b| a.hash == b.hash).filter(|run| run.len() > 1) {
+            // Equal hashes are almost always equal ids; the texts decide.
+            let mut firsts: Vec<(&str, Span)> = Vec::new();
+            for record in run {
+                let text = self.id_text(record.span);
+                match firsts.iter().find(|(first, _)| *first == text) {
+                    Some(&(_, first)) => duplicates.push((record.span, text.to_owned(), first)),
+                    None => firsts.push((text, record.span)),
+                }
+            }
+        }
+        duplicates.sort_by_key(|(span, ..)| span.start);
+        for (span, text, first) in duplicates {
+            self.findings.error("duplicate-id", || {
+                Diagnostic::error("duplicate-id", format!("supply id `{text}` is used twice"))
+                    .with_label(span, "used again here")
+                    .with_label(first, "first used here")
+                    .with_help("ids must be unique within a file: messages and waivers refer to lines by them")
+            });
+        }
+    }
+
+    /// The text of an id kept by its span.
+    fn id_text(&self, span: Span) -> &str {
+        match self.escaped_ids.get(&span.start) {
+            Some(text) => text,
+            None => self.source.slice(span).trim_matches('"'),
+        }
+    }
+
+    /// Checks a supply line and adds it to the ledger. `material`, `amount` and `unit` are
+    /// there: [`super::load::SupplySeed`] refuses a line without them.
+    pub(super) fn supply(&mut self, line: &SupplyLine<'de>) -> Result<(), &'static str> {
+        let (Some(line_material), Some(line_amount), Some(line_unit)) = (&line.material, &line.amount, &line.unit) else {
+            return Err("missing field");
+        };
+        let index = self.lines;
+        self.lines += 1;
+        let amount_span = self.span(line_amount);
+        let material_span = self.at(line_material, amount_span);
+        let material = self.material(line_material, material_span)?;
+        let grade = self.grade(line.grade.as_ref())?;
+        let unit = self.unit(line_unit)?;
+        let content = match &line.content {
+            None => None,
+            Some(content) => {
+                let value = Decimal::parse(content.value.0).map_err(|_| "content not in (0, 1]")?;
+                if value.is_zero() || value > Decimal::ONE {
+                    return Err("content not in (0, 1]");
+                }
+                Some((value, self.span(content)))
+            }
+        };
+        let mut origins: [Option<(CountryId, Span)>; 3] = [None; 3];
+        let mut unknown_country = false;
+        if let Some(origin) = &line.origin {
+            for stage in Stage::ALL {
+                if let Some(code) = origin.at(stage) {
+                    let span = self.at(code, amount_span);
+                    match self.country(code, span)? {
+                        Some(country) => origins[stage as usize] = Some((country, span)),
+                        None => unknown_country = true,
+                    }
+                }
+            }
+        }
+        if let Some(id) = &line.id {
+            self.id(id, amount_span)?;
+        }
+        let Some(material) = material else { return Ok(()) };
+
+        // The amount in contained material: unit, then form or content.
+        let mut form = line.form.as_ref().map(|f| {
+            let span = self.at(f, amount_span);
+            (self.form(f, span), span)
+        });
+        if form.is_none() && content.is_none() {
+            match material.resolved.implied {
+                Implied::Form(name) => form = Some((self.reference.forms.find(name), material.span)),
+                Implied::RequiresContent(reason) => {
+                    let (span, reason) = (material.span, reason.to_owned());
+                    let name = line_material.to_string();
+                    self.findings.error("content-required", || {
+                        Diagnostic::error("content-required", format!("`{name}` needs `content`, the fraction of the amount that is the material"))
+                            .with_label(span, "of variable grade")
+                            .with_help(reason)
+                    });
+                    return Ok(());
+                }
+                Implied::Nothing | Implied::Grade(_) => {}
+            }
+        }
+        let form_id = match (form, content) {
+            (Some((_, form_span)), Some((_, content_span))) => {
+                self.findings.error("form-and-content", || {
+                    Diagnostic::error("form-and-content", "a supply line gives both `form` and `content`")
+                        .with_label(content_span, "content given here")
+                        .with_label(form_span, "and a form with its own content")
+                        .with_help("give `form` for a listed traded form, or `content` for anything else, not both")
+                });
+                return Ok(());
+            }
+            (Some((None, _)), None) => return Ok(()),
+            (Some((Some(form), form_span)), None) => {
+                let element = &self.reference.forms.get(form).element;
+                if !self.reference.materials.has_element(material.resolved.material, element) {
+                    let (form_name, material_name) = (
+                        self.reference.forms.get(form).id.clone(),
+                        self.reference.materials.get(material.resolved.material).name.clone(),
+                    );
+                    let element = self.reference.materials.resolve(element).map_or(element.clone(), |r| {
+                        r.member.map_or_else(|| self.reference.materials.get(r.material).name.clone(), |m| m.name.clone())
+                    });
+                    self.findings.error("form-mismatch", || {
+                        Diagnostic::error("form-mismatch", format!("`{form_name}` is a form of {element}, not of {material_name}"))
+                            .with_label(form_span, format!("a form of {element}"))
+                            .with_help("check the material and the form of this line")
+                    });
+                    return Ok(());
+                }
+                Some(form)
+            }
+            (None, _) => None,
+        };
+        let Some(mass) = self.mass(line_amount, unit, form_id, content.map(|(c, _)| c))? else { return Ok(()) };
+        if unknown_country {
+            return Ok(());
+        }
+
+        // The grade: declared, implied by the name (`magnesium metal`), or neither.
+        let implied_grade = match material.resolved.implied {
+            Implied::Grade(grade) => Some(grade),
+            _ => None,
+        };
+        if let (Some(declared), Some(implied)) = (grade, implied_grade)
+            && declared != implied
+        {
+            let span = line.grade.as_ref().map_or(material.span, |g| self.at(g, material.span));
+            let implied = self.reference.materials.grade_by_id(implied).id.clone();
+            self.findings.error("grade-conflict", || {
+                Diagnostic::error("grade-conflict", format!("the material name says {implied} grade, but `grade` says otherwise"))
+                    .with_label(span, "conflicting grade")
+            });
+            return Ok(());
+        }
+        let standing = self.reference.materials.standing(material.resolved.material, grade.or(implied_grade));
+        if let Some(assumed) = standing.grade_assumed {
+            self.grade_assumed(material.resolved.material, assumed, material.span);
+        }
+
+        let key = RowKey { material: material.resolved.material, tier: standing.tier };
+        let evidence = LineRef {
+            mass,
+            index,
+            at: material.span,
+            id: line.id.as_ref().and_then(|id| id.span(self.source)),
+            amount: amount_span,
+            unit,
+            form: form_id,
+            content: content.map(|(_, span)| span),
+        };
+        let secondary = origins[Stage::Recycling as usize].is_some();
+        let row = self.ledger.row_mut(key, material.span);
+        row.supplied = row.supplied.checked_add(mass).ok_or("portfolio total out of range")?;
+        if secondary {
+            row.secondary += mass;
+        }
+        row.lines += 1;
+        for stage in Stage::ALL {
+            let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
+            match origins[stage as usize] {
+                Some((country, span)) => row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..evidence }),
+                None if expected => row.stage_mut(stage).unknown.add(evidence),
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn grade_assumed(&mut self, material: MaterialId, grade: GradeId, span: Span) {
+        let materials = &self.reference.materials;
+        let m = materials.get(material);
+        let grade = materials.grade_by_id(grade).id.clone();
+        let entry = m.strategic.as_ref().map_or(m.name.clone(), |l| l.entry.clone());
+        let name = m.name.clone();
+        self.findings.grouped("grade-assumed", name.clone(), span, "no grade given", || {
+            Diagnostic::note("grade-assumed", format!("{name} without a grade is taken as {grade} grade, and so as strategic"))
+                .with_help(format!(
+                    "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
+                ))
+        });
+    }
+
+    pub(super) fn consumption(&mut self, key: &Text<'de>, line: ConsumptionLine<'de>) -> Result<(), &'static str> {
+        let key_span = self.source.span_of(key.as_str()).unwrap_or_else(|| self.span(&line.amount));
+        let grade = self.grade(line.grade.as_ref().map(|g| &g.value))?;
+        let unit = self.unit(&line.unit.value)?;
+        let material = match self.reference.materials.resolve(key.as_str()) {
+            Some(resolved) => resolved,
+            None => {
+                if key.as_str().is_empty() {
+                    return Err("empty material");
+                }
+                let reference = self.reference;
+                let text = key.to_string();
+                self.findings.grouped(
+                    "unknown-material",
+                    text.to_lowercase(),
+                    key_span,
+                    "not a known material",
+                    || unknown_material(reference, &text),
+                );
+                return Ok(());
+            }
+        };
+        let Some(mass) = self.mass(&line.amount, unit, None, None)? else { return Ok(()) };
+        let implied = match material.implied {
+            Implied::Grade(grade) => Some(grade),
+            _ => None,
+        };
+        let tier = self.reference.materials.standing(material.material, grade.or(implied)).tier;
+        let amount_span = self.span(&line.amount);
+        let row = self.ledger.row_mut(RowKey { material: material.material, tier }, key_span);
+        match row.consumption {
+            Some(first) => {
+                let label = self.reference.materials.label(material.material, tier).to_owned();
+                self.findings.error("duplicate-consumption", || {
+                    Diagnostic::error("duplicate-consumption", format!("two consumption entries for {label}"))
+                        .with_label(key_span, "second entry")
+                        .with_label(first.span, "first entry")
+                        .with_help("give one annual consumption per material (and grade)")
+                });
+            }
+            None => row.consumption = Some(Consumption { mass, span: amount_span }),
+        }
+        Ok(())
+    }
+
+    /// Resolves a waiver whose format [`waiver_format`] has checked; `None` (with an error
+    /// recorded) if it names an unknown material or country, or a day not in the calendar.
+    fn waiver(&mut self, line: &WaiverLine<'de>) -> Result<Option<Waiver>, &'static str> {
+        let stage = line.stage.as_ref().and_then(|stage| Stage::parse(stage.value.as_str()));
+        let material = match &line.material {
+            None => None,
+            Some(name) => match self.material(&name.value, name.span(self.source))? {
+                Some(material) => Some(material.resolved.material),
+                None => return Ok(None),
+            },
+        };
+        let country = match &line.country {
+            None => None,
+            Some(code) => match self.country(&code.value, code.span(self.source))? {
+                Some(country) => Some(country),
+                None => return Ok(None),
+            },
+        };
+        let expires_text = line.expires.value.as_str();
+        let expires_span = self.span(&line.expires);
+        let Ok(expires) = expires_text.parse::<jiff::civil::Date>() else {
+            let text = expires_text.to_owned();
+            self.findings.error("invalid-date", || {
+                Diagnostic::error("invalid-date", format!("`{text}` is not a date in the calendar"))
+                    .with_label(expires_span, "no such day")
+            });
+            return Ok(None);
+        };
+        Ok(Some(Waiver {
+            rule: line.rule.value.to_string(),
+            span: self.span(&line.rule),
+            material,
+            stage,
+            country,
+            reason: line.reason.value.to_string(),
+            expires,
+            expires_span,
+        }))
+    }
+
+    /// Resolves the waivers, completes the ledger and hands over the portfolio, or every
+    /// error found.
+    pub(super) fn finish(
+        mut self,
+        name: Option<String>,
+        year: Option<(u16, Span)>,
+        waiver_lines: &[WaiverLine<'de>],
+    ) -> Result<Portfolio, Vec<Diagnostic>> {
+        let mut waivers = Vec::new();
+        for line in waiver_lines {
+            // Its format was checked in the typed pass, so only errors of meaning remain, and
+            // `waiver` records those itself.
+            match self.waiver(line) {
+                Ok(Some(waiver)) => waivers.push(waiver),
+                Ok(None) => {}
+                // Cannot happen (the format was checked); if it did, fail closed, visibly.
+                Err(refused) => {
+                    let span = self.span(&line.rule);
+                    self.findings.error("schema", || {
+                        Diagnostic::error("schema", format!("invalid waiver: {refused}"))
+                            .with_label(span, "this waiver")
+                    });
+                }
+            }
+        }
+        self.duplicate_ids();
+        self.ledger.finish();
+        for row in self.ledger.rows() {
+            if let Some(consumption) = row.consumption.filter(|c| row.supplied > c.mass) {
+                let label = self.reference.materials.label(row.key.material, row.key.tier);
+                self.findings.notes.push(
+                    Diagnostic::note(
+                        "consumption-exceeded",
+                        format!(
+                            "the supplies of {label} add up to {}, more than its annual consumption of {}",
+                            row.supplied, consumption.mass
+                        ),
+                    )
+                    .with_label(consumption.span, "annual consumption")
+                    .with_help("shares are of consumption, so they may add up to more than 100%; check the consumption figure if that is not meant (stock building, say)"),
+                );
+            }
+        }
+        let (errors, mut notes) = self.findings.into_diagnostics();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (year, year_span) = year.unwrap_or_default();
+        if self.lines == 0 {
+            notes.push(Diagnostic::warning(
+                "empty-portfolio",
+                "the portfolio has no supply lines: there is nothing to check",
+            ));
+        }
+        Ok(Portfolio {
+            source: self.source.clone(),
+            name,
+            year,
+            year_span,
+            ledger: self.ledger,
+            waivers,
+            notes,
+            supply_lines: self.lines,
+        })
+    }
+}
+
+
+/// The schema's pattern for country codes: two ASCII letters.
+pub(super) fn is_country_code(text: &str) -> bool {
+    text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+fn unknown_material(reference: &Reference, text: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::error("unknown-material", format!("unknown material `{text}`"));
+    if let Some(form) = reference.forms.find(text) {
+        let form = reference.forms.get(form);
+        return diagnostic.with_help(format!(
+            "`{text}` is a traded form: write the material it contains and the form, as in `\"material\": \"{}\", \"form\": \"{}\"`",
+            form.element, form.id
+        ));
+    }
+    match reference.materials.suggest(text) {
+        Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+        None => diagnostic.with_help(
+            "write a raw material by name, alias or chemical symbol: `lithium`, `Li`, `cobalt`, `neodymium` …",
+        ),
+    }
+}
