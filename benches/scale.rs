@@ -317,8 +317,8 @@ fn bench(args: &[&str]) {
         }
         let (floor_ms, check_ms, ratio) = (median(&mut floor), median(&mut check), median(&mut ratios));
         let mib = |kib: u64| kib as f64 / 1024.0;
-        let added = previous
-            .map_or("".to_owned(), |(l, ms)| format!("{:.0} ns", (check_ms - ms) * 1e6 / (lines - l) as f64));
+        let added =
+            previous.map_or("".to_owned(), |(l, ms)| format!("{:.0} ns", (check_ms - ms) * 1e6 / (lines - l) as f64));
         previous = Some((lines, check_ms));
         println!(
             "| {lines} | {:.1} MB | {floor_ms:.1} ms | {check_ms:.1} ms | {ratio:.2} | {:.0} ns | {added} | {:.1} MiB | {:.1} MiB | {:.2} |",

@@ -711,7 +711,19 @@ mod tests {
             Fraction::new(1000, 5323),
             Fraction::new(694_000, 4_196_200).checked_mul(Fraction::new(1, 1000)).unwrap(),
         ];
-        let amounts = ["0.325", "2235", "1e3", "12.5", "0.0001", "95000", "3459.95", "1e12", "1e-30", "1.000000000001e12", "123456789.123456789"];
+        let amounts = [
+            "0.325",
+            "2235",
+            "1e3",
+            "12.5",
+            "0.0001",
+            "95000",
+            "3459.95",
+            "1e12",
+            "1e-30",
+            "1.000000000001e12",
+            "123456789.123456789",
+        ];
         for factor in factors {
             let mut converter = Converter::new(factor);
             for amount in amounts {

@@ -107,10 +107,15 @@ pub fn syntax_error(source: &Source, error: &serde_json::Error) -> Diagnostic {
         // Cover the whole number or word, which serde_json has read up to its last character.
         "invalid number" | "number out of range" | "expected ident" => {
             let token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-');
-            let end = (at + 1).min(text.len());
-            let end = if text[at..end].chars().all(token) { end } else { at };
+            // By characters, not bytes: the text around may hold any character.
+            let next = text[at..].chars().next();
+            let end = match next {
+                Some(c) if token(c) => at + c.len_utf8(),
+                _ => at,
+            };
             let start = text[..end].trim_end_matches(token).len();
-            Span::new(start, end.max(start + 1).min(text.len()))
+            let end = if end > start { end } else { next.map_or(at, |c| at + c.len_utf8()) };
+            Span::new(start, end)
         }
         _ => Span::new(at, text[at..].chars().next().map_or(at, |c| at + c.len_utf8())),
     };

@@ -201,8 +201,11 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 let (written, note) = (alias.code.clone(), alias.note.clone());
                 let label = format!("read as {} ({})", means.code, means.name);
                 self.findings.grouped("country-alias", written.clone(), span, &label, || {
-                    Diagnostic::note("country-alias", format!("`{written}` is read as `{}`, {}", means.code, means.name))
-                        .with_help(note)
+                    Diagnostic::note(
+                        "country-alias",
+                        format!("`{written}` is read as `{}`, {}", means.code, means.name),
+                    )
+                    .with_help(note)
                 });
                 Ok(Some(alias.means))
             }
@@ -211,7 +214,9 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 let text = text.to_uppercase();
                 let help = match unknown {
                     UnknownCountry::Reserved(help) => help.to_owned(),
-                    UnknownCountry::Unknown(Some(country)) => format!("did you mean `{}` ({})?", country.code, country.name),
+                    UnknownCountry::Unknown(Some(country)) => {
+                        format!("did you mean `{}` ({})?", country.code, country.name)
+                    }
                     UnknownCountry::Unknown(None) => {
                         "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
                     }
@@ -373,7 +378,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     /// Checks a supply line and adds it to the ledger. `material`, `amount` and `unit` are
     /// there: [`super::load::SupplySeed`] refuses a line without them.
     pub(super) fn supply(&mut self, line: &SupplyLine<'de>) -> Result<(), &'static str> {
-        let (Some(line_material), Some(line_amount), Some(line_unit)) = (&line.material, &line.amount, &line.unit) else {
+        let (Some(line_material), Some(line_amount), Some(line_unit)) = (&line.material, &line.amount, &line.unit)
+        else {
             return Err("missing field");
         };
         let index = self.lines;
@@ -423,9 +429,12 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     let (span, reason) = (material.span, reason.to_owned());
                     let name = line_material.to_string();
                     self.findings.error("content-required", || {
-                        Diagnostic::error("content-required", format!("`{name}` needs `content`, the fraction of the amount that is the material"))
-                            .with_label(span, "of variable grade")
-                            .with_help(reason)
+                        Diagnostic::error(
+                            "content-required",
+                            format!("`{name}` needs `content`, the fraction of the amount that is the material"),
+                        )
+                        .with_label(span, "of variable grade")
+                        .with_help(reason)
                     });
                     return Ok(());
                 }
@@ -451,12 +460,16 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                         self.reference.materials.get(material.resolved.material).name.clone(),
                     );
                     let element = self.reference.materials.resolve(element).map_or(element.clone(), |r| {
-                        r.member.map_or_else(|| self.reference.materials.get(r.material).name.clone(), |m| m.name.clone())
+                        r.member
+                            .map_or_else(|| self.reference.materials.get(r.material).name.clone(), |m| m.name.clone())
                     });
                     self.findings.error("form-mismatch", || {
-                        Diagnostic::error("form-mismatch", format!("`{form_name}` is a form of {element}, not of {material_name}"))
-                            .with_label(form_span, format!("a form of {element}"))
-                            .with_help("check the material and the form of this line")
+                        Diagnostic::error(
+                            "form-mismatch",
+                            format!("`{form_name}` is a form of {element}, not of {material_name}"),
+                        )
+                        .with_label(form_span, format!("a form of {element}"))
+                        .with_help("check the material and the form of this line")
                     });
                     return Ok(());
                 }
@@ -480,8 +493,11 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             let span = line.grade.as_ref().map_or(material.span, |g| self.at(g, material.span));
             let implied = self.reference.materials.grade_by_id(implied).id.clone();
             self.findings.error("grade-conflict", || {
-                Diagnostic::error("grade-conflict", format!("the material name says {implied} grade, but `grade` says otherwise"))
-                    .with_label(span, "conflicting grade")
+                Diagnostic::error(
+                    "grade-conflict",
+                    format!("the material name says {implied} grade, but `grade` says otherwise"),
+                )
+                .with_label(span, "conflicting grade")
             });
             return Ok(());
         }
@@ -511,7 +527,9 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         for stage in Stage::ALL {
             let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
             match origins[stage as usize] {
-                Some((country, span)) => row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..evidence }),
+                Some((country, span)) => {
+                    row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..evidence })
+                }
                 None if expected => row.stage_mut(stage).unknown.add(evidence),
                 None => {}
             }
@@ -684,7 +702,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         })
     }
 }
-
 
 /// The schema's pattern for country codes: two ASCII letters.
 pub(super) fn is_country_code(text: &str) -> bool {

@@ -70,7 +70,8 @@ pub fn load(source: &Source, reference: &Reference) -> Result<Portfolio, Vec<Dia
         let Top { name, year, consumption, waivers, lines, batch, source: _ } = top;
         drop((lines, batch));
         let built = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let refused = |what: &str| error_path(source, &<serde_json::Error as de::Error>::custom(Refused(what.to_owned())));
+        let refused =
+            |what: &str| error_path(source, &<serde_json::Error as de::Error>::custom(Refused(what.to_owned())));
         match (parsed, built) {
             (Err(error), _) => Err(error_path(source, &error)),
             (Ok(()), Err(what)) => Err(refused(what)),
@@ -455,5 +456,3 @@ fn waiver_format(line: &WaiverLine<'_>) -> Result<(), &'static str> {
     }
     Ok(())
 }
-
-

@@ -1,0 +1,37 @@
+//! Inputs the fuzzer (`fuzz/`) found to crash the checker, each fixed: every file of
+//! `tests/fixtures/fuzz/` goes through the same steps as the fuzz target (load, check,
+//! every format) and must neither panic nor pass.
+
+use std::path::Path;
+
+use crma_check::report::{Format, Outcome, Report, github, gitlab, human, json, junit, markdown, sarif, short};
+use crma_check::{CheckOptions, Checker};
+
+#[test]
+fn inputs_that_once_crashed_are_refused_cleanly() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let checker =
+            Checker::builtin(CheckOptions { today: "2026-11-23".parse().unwrap(), ..CheckOptions::default() });
+        let file = checker.check_path(path.to_str().unwrap());
+        let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
+        let formats: [&dyn Format; 8] = [
+            &human::Human::default(),
+            &short::Short,
+            &json::Json,
+            &sarif::Sarif,
+            &junit::Junit,
+            &github::Github,
+            &gitlab::Gitlab,
+            &markdown::Markdown,
+        ];
+        for format in formats {
+            format.write(&report, &mut std::io::sink()).unwrap();
+        }
+        assert_eq!(report.outcome(), Outcome::Unchecked, "{}: these inputs are all invalid", path.display());
+        seen += 1;
+    }
+    assert!(seen > 0);
+}
