@@ -142,3 +142,43 @@ fn unreadable_files_are_refused() {
         }
     }
 }
+
+/// Runs the binary on `path` under a 1 GiB address-space limit and a 20-second timeout.
+fn run_bounded(path: &Path) -> (i32, String) {
+    let command = format!(
+        "ulimit -v 1048576; exec timeout 20 '{}' --quiet --color never '{}'",
+        env!("CARGO_BIN_EXE_crma-check"),
+        path.display()
+    );
+    let output = std::process::Command::new("sh").args(["-c", &command]).output().expect("sh runs");
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn every_bad_input_exits_2_without_panic_hang_or_unbounded_memory() {
+    for (file, code, ..) in CASES {
+        let (status, stdout) = run_bounded(Path::new(&fixture(file)));
+        // 124 would be the timeout, 134 or 101 a panic, a signal an exhausted limit.
+        assert_eq!(status, 2, "{file}: {stdout}");
+        assert!(stdout.contains(&format!("error[{code}]")), "{file}: {stdout}");
+    }
+}
+
+#[test]
+fn a_large_file_with_the_same_mistake_on_every_line_stays_small_and_readable() {
+    // 200,000 lines, each with an unknown material and form and content together.
+    let mut text = String::from("{\"year\": 2025, \"supplies\": [\n");
+    for n in 0..200_000 {
+        let comma = if n == 0 { "" } else { ",\n" };
+        text.push_str(&format!(
+            "{comma}{{\"material\": \"lithum\", \"amount\": 1, \"unit\": \"t\", \"form\": \"lithium-carbonate\", \"content\": 0.5}}"
+        ));
+    }
+    text.push_str("]}\n");
+    let path = common::temp_file("same-mistake.json", text.as_bytes());
+    let (status, stdout) = run_bounded(&path);
+    assert_eq!(status, 2);
+    assert_eq!(stdout.matches("error[unknown-material]").count(), 1, "one diagnostic for every line with `lithum`");
+    assert!(stdout.contains("and 199997 more places"), "{}", &stdout[..stdout.len().min(3000)]);
+    assert!(stdout.lines().count() < 400, "the report stays readable: {} lines", stdout.lines().count());
+}

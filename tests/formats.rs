@@ -73,3 +73,28 @@ fn output_writes_the_report_to_a_file_and_keeps_the_human_report() {
     assert_eq!(unwritable.status, 2);
     assert!(unwritable.stderr.contains("cannot write the report to /no/such/dir/report.json"), "{}", unwritable.stderr);
 }
+
+#[test]
+fn no_format_reports_a_file_that_could_not_be_checked_as_a_pass() {
+    let files = ["examples/compliant-2030.json", "examples/broken-format.json"];
+    let says_unchecked = |format: &str, out: &str| match format {
+        "human" => out.contains("check could not be completed"),
+        "short" => out.contains(": error["),
+        "json" => out.contains("\"outcome\": \"unchecked\""),
+        "sarif" => out.contains("\"executionSuccessful\": false"),
+        "junit" => out.contains("<error"),
+        "github" => out.contains("::error "),
+        "gitlab" => out.contains("\"severity\": \"blocker\""),
+        "markdown" => out.contains("could not be completed"),
+        other => panic!("unknown format {other}"),
+    };
+    for format in FORMATS {
+        let run = with(format, &files);
+        assert_eq!(run.status, 2, "{format}");
+        assert!(
+            says_unchecked(format, &run.stdout),
+            "{format} does not say the check could not be made:\n{}",
+            run.stdout
+        );
+    }
+}
