@@ -110,17 +110,9 @@ enum OutputFormat {
 
 impl OutputFormat {
     fn format(self, human: &Human) -> Box<dyn Format> {
-        use crate::report::{github, gitlab, json, junit, markdown, sarif, short};
-        match self {
-            OutputFormat::Human => Box::new(human.clone()),
-            OutputFormat::Short => Box::new(short::Short),
-            OutputFormat::Json => Box::new(json::Json),
-            OutputFormat::Sarif => Box::new(sarif::Sarif),
-            OutputFormat::Junit => Box::new(junit::Junit),
-            OutputFormat::Github => Box::new(github::Github),
-            OutputFormat::Gitlab => Box::new(gitlab::Gitlab),
-            OutputFormat::Markdown => Box::new(markdown::Markdown),
-        }
+        let name = self.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        // Every variant is a name of `report::FORMAT_NAMES` (a test checks it).
+        crate::report::format_named(&name, human).expect("every --format value names a format")
     }
 }
 

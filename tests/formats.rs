@@ -5,7 +5,7 @@ mod common;
 
 use common::{AS_OF, run};
 
-const FORMATS: &[&str] = &["human", "short", "json", "sarif", "junit", "github", "gitlab", "markdown"];
+const FORMATS: [&str; 8] = crma_check::report::FORMAT_NAMES;
 
 fn with(format: &str, files: &[&str]) -> common::Run {
     let mut args = vec!["--format", format, "--as-of", AS_OF, "--color", "never"];
@@ -22,7 +22,7 @@ fn the_exit_status_does_not_depend_on_the_format() {
         (&["examples/broken-meaning.json"][..], 2),
         (&["examples/compliant-2030.json", "examples/magnets-2030.json"][..], 1),
     ] {
-        for format in FORMATS {
+        for format in &FORMATS {
             let run = with(format, files);
             assert_eq!(run.status, status, "{format} on {files:?}: {}", run.stderr);
             assert!(run.stderr.is_empty(), "{format}: {}", run.stderr);
@@ -33,14 +33,14 @@ fn the_exit_status_does_not_depend_on_the_format() {
 #[test]
 fn every_format_gives_the_same_bytes_twice() {
     let files = ["examples/battery-2025.json", "examples/magnets-2030.json", "examples/broken-meaning.json"];
-    for format in FORMATS {
+    for format in &FORMATS {
         assert_eq!(with(format, &files).stdout, with(format, &files).stdout, "{format}");
     }
 }
 
 #[test]
 fn every_format_shows_input_errors() {
-    for format in FORMATS {
+    for format in &FORMATS {
         let run = with(format, &["examples/broken-meaning.json"]);
         assert!(run.stdout.contains("lithum"), "{format} hides the unknown material:\n{}", run.stdout);
     }
@@ -49,7 +49,7 @@ fn every_format_shows_input_errors() {
 #[test]
 fn every_format_reports_every_file() {
     let files = ["examples/compliant-2030.json", "examples/magnets-2030.json"];
-    for format in FORMATS {
+    for format in &FORMATS {
         let run = with(format, &files);
         // The compliant file has no findings, so formats that list only findings cannot name it.
         assert!(run.stdout.contains("magnets-2030.json"), "{format}");
@@ -88,7 +88,7 @@ fn no_format_reports_a_file_that_could_not_be_checked_as_a_pass() {
         "markdown" => out.contains("could not be completed"),
         other => panic!("unknown format {other}"),
     };
-    for format in FORMATS {
+    for format in &FORMATS {
         let run = with(format, &files);
         assert_eq!(run.status, 2, "{format}");
         assert!(
@@ -96,5 +96,14 @@ fn no_format_reports_a_file_that_could_not_be_checked_as_a_pass() {
             "{format} does not say the check could not be made:\n{}",
             run.stdout
         );
+    }
+}
+
+#[test]
+fn every_format_name_is_a_format_of_the_command_line() {
+    let help = run(&["--help"]).stdout;
+    for format in FORMATS {
+        assert!(crma_check::report::format_named(format, &Default::default()).is_some(), "{format}");
+        assert!(help.contains(&format!("{format}:")), "--format {format} is in --help");
     }
 }

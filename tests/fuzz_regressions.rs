@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crma_check::report::{Format, Outcome, Report, github, gitlab, human, json, junit, markdown, sarif, short};
+use crma_check::report::{FORMAT_NAMES, Outcome, Report, format_named, human};
 use crma_check::{CheckOptions, Checker};
 
 #[test]
@@ -17,18 +17,9 @@ fn inputs_that_once_crashed_are_refused_cleanly() {
             Checker::builtin(CheckOptions { today: "2026-11-23".parse().unwrap(), ..CheckOptions::default() });
         let file = checker.check_path(path.to_str().unwrap());
         let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
-        let formats: [&dyn Format; 8] = [
-            &human::Human::default(),
-            &short::Short,
-            &json::Json,
-            &sarif::Sarif,
-            &junit::Junit,
-            &github::Github,
-            &gitlab::Gitlab,
-            &markdown::Markdown,
-        ];
-        for format in formats {
-            format.write(&report, &mut std::io::sink()).unwrap();
+        let human = human::Human::default();
+        for name in FORMAT_NAMES {
+            format_named(name, &human).unwrap().write(&report, &mut std::io::sink()).unwrap();
         }
         assert_eq!(report.outcome(), Outcome::Unchecked, "{}: these inputs are all invalid", path.display());
         seen += 1;

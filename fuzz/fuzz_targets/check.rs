@@ -4,7 +4,6 @@
 
 #![no_main]
 
-use crma_check::report::{Format, github, gitlab, human, json, junit, markdown, sarif, short};
 use crma_check::{CheckOptions, Checker};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,17 +18,9 @@ fuzz_target!(|data: &[u8]| {
     let report = crma_check::report::Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
     // Fail closed: a file that could not be checked never passes.
     assert!(checked || report.outcome() == crma_check::report::Outcome::Unchecked);
-    let formats: [&dyn Format; 8] = [
-        &human::Human::default(),
-        &short::Short,
-        &json::Json,
-        &sarif::Sarif,
-        &junit::Junit,
-        &github::Github,
-        &gitlab::Gitlab,
-        &markdown::Markdown,
-    ];
-    for format in formats {
+    let human = crma_check::report::human::Human::default();
+    for name in crma_check::report::FORMAT_NAMES {
+        let format = crma_check::report::format_named(name, &human).expect("a format");
         format.write(&report, &mut std::io::sink()).expect("writing to a sink cannot fail");
     }
 });

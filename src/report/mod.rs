@@ -28,6 +28,25 @@ use crate::quantity::Mass;
 use crate::reference::Tier;
 use crate::source::Source;
 
+/// The formats, by the names `--format` takes.
+pub const FORMAT_NAMES: [&str; 8] = ["human", "short", "json", "sarif", "junit", "github", "gitlab", "markdown"];
+
+/// The format called `name` (one of [`FORMAT_NAMES`]); `human` is the one given, as
+/// configured (colour, width).
+pub fn format_named(name: &str, human: &human::Human) -> Option<Box<dyn Format>> {
+    Some(match name {
+        "human" => Box::new(human.clone()),
+        "short" => Box::new(short::Short),
+        "json" => Box::new(json::Json),
+        "sarif" => Box::new(sarif::Sarif),
+        "junit" => Box::new(junit::Junit),
+        "github" => Box::new(github::Github),
+        "gitlab" => Box::new(gitlab::Gitlab),
+        "markdown" => Box::new(markdown::Markdown),
+        _ => return None,
+    })
+}
+
 /// An output format: renders a whole report, every file of it, to a writer.
 ///
 /// Formats only choose how to show a report; everything in it is computed beforehand.
