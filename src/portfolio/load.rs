@@ -1,10 +1,9 @@
-//! Reading a portfolio file: one typed, borrowing pass that adds supply lines to the ledger
-//! as they stream by, and checks what they mean (materials, countries, forms, units).
+//! Reading a portfolio file: one typed, borrowing pass over the JSON. Supply lines are
+//! read into place and handed, in batches, to the builder (`lines`), which checks what they
+//! mean on a second thread; nothing per line is kept once it is in the ledger.
 //!
 //! The pass stops at the first value the schema would refuse; the error path in
-//! [`crate::json`] then reports every schema error of the file at once. Errors of meaning
-//! (an unknown material, say) do not stop the pass: they are collected, grouped and capped,
-//! so that a file with the same mistake on a million lines gets one readable diagnostic.
+//! [`crate::json`] then reports every schema error of the file at once.
 
 use std::fmt;
 use std::sync::LazyLock;
