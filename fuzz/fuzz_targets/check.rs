@@ -12,7 +12,9 @@ fuzz_target!(|data: &[u8]| {
     let checker = Checker::builtin(options);
     let file = match crma_check::input::decode("fuzz.json".to_owned(), data.to_vec()) {
         Ok(source) => checker.check_source(source),
-        Err(unreadable) => crma_check::report::FileReport::unchecked("fuzz.json", unreadable.source, vec![unreadable.diagnostic]),
+        Err(unreadable) => {
+            crma_check::report::FileReport::unchecked("fuzz.json", unreadable.source, vec![unreadable.diagnostic])
+        }
     };
     let checked = file.checked();
     let report = crma_check::report::Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
