@@ -155,15 +155,14 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        if self.source.is_none() || self.diagnostic.labels.is_empty() {
-            return None;
-        }
+        let source = self.source.filter(|_| !self.diagnostic.labels.is_empty())?;
         Some(Box::new(self.diagnostic.labels.iter().enumerate().map(|(n, label)| {
             let text = (!label.text.is_empty()).then(|| label.text.clone());
+            let span = source.displayable(label.span);
             if n == 0 {
-                miette::LabeledSpan::new_primary_with_span(text, label.span)
+                miette::LabeledSpan::new_primary_with_span(text, span)
             } else {
-                miette::LabeledSpan::new_with_span(text, label.span)
+                miette::LabeledSpan::new_with_span(text, span)
             }
         })))
     }

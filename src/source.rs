@@ -101,8 +101,8 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let text = self.text();
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let (line, line_start) = self.lines().line_of(text, offset);
-        LineCol { line: line + 1, column: text[line_start..offset].chars().count() + 1 }
+        let (line, column) = self.lines().line_col(text, offset);
+        LineCol { line: line + 1, column: column + 1 }
     }
 
     /// Byte offset of a 1-based line and a 1-based column counted in bytes (as `serde_json`
@@ -111,6 +111,26 @@ impl Source {
         let text = self.text();
         let start = self.lines().start_of(text, line.saturating_sub(1));
         floor_char_boundary(text, (start + column.saturating_sub(1)).min(text.len()))
+    }
+
+    /// The part of `span` a label can underline: a span on a very long line (a minified
+    /// file) is cut to its first 120 bytes, and a span that ends on a very long
+    /// line, or passes through one, to its first line, so that a snippet never has to show a
+    /// whole long line.
+    pub fn displayable(&self, span: Span) -> Span {
+        let bytes = self.text().as_bytes();
+        let start = (span.start as usize).min(bytes.len());
+        let mut end = span.end().min(bytes.len());
+        let last = last_line_offset(bytes, start, end);
+        let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
+        if multi_line && !later_lines_short(bytes, start, last) {
+            end = line_end_within(bytes, start, MAX_LABEL).unwrap_or(start + MAX_LABEL);
+        } else if !multi_line && end - start > MAX_LABEL && short_line_around(bytes, start).is_none() {
+            end = start + MAX_LABEL;
+        } else {
+            return span;
+        }
+        Span::new(start, ceil_char_boundary(self.text(), end.min(bytes.len())))
     }
 
     fn lines(&self) -> &LineIndex {
@@ -125,38 +145,115 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// The number of line breaks before each 64 KiB chunk of the text, so that finding a line
-/// costs one lookup and a count within one chunk. Counting with SIMD (`bytecount`) builds it
-/// for a 165 MB file in a few milliseconds, and it takes 20 KB.
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+/// Lines longer than this many bytes are not shown whole in a snippet: only the part around
+/// the label, [`MARGIN`] bytes either side; and a snippet that would have to show one of
+/// them whole after its first line is refused.
+const LONG_LINE: usize = 240;
+/// Bytes shown either side of a label on a long line.
+const MARGIN: usize = 60;
+/// The most a label underlines on a long line (see [`Source::displayable`]).
+const MAX_LABEL: usize = 120;
+
+/// Where the last line of the span `start..end` lies: a span that ends with its line break
+/// ends on the line the break closes.
+fn last_line_offset(bytes: &[u8], start: usize, end: usize) -> usize {
+    if end > start && bytes[end - 1] == b'\n' { end - 1 } else { end }
+}
+
+/// The start of the line holding `offset`, if it is at most `limit` bytes back.
+fn line_start_within(bytes: &[u8], offset: usize, limit: usize) -> Option<usize> {
+    let from = offset.saturating_sub(limit);
+    match memchr::memrchr(b'\n', &bytes[from..offset]) {
+        Some(newline) => Some(from + newline + 1),
+        None => (from == 0).then_some(0),
+    }
+}
+
+/// The end of the line holding `offset` (its line break, or the end of the text), if it is
+/// at most `limit` bytes on.
+fn line_end_within(bytes: &[u8], offset: usize, limit: usize) -> Option<usize> {
+    let to = offset.saturating_add(limit).min(bytes.len());
+    match memchr::memchr(b'\n', &bytes[offset..to]) {
+        Some(newline) => Some(offset + newline),
+        None => (to == bytes.len()).then_some(to),
+    }
+}
+
+/// The start and end of the line holding `offset`, unless it is longer than [`LONG_LINE`].
+/// Looks at no more than [`LONG_LINE`] bytes, however long the line.
+fn short_line_around(bytes: &[u8], offset: usize) -> Option<(usize, usize)> {
+    let start = line_start_within(bytes, offset, LONG_LINE)?;
+    let end = line_end_within(bytes, offset, LONG_LINE - (offset - start))?;
+    Some((start, end))
+}
+
+/// Whether the lines of `start..=last` after the first are all at most [`LONG_LINE`] long.
+fn later_lines_short(bytes: &[u8], start: usize, last: usize) -> bool {
+    let Some(first_break) = memchr::memchr(b'\n', &bytes[start..last]) else { return true };
+    let mut line_start = start + first_break + 1;
+    loop {
+        match line_end_within(bytes, line_start, LONG_LINE) {
+            Some(line_end) if line_end >= last => return true,
+            Some(line_end) => line_start = line_end + 1,
+            None => return false,
+        }
+    }
+}
+
+/// Per 64 KiB chunk of the text: the line breaks and characters before it, and where the
+/// line it begins in starts. Finding the line and column of an offset then costs a count
+/// within one chunk, however long the file or its lines. Counting with SIMD (`bytecount`)
+/// builds it for a 165 MB file in a few milliseconds, and it takes 60 KB.
 struct LineIndex {
-    breaks_before: Vec<usize>,
+    chunks: Vec<ChunkStart>,
+}
+
+#[derive(Clone, Copy)]
+struct ChunkStart {
+    breaks_before: usize,
+    chars_before: usize,
+    line_start: usize,
 }
 
 const CHUNK: usize = 64 * 1024;
 
-fn count_breaks(bytes: &[u8]) -> usize {
-    bytecount::count(bytes, b'\n')
-}
-
 impl LineIndex {
     fn new(text: &str) -> Self {
-        let mut breaks_before = Vec::with_capacity(text.len() / CHUNK + 1);
-        let mut total = 0;
-        for chunk in text.as_bytes().chunks(CHUNK) {
-            breaks_before.push(total);
-            total += count_breaks(chunk);
+        let mut chunks = Vec::with_capacity(text.len() / CHUNK + 2);
+        let mut at = ChunkStart { breaks_before: 0, chars_before: 0, line_start: 0 };
+        for (n, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
+            chunks.push(at);
+            at.breaks_before += bytecount::count(chunk, b'\n');
+            at.chars_before += bytecount::num_chars(chunk);
+            if let Some(newline) = memchr::memrchr(b'\n', chunk) {
+                at.line_start = n * CHUNK + newline + 1;
+            }
         }
-        breaks_before.push(total);
-        LineIndex { breaks_before }
+        chunks.push(at);
+        LineIndex { chunks }
     }
 
-    /// The 0-based line containing `offset`, and where that line starts.
-    fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
+    /// The 0-based line and character column of `offset`, a character boundary.
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let bytes = text.as_bytes();
-        let chunk = offset / CHUNK;
-        let line = self.breaks_before[chunk] + count_breaks(&bytes[chunk * CHUNK..offset]);
-        let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |nl| nl + 1);
-        (line, line_start)
+        let chunk = &self.chunks[offset / CHUNK];
+        let chunk_start = offset / CHUNK * CHUNK;
+        let in_chunk = &bytes[chunk_start..offset];
+        let line = chunk.breaks_before + bytecount::count(in_chunk, b'\n');
+        let line_start = memchr::memrchr(b'\n', in_chunk).map_or(chunk.line_start, |nl| chunk_start + nl + 1);
+        (line, self.chars_before(bytes, offset) - self.chars_before(bytes, line_start))
+    }
+
+    fn chars_before(&self, bytes: &[u8], offset: usize) -> usize {
+        let chunk_start = offset / CHUNK * CHUNK;
+        self.chunks[offset / CHUNK].chars_before + bytecount::num_chars(&bytes[chunk_start..offset])
     }
 
     /// Offset of the start of 0-based `line` (the end of the text past the last line).
@@ -165,8 +262,8 @@ impl LineIndex {
             return 0;
         }
         // The chunk holding the `line`-th line break: the last one with fewer breaks before it.
-        let chunk = self.breaks_before.partition_point(|&before| before < line).saturating_sub(1);
-        let mut seen = self.breaks_before[chunk];
+        let chunk = self.chunks.partition_point(|at| at.breaks_before < line).saturating_sub(1);
+        let mut seen = self.chunks[chunk].breaks_before;
         let from = chunk * CHUNK;
         for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[from.min(text.len())..]) {
             seen += 1;
@@ -179,6 +276,11 @@ impl LineIndex {
 }
 
 impl SourceCode for Source {
+    /// The snippet around `span`: its lines and the context lines asked for. miette's own
+    /// `str` implementation scans from the top of the file for every label; this one looks
+    /// only near the span. Long lines are clipped to the part around the span (miette cannot
+    /// draw a label more than 65,535 columns in, and nobody wants to read a minified file
+    /// whole); context lines that are long are left out.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -189,41 +291,72 @@ impl SourceCode for Source {
         let bytes = text.as_bytes();
         let start = span.offset();
         let end = start + span.len();
-        if end > text.len() {
+        if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
             return Err(MietteError::OutOfBounds);
         }
-        // Window: from the start of the line `context_lines_before` above the span to the end
-        // of the line `context_lines_after` below it. miette's own `str` implementation scans
-        // from the top of the file for every label; this one looks only near the span.
-        let mut window_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |nl| nl + 1);
-        for _ in 0..context_lines_before {
-            if window_start == 0 {
-                break;
-            }
-            window_start = memchr::memrchr(b'\n', &bytes[..window_start - 1]).map_or(0, |nl| nl + 1);
-        }
-        let mut window_end = end;
-        if !span.is_empty() && bytes[end - 1] == b'\n' {
-            window_end -= 1;
-        }
-        window_end = memchr::memchr(b'\n', &bytes[window_end..]).map_or(text.len(), |nl| window_end + nl);
-        for _ in 0..context_lines_after {
-            if window_end >= text.len() {
-                break;
-            }
-            window_end = memchr::memchr(b'\n', &bytes[window_end + 1..]).map_or(text.len(), |nl| window_end + 1 + nl);
-        }
-        let data = &bytes[window_start..window_end];
-        let first_line = self.lines().line_of(text, window_start).0;
-        let line_count = memchr::memchr_iter(b'\n', data).count() + 1;
+        let window = if context_lines_before == 0 && context_lines_after == 0 {
+            // miette asks this for the `file:line:column` header: the span itself.
+            start..end
+        } else {
+            self.snippet(start, end, context_lines_before, context_lines_after).ok_or(MietteError::OutOfBounds)?
+        };
+        let (line, column) = self.lines().line_col(text, window.start);
+        let data = &bytes[window.clone()];
         Ok(Box::new(MietteSpanContents::new_named(
             self.name().to_owned(),
             data,
-            SourceSpan::new(window_start.into(), data.len()),
-            first_line,
-            0,
-            line_count,
+            SourceSpan::new(window.start.into(), data.len()),
+            line,
+            column,
+            bytecount::count(data, b'\n') + 1,
         )))
+    }
+}
+
+impl Source {
+    /// The bytes a snippet of `start..end` shows, or `None` where it cannot be shown without
+    /// printing a long line whole: a span running on into a long line, or one
+    /// longer than [`LONG_LINE`] on a long line (miette asks for these when it tries to merge
+    /// the snippets of two labels, and draws them apart when refused).
+    fn snippet(&self, start: usize, end: usize, before: usize, after: usize) -> Option<std::ops::Range<usize>> {
+        let text = self.text();
+        let bytes = text.as_bytes();
+        let last = last_line_offset(bytes, start, end);
+        let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
+        let first_line = short_line_around(bytes, start);
+        let last_line = if multi_line { short_line_around(bytes, last) } else { first_line };
+        if (multi_line && !later_lines_short(bytes, start, last))
+            || (first_line.is_none() && !multi_line && end - start > LONG_LINE)
+        {
+            return None;
+        }
+        let mut window_start = match first_line {
+            Some((line_start, _)) => line_start,
+            None => {
+                line_start_within(bytes, start, MARGIN).unwrap_or_else(|| floor_char_boundary(text, start - MARGIN))
+            }
+        };
+        if first_line.is_some() {
+            for _ in 0..before {
+                match window_start.checked_sub(1).and_then(|previous| short_line_around(bytes, previous)) {
+                    Some((line_start, _)) => window_start = line_start,
+                    None => break,
+                }
+            }
+        }
+        let mut window_end = match last_line {
+            Some((_, line_end)) => line_end,
+            None => line_end_within(bytes, end, MARGIN).unwrap_or_else(|| ceil_char_boundary(text, end + MARGIN)),
+        };
+        if last_line.is_some() {
+            for _ in 0..after {
+                match (window_end < bytes.len()).then(|| short_line_around(bytes, window_end + 1)).flatten() {
+                    Some((_, line_end)) => window_end = line_end,
+                    None => break,
+                }
+            }
+        }
+        Some(window_start..window_end)
     }
 }
 
@@ -260,5 +393,62 @@ mod tests {
         let world = &source.text()[6..];
         assert_eq!(source.span_of(world), Some(Span::new(6, 11)));
         assert_eq!(source.span_of("elsewhere"), None);
+    }
+
+    fn snippet(source: &Source, span: Span, context: usize) -> Option<(String, usize, usize)> {
+        let contents = source.read_span(&span.into(), context, context).ok()?;
+        Some((String::from_utf8(contents.data().to_vec()).unwrap(), contents.line(), contents.column()))
+    }
+
+    #[test]
+    fn header_is_the_span_itself() {
+        let source = Source::new("a", "{\n  \"é\": \"x\"\n}\n");
+        let x = source.text().find("\"x\"").unwrap();
+        assert_eq!(snippet(&source, Span::new(x, x + 3), 0), Some(("\"x\"".into(), 1, 7)));
+    }
+
+    #[test]
+    fn short_lines_are_shown_whole_with_their_context() {
+        let source = Source::new("a", "one\ntwo three\nfour\nfive\n");
+        let three = source.text().find("three").unwrap();
+        assert_eq!(snippet(&source, Span::new(three, three + 5), 1), Some(("one\ntwo three\nfour".into(), 0, 0)));
+    }
+
+    #[test]
+    fn a_long_line_is_clipped_around_the_span_without_context() {
+        let text = format!("short\n{}needle{}\nshort\n", "é".repeat(5000), "x".repeat(5000));
+        let source = Source::new("a", text.clone());
+        let needle = text.find("needle").unwrap();
+        let span = Span::new(needle, needle + 6);
+        assert_eq!(source.displayable(span), span);
+        let (data, line, column) = snippet(&source, span, 1).unwrap();
+        // Sixty bytes either side, on character boundaries: thirty `é`s before.
+        assert_eq!(data, format!("{}needle{}", "é".repeat(30), "x".repeat(60)));
+        assert_eq!((line, column), (1, 4970));
+    }
+
+    #[test]
+    fn a_span_that_cannot_be_shown_is_cut_to_one_that_can() {
+        let text = format!("{{\"a\": [\n\"{}\"]}}", "x".repeat(5000));
+        let source = Source::new("a", text.clone());
+        // From the `[` on the first line into the long second line: refused, and cut to its
+        // first line.
+        let across = Span::new(text.find('[').unwrap(), text.find(']').unwrap() + 1);
+        assert_eq!(snippet(&source, across, 1), None);
+        let cut = source.displayable(across);
+        assert_eq!(source.slice(cut), "[");
+        assert!(snippet(&source, cut, 1).is_some());
+        // A thousand bytes along the long line: refused, and cut to its first 120 bytes.
+        let wide = Span::new(text.find('x').unwrap(), text.find('x').unwrap() + 1000);
+        assert_eq!(snippet(&source, wide, 1), None);
+        assert_eq!(source.displayable(wide).len, 120);
+        assert!(snippet(&source, source.displayable(wide), 1).is_some());
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters() {
+        let text = format!("{}x", "é".repeat(200_000));
+        let source = Source::new("a", text.clone());
+        assert_eq!(source.line_col(text.len() - 1), LineCol { line: 1, column: 200_001 });
     }
 }

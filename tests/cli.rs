@@ -258,3 +258,41 @@ fn a_rule_may_not_take_a_code_of_the_tool() {
     assert_eq!(run.status, 2);
     assert!(run.stdout.contains("`schema` is a diagnostic code of crma-check itself"), "{}", run.stdout);
 }
+
+/// A minified portfolio is one long line: its snippets show the part of the line around each
+/// label, with the exact column, and never the whole line.
+#[test]
+fn errors_on_a_minified_portfolio_are_shown_clipped() {
+    let line = r#"{"material": "lithium", "amount": 1, "unit": "t", "origin": {"extraction": "CL"}}"#;
+    let mut supplies = vec![r#"{"id": "A", "material": "lithium", "amount": 1, "unit": "t"}"#.to_owned()];
+    supplies.extend(std::iter::repeat_n(line.to_owned(), 2000));
+    supplies.push(r#"{"id": "A", "material": "lithum", "amount": 1, "unit": "t"}"#.to_owned());
+    let text = format!(r#"{{"year": 2030, "supplies": [{}]}}"#, supplies.join(", "));
+    let path = temp_file("minified.json", text.as_bytes());
+    let run = check(&["--format", "human", path.to_str().unwrap()]);
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    let again = text.rfind(r#""A""#).unwrap();
+    let typo = text.find("\"lithum\"").unwrap();
+    assert!(run.stdout.contains(&format!("minified.json:1:{}]", again + 1)), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("minified.json:1:{}]", typo + 1)), "{}", run.stdout);
+    assert!(run.stdout.contains("used again here") && run.stdout.contains("did you mean `lithium`?"));
+    let widest = run.stdout.lines().map(|line| line.chars().count()).max().unwrap();
+    assert!(widest < 200, "a line of {widest} characters:\n{}", run.stdout);
+}
+
+/// A label at the start of a long line (a long string value) is shown with the start of that
+/// line only, without the context lines it would need to print whole.
+#[test]
+fn a_label_at_the_start_of_a_long_line_is_shown_clipped() {
+    let long = "é".repeat(70_000);
+    let text = format!(
+        "{{\"year\": 2030, \"supplies\": [\n  {{\"material\": \"lithium\", \"amount\": 1, \"unit\": \"t\",\n   \"origin\": [\"{long}\",\n  \"x\"]}}\n]}}\n"
+    );
+    let path = temp_file("long-line.json", text.as_bytes());
+    let run = check(&["--format", "human", path.to_str().unwrap()]);
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("long-line.json:3:14]"), "{}", run.stdout);
+    assert!(run.stdout.contains("`origin` must be an object, not a list"), "{}", run.stdout);
+    let widest = run.stdout.lines().map(|line| line.chars().count()).max().unwrap();
+    assert!(widest < 200, "a line of {widest} characters:\n{}", run.stdout);
+}
