@@ -86,7 +86,8 @@ impl Diagnostic {
         Diagnostic::new(Severity::Note, code, message)
     }
 
-    fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    /// A diagnostic of any severity.
+    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic { code: code.into(), severity, message: message.into(), labels: Vec::new(), help: None }
     }
 

@@ -114,7 +114,7 @@ impl Source {
     }
 
     /// The part of `span` a label can underline: a span on a very long line (a minified
-    /// file) is cut to its first 120 bytes, and a span that ends on a very long
+    /// file) is cut to its first 80 bytes, and a span that ends on a very long
     /// line, or passes through one, to its first line, so that a snippet never has to show a
     /// whole long line.
     pub fn displayable(&self, span: Span) -> Span {
@@ -155,11 +155,11 @@ fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
 /// Lines longer than this many bytes are not shown whole in a snippet: only the part around
 /// the label, [`MARGIN`] bytes either side; and a snippet that would have to show one of
 /// them whole after its first line is refused.
-const LONG_LINE: usize = 240;
+const LONG_LINE: usize = 160;
 /// Bytes shown either side of a label on a long line.
-const MARGIN: usize = 60;
+const MARGIN: usize = 40;
 /// The most a label underlines on a long line (see [`Source::displayable`]).
-const MAX_LABEL: usize = 120;
+const MAX_LABEL: usize = 80;
 
 /// Where the last line of the span `start..end` lies: a span that ends with its line break
 /// ends on the line the break closes.
@@ -316,7 +316,7 @@ impl SourceCode for Source {
 impl Source {
     /// The bytes a snippet of `start..end` shows, or `None` where it cannot be shown without
     /// printing a long line whole: a span running on into a long line, or one
-    /// longer than [`LONG_LINE`] on a long line (miette asks for these when it tries to merge
+    /// longer than [`MAX_LABEL`] on a long line (miette asks for these when it tries to merge
     /// the snippets of two labels, and draws them apart when refused).
     fn snippet(&self, start: usize, end: usize, before: usize, after: usize) -> Option<std::ops::Range<usize>> {
         let text = self.text();
@@ -326,7 +326,7 @@ impl Source {
         let first_line = short_line_around(bytes, start);
         let last_line = if multi_line { short_line_around(bytes, last) } else { first_line };
         if (multi_line && !later_lines_short(bytes, start, last))
-            || (first_line.is_none() && !multi_line && end - start > LONG_LINE)
+            || (first_line.is_none() && !multi_line && end - start > MAX_LABEL)
         {
             return None;
         }
@@ -422,9 +422,9 @@ mod tests {
         let span = Span::new(needle, needle + 6);
         assert_eq!(source.displayable(span), span);
         let (data, line, column) = snippet(&source, span, 1).unwrap();
-        // Sixty bytes either side, on character boundaries: thirty `é`s before.
-        assert_eq!(data, format!("{}needle{}", "é".repeat(30), "x".repeat(60)));
-        assert_eq!((line, column), (1, 4970));
+        // Forty bytes either side, on character boundaries: twenty `é`s before.
+        assert_eq!(data, format!("{}needle{}", "é".repeat(20), "x".repeat(40)));
+        assert_eq!((line, column), (1, 4980));
     }
 
     #[test]
@@ -438,10 +438,10 @@ mod tests {
         let cut = source.displayable(across);
         assert_eq!(source.slice(cut), "[");
         assert!(snippet(&source, cut, 1).is_some());
-        // A thousand bytes along the long line: refused, and cut to its first 120 bytes.
+        // A thousand bytes along the long line: refused, and cut to its first 80 bytes.
         let wide = Span::new(text.find('x').unwrap(), text.find('x').unwrap() + 1000);
         assert_eq!(snippet(&source, wide, 1), None);
-        assert_eq!(source.displayable(wide).len, 120);
+        assert_eq!(source.displayable(wide).len, 80);
         assert!(snippet(&source, source.displayable(wide), 1).is_some());
     }
 

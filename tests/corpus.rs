@@ -179,6 +179,6 @@ fn a_large_file_with_the_same_mistake_on_every_line_stays_small_and_readable() {
     let (status, stdout) = run_bounded(&path);
     assert_eq!(status, 2);
     assert_eq!(stdout.matches("error[unknown-material]").count(), 1, "one diagnostic for every line with `lithum`");
-    assert!(stdout.contains("and 199997 more places"), "{}", &stdout[..stdout.len().min(3000)]);
+    assert!(stdout.contains("and 199,997 more places"), "{}", &stdout[..stdout.len().min(3000)]);
     assert!(stdout.lines().count() < 400, "the report stays readable: {} lines", stdout.lines().count());
 }

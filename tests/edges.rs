@@ -381,3 +381,98 @@ fn rules_over_all_materials_together_see_the_sum() {
     assert_eq!(overall.material.as_ref().unwrap().id, "*");
     assert_eq!(overall.message, "26.7% of all strategic raw materials together is processed in the EU");
 }
+
+#[test]
+fn consumption_keys_are_read_as_supply_materials_are() {
+    // `alumina` stands for the traded form: 1,000 t of it, supplied and consumed, is the
+    // same contained aluminium on both sides, so all of it is processed in the EU.
+    let report = check(
+        r#"{"year": 2030, "consumption": {"alumina": {"amount": 1000, "unit": "t"}}, "supplies": [
+            {"material": "aluminium", "form": "alumina", "amount": 1000, "unit": "t", "origin": {"extraction": "AU", "processing": "DE"}}]}"#,
+    );
+    let row = &report.table.rows[0];
+    assert_eq!(row.basis, crma_check::report::Basis::Consumption);
+    assert_eq!(row.stages[1].eu, 100.0, "{row:?}");
+    assert!(!report.diagnostics.iter().any(|d| d.code == "consumption-exceeded"));
+
+    // `magnesium metal` names the grade, and so the strategic row.
+    let report = check(
+        r#"{"year": 2030, "consumption": {"magnesium metal": {"amount": 100, "unit": "t"}}, "supplies": [
+            {"material": "magnesium", "grade": "metal", "amount": 100, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(report.table.rows.len(), 1, "{:?}", report.table.rows);
+    assert_eq!(report.table.rows[0].basis, crma_check::report::Basis::Consumption);
+
+    let conflict = input_errors(
+        r#"{"year": 2030, "consumption": {"magnesium metal": {"amount": 100, "unit": "t", "grade": "chemical"}}, "supplies": []}"#,
+    );
+    assert_eq!(conflict[0].0, "grade-conflict", "{conflict:?}");
+
+    // An ore of variable grade cannot be a consumption figure.
+    let ore =
+        input_errors(r#"{"year": 2030, "consumption": {"bauxite": {"amount": 100, "unit": "t"}}, "supplies": []}"#);
+    assert_eq!(
+        ore,
+        [(
+            "content-required".to_owned(),
+            "`bauxite` is of variable grade: its consumption cannot be counted as aluminium".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_content_too_precise_to_count_is_an_error_at_its_place() {
+    let errors = input_errors(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "content": 0.1234567890123456789012345678901234567,
+            "origin": {"extraction": "CD"}}]}"#,
+    );
+    assert_eq!(errors, [("amount-range".to_owned(), "a content with more than 36 significant digits".to_owned())]);
+}
+
+#[test]
+fn a_total_over_materials_says_what_its_shares_are_of() {
+    let rules = r#"{"rules": [{"id": "ALL-01", "name": "overall-eu-processing", "summary": "40% of all SRMs processed in the EU",
+        "severity": "error", "aggregate": "overall", "stages": ["processing"], "metric": "group-share",
+        "origins": {"in": ["EU"]}, "min": 40, "message": "{value} of {material} is processed in the EU", "help": "h"}]}"#;
+    let path = std::env::temp_dir().join(format!("crma-overall-basis-{}.json", std::process::id()));
+    std::fs::write(&path, rules).unwrap();
+    let checker = Checker::with_rule_files(&[path], options()).unwrap();
+    let supplies = r#""supplies": [
+        {"material": "cobalt", "amount": 100, "unit": "t", "origin": {"extraction": "AU", "processing": "CA"}},
+        {"material": "copper", "amount": 100, "unit": "t", "origin": {"extraction": "CL", "processing": "CA"}}]"#;
+    let notes = |json: String| {
+        let report = check_with(&checker, &json);
+        report.findings.iter().find(|f| f.code == "ALL-01").expect("fails").notes.clone()
+    };
+    let none = notes(format!(r#"{{"year": 2030, {supplies}}}"#));
+    assert!(
+        none.contains(&"shares are of the 200 t supplied: no consumption is given for these materials".to_owned()),
+        "{none:?}"
+    );
+    let some =
+        notes(format!(r#"{{"year": 2030, "consumption": {{"cobalt": {{"amount": 400, "unit": "t"}}}}, {supplies}}}"#));
+    assert!(
+        some.contains(&"shares are of 500 t: the consumption of the materials that give one, and the supplies of those that do not".to_owned()),
+        "{some:?}"
+    );
+    let all = notes(format!(
+        r#"{{"year": 2030, "consumption": {{"cobalt": {{"amount": 400, "unit": "t"}}, "copper": {{"amount": 100, "unit": "t"}}}}, {supplies}}}"#
+    ));
+    assert!(!all.iter().any(|note| note.starts_with("shares are of")), "{all:?}");
+}
+
+#[test]
+fn many_distinct_unknown_names_are_shown_ten_then_counted() {
+    let supplies: Vec<String> = (0..30)
+        .map(|n| {
+            format!(r#"{{"material": "unobtainium-{n}", "amount": 1, "unit": "t", "origin": {{"extraction": "CD"}}}}"#)
+        })
+        .collect();
+    let errors = input_errors(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, supplies.join(",")));
+    assert_eq!(errors.len(), 11, "{errors:?}");
+    assert_eq!(errors[0].1, "unknown material `unobtainium-0`");
+    assert_eq!(
+        errors[10],
+        ("unknown-material".to_owned(), "and 20 more `unknown-material` errors like the ones above".to_owned())
+    );
+}

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use super::metrics::{Evidence, Measurement, Risk, evidence_cells};
 use super::rules::{Aggregate, Bound, Rule, fill};
 use crate::diagnostic::{Label, Severity};
-use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
+use crate::portfolio::{Basis, EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
 use crate::quantity::format_number;
 use crate::reference::Reference;
 use crate::report::{Check, CountryRef, Finding, MaterialRef, Measure};
@@ -196,9 +196,20 @@ fn finding(
             (Bound::Max(_), _) => format!("{unknown}: it could raise the share further"),
         });
     }
-    if row.consumption.is_none() && rule.metric.unit() == "%" {
+    if rule.metric.unit() == "%" {
         let denominator = row.denominator();
-        notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"));
+        match row.basis() {
+            Basis::Consumption => {}
+            Basis::Supplies if rule.aggregate == Aggregate::Overall => notes.push(format!(
+                "shares are of the {denominator} supplied: no consumption is given for these materials"
+            )),
+            Basis::Supplies => {
+                notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"))
+            }
+            Basis::Mixed => notes.push(format!(
+                "shares are of {denominator}: the consumption of the materials that give one, and the supplies of those that do not"
+            )),
+        }
     }
 
     Finding {
@@ -253,9 +264,10 @@ fn labels(
     if more > 0
         && let Some(last) = labels.last_mut()
     {
-        last.text.push_str(&format!("; and {more} more line{}", if more == 1 { "" } else { "s" }));
+        let lines = if more == 1 { "line" } else { "lines" };
+        last.text.push_str(&format!("; and {} more {lines}", format_number(f64::from(more))));
     }
-    if let Some(consumption) = row.consumption.filter(|c| c.span.len > 0) {
+    if let Some(consumption) = row.consumption {
         let uncovered = row.uncovered();
         let text = if matches!(m.evidence, Evidence::Unknown) && !uncovered.is_zero() {
             format!("annual consumption {}: {uncovered} of it is covered by no supply line", consumption.mass)

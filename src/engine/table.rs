@@ -5,7 +5,7 @@ use super::evaluate::Target;
 use crate::diagnostic::Severity;
 use crate::portfolio::{Portfolio, Row, RowKey, Stage};
 use crate::reference::{Reference, Tier};
-use crate::report::{Basis, CountryRef, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::report::{CountryRef, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
 
 /// The group the table measures against: the EU, as defined in `rules/countries.json`.
 const HOME_GROUP: &str = "EU";
@@ -41,12 +41,6 @@ pub fn share_table(
         let overall_findings = findings.iter().filter(|(t, _)| *t == Target::Overall);
         let verdict = worst(overall_findings.map(|(_, f)| f)).unwrap_or(Verdict::Passes);
         let mut row = table_row(reference, &merged, material, verdict);
-        let with_consumption = strategic.iter().filter(|r| r.consumption.is_some()).count();
-        row.basis = match with_consumption {
-            0 => Basis::Supplies,
-            n if n == strategic.len() => Basis::Consumption,
-            _ => Basis::Mixed,
-        };
         // Every strategic row is a member: the total is as sound as its worst member.
         if table.rows.iter().any(|r| r.material.tier == Some(Tier::Strategic) && r.verdict == Verdict::Fails) {
             row.verdict = Verdict::Fails;
@@ -110,11 +104,5 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });
-    TableRow {
-        material,
-        denominator,
-        basis: if row.consumption.is_some() { Basis::Consumption } else { Basis::Supplies },
-        stages,
-        verdict,
-    }
+    TableRow { material, denominator, basis: row.basis(), stages, verdict }
 }

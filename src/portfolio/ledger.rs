@@ -192,6 +192,8 @@ pub struct Row {
     pub first: Span,
     /// Consumption that no supply line covers (set when the ledger is finished).
     uncovered: Mass,
+    /// For a total over several rows: the sum of their denominators, and how it was found.
+    total_denominator: Option<(Mass, Basis)>,
     stages: [StageLedger; 3],
 }
 
@@ -205,6 +207,7 @@ impl Row {
             consumption: None,
             first,
             uncovered: Mass::ZERO,
+            total_denominator: None,
             stages: Default::default(),
         }
     }
@@ -221,7 +224,19 @@ impl Row {
 
     /// The denominator of every share: consumption if stated, else the sum of supplies.
     pub fn denominator(&self) -> Mass {
-        self.consumption.map_or(self.supplied, |c| c.mass)
+        match self.total_denominator {
+            Some((mass, _)) => mass,
+            None => self.consumption.map_or(self.supplied, |c| c.mass),
+        }
+    }
+
+    /// How [`Row::denominator`] was found.
+    pub fn basis(&self) -> Basis {
+        match (self.total_denominator, self.consumption) {
+            (Some((_, basis)), _) => basis,
+            (None, Some(_)) => Basis::Consumption,
+            (None, None) => Basis::Supplies,
+        }
     }
 
     /// Consumption that no supply line covers.
@@ -247,10 +262,16 @@ impl Row {
     pub fn merged<'a>(key: RowKey, rows: impl IntoIterator<Item = &'a Row>) -> Row {
         let mut total = Row::new(key, Span::default());
         let mut denominator = Mass::ZERO;
+        let mut basis = None;
         for (n, row) in rows.into_iter().enumerate() {
             if n == 0 {
                 total.first = row.first;
             }
+            basis = match basis {
+                None => Some(row.basis()),
+                Some(basis) if basis == row.basis() => Some(basis),
+                Some(_) => Some(Basis::Mixed),
+            };
             total.supplied += row.supplied;
             total.secondary += row.secondary;
             total.lines += row.lines;
@@ -260,9 +281,20 @@ impl Row {
                 total.stage_mut(stage).merge(row.stage(stage));
             }
         }
-        total.consumption = Some(Consumption { mass: denominator, span: Span::default() });
+        total.total_denominator = Some((denominator, basis.unwrap_or(Basis::Supplies)));
         total
     }
+}
+
+/// How the denominator of a material's shares was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The stated annual consumption.
+    Consumption,
+    /// The sum of the supply lines (no consumption given).
+    Supplies,
+    /// A total over materials, some with consumption and some without.
+    Mixed,
 }
 
 /// All rows of a portfolio, in order of first appearance.

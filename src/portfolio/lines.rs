@@ -12,7 +12,7 @@ use super::load::{ConsumptionLine, SupplyLine, WaiverLine};
 use super::{Portfolio, Waiver};
 use crate::diagnostic::Diagnostic;
 use crate::json::{Number, Spanned, Text};
-use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass};
+use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
 use crate::reference::{
     CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
 };
@@ -32,15 +32,17 @@ struct Grouped {
 
 /// Everything wrong or noteworthy found while reading, grouped and capped.
 #[derive(Default)]
-struct Findings {
+struct InputDiagnostics {
     errors: Vec<Diagnostic>,
+    /// Per code: how many diagnostics (or, for grouped codes, distinct groups) there were.
     per_code: FxHashMap<&'static str, usize>,
     grouped: Vec<Grouped>,
-    group_index: FxHashMap<(&'static str, String), usize>,
+    group_index: FxHashMap<&'static str, FxHashMap<String, usize>>,
     notes: Vec<Diagnostic>,
 }
 
-impl Findings {
+impl InputDiagnostics {
+    /// Counts a diagnostic of `code`, and makes it if it is among the first shown.
     fn error(&mut self, code: &'static str, diagnostic: impl FnOnce() -> Diagnostic) {
         let count = self.per_code.entry(code).or_default();
         *count += 1;
@@ -49,17 +51,28 @@ impl Findings {
         }
     }
 
-    /// A diagnostic keyed by `key`, labelled at the first few places it occurs.
-    fn grouped(&mut self, code: &'static str, key: String, span: Span, label: &str, make: impl FnOnce() -> Diagnostic) {
-        let n = *self.group_index.entry((code, key)).or_insert_with(|| {
-            self.grouped.push(Grouped { diagnostic: make(), places: 0 });
-            self.grouped.len() - 1
-        });
+    /// A diagnostic keyed by `key`, made (with its label at `span`) where the key first
+    /// occurs and labelled at the next few places; the rest are counted. Distinct keys
+    /// beyond the first few of a code are only counted, as [`Self::error`] does.
+    fn grouped(&mut self, code: &'static str, key: &str, span: Span, make: impl FnOnce(Span) -> Diagnostic) {
+        let groups = self.group_index.entry(code).or_default();
+        let n = match groups.get(key) {
+            Some(&n) => n,
+            None => {
+                let count = self.per_code.entry(code).or_default();
+                *count += 1;
+                if *count > SHOWN_PER_CODE {
+                    return;
+                }
+                self.grouped.push(Grouped { diagnostic: make(span), places: 1 });
+                groups.insert(key.to_owned(), self.grouped.len() - 1);
+                return;
+            }
+        };
         let group = &mut self.grouped[n];
         group.places += 1;
         if group.diagnostic.labels.len() < LABELLED_PLACES {
-            let text = if group.diagnostic.labels.is_empty() { label.to_owned() } else { String::new() };
-            group.diagnostic.labels.push(crate::diagnostic::Label::new(span, text));
+            group.diagnostic.labels.push(crate::diagnostic::Label::new(span, String::new()));
         }
     }
 
@@ -75,7 +88,8 @@ impl Findings {
             {
                 let more = group.places - shown;
                 let sep = if last.text.is_empty() { "" } else { "; " };
-                last.text = format!("{}{sep}and {more} more place{}", last.text, if more == 1 { "" } else { "s" });
+                let places = if more == 1 { "place" } else { "places" };
+                last.text = format!("{}{sep}and {} more {places}", last.text, format_number(f64::from(more)));
             }
             match diagnostic.severity {
                 crate::diagnostic::Severity::Error => errors.push(diagnostic),
@@ -88,7 +102,21 @@ impl Findings {
         hidden.sort();
         for (code, count) in hidden {
             let more = count - SHOWN_PER_CODE;
-            errors.push(Diagnostic::error(code, format!("and {more} more `{code}` errors like the ones above")));
+            let severity = crate::codes::find(code).map_or(crate::diagnostic::Severity::Error, |c| c.severity);
+            let kind = match severity {
+                crate::diagnostic::Severity::Error => "errors",
+                crate::diagnostic::Severity::Warning => "warnings",
+                crate::diagnostic::Severity::Note => "notes",
+            };
+            let diagnostic = Diagnostic::new(
+                severity,
+                code,
+                format!("and {} more `{code}` {kind} like the ones above", format_number(more as f64)),
+            );
+            match severity {
+                crate::diagnostic::Severity::Error => errors.push(diagnostic),
+                _ => notes.push(diagnostic),
+            }
         }
         (errors, notes)
     }
@@ -101,6 +129,8 @@ pub(super) struct LedgerBuilder<'de, 'r> {
     reference: &'r Reference,
     ledger: Ledger,
     lines: u32,
+    /// The total mass of all supply lines so far.
+    supplied: Mass,
     /// Every supply id's hash and place, in reading order (16 bytes an id). They are sorted
     /// and compared at the end only if the ids were not in increasing order: exports list
     /// lines by order number, and then no id can repeat.
@@ -114,7 +144,7 @@ pub(super) struct LedgerBuilder<'de, 'r> {
     forms: FxHashMap<&'de str, Option<FormId>>,
     /// A converter for each unit and form met, at `unit × (forms + 1) + form + 1`.
     converters: Vec<Option<Converter>>,
-    findings: Findings,
+    findings: InputDiagnostics,
 }
 
 /// A supply id, kept until all are read.
@@ -137,13 +167,14 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             reference,
             ledger: Ledger::default(),
             lines: 0,
+            supplied: Mass::ZERO,
             ids: Vec::new(),
             last_id: Some(Text(std::borrow::Cow::Borrowed(""))),
             escaped_ids: FxHashMap::default(),
             materials: FxHashMap::default(),
             forms: FxHashMap::default(),
             converters: Vec::new(),
-            findings: Findings::default(),
+            findings: InputDiagnostics::default(),
         }
     }
 
@@ -169,10 +200,10 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         match resolved {
             Some(resolved) => Ok(Some(NamedMaterial { resolved, span })),
             None => {
-                let text = name.as_str().to_owned();
+                let text = name.as_str();
                 let reference = self.reference;
-                self.findings.grouped("unknown-material", text.to_lowercase(), span, "not a known material", || {
-                    unknown_material(reference, &text)
+                self.findings.grouped("unknown-material", &text.to_lowercase(), span, |span| {
+                    unknown_material(reference, text).with_label(span, "not a known material")
                 });
                 Ok(None)
             }
@@ -196,33 +227,32 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         match self.reference.countries.resolve(text) {
             Ok(CountryReading::Iso(id)) => Ok(Some(id)),
             Ok(CountryReading::Alias(alias)) => {
-                let countries = &self.reference.countries;
-                let means = countries.get(alias.means);
-                let (written, note) = (alias.code.clone(), alias.note.clone());
-                let label = format!("read as {} ({})", means.code, means.name);
-                self.findings.grouped("country-alias", written.clone(), span, &label, || {
+                let means = self.reference.countries.get(alias.means);
+                self.findings.grouped("country-alias", &alias.code, span, |span| {
                     Diagnostic::note(
                         "country-alias",
-                        format!("`{written}` is read as `{}`, {}", means.code, means.name),
+                        format!("`{}` is read as `{}`, {}", alias.code, means.code, means.name),
                     )
-                    .with_help(note)
+                    .with_label(span, format!("read as {} ({})", means.code, means.name))
+                    .with_help(alias.note.clone())
                 });
                 Ok(Some(alias.means))
             }
             Err(_) if !is_country_code(text) => Err("not a two-letter code"),
             Err(unknown) => {
                 let text = text.to_uppercase();
-                let help = match unknown {
-                    UnknownCountry::Reserved(help) => help.to_owned(),
-                    UnknownCountry::Unknown(Some(country)) => {
-                        format!("did you mean `{}` ({})?", country.code, country.name)
-                    }
-                    UnknownCountry::Unknown(None) => {
-                        "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
-                    }
-                };
-                self.findings.grouped("unknown-country", text.clone(), span, "not a country code", || {
+                self.findings.grouped("unknown-country", &text, span, |span| {
+                    let help = match unknown {
+                        UnknownCountry::Reserved(help) => help.to_owned(),
+                        UnknownCountry::Unknown(Some(country)) => {
+                            format!("did you mean `{}` ({})?", country.code, country.name)
+                        }
+                        UnknownCountry::Unknown(None) => {
+                            "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
+                        }
+                    };
                     Diagnostic::error("unknown-country", format!("`{text}` is not an ISO 3166-1 country code"))
+                        .with_label(span, "not a country code")
                         .with_help(help)
                 });
                 Ok(None)
@@ -242,14 +272,21 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let span = self.span(amount);
         let value = match Decimal::parse(amount.value.0) {
             Ok(value) if !value.is_zero() => value,
-            Ok(_) | Err(DecimalError::Negative | DecimalError::NotANumber | DecimalError::OutOfRange) => {
+            // The schema refuses these.
+            Ok(_) | Err(DecimalError::Negative | DecimalError::NotANumber) => {
                 return Err("amount not greater than 0");
             }
             Err(DecimalError::TooPrecise) => {
+                self.too_precise("an amount", span);
+                return Ok(None);
+            }
+            Err(DecimalError::OutOfRange) => {
                 self.findings.error("amount-range", || {
-                    Diagnostic::error("amount-range", "an amount with more than 36 significant digits")
-                        .with_label(span, "too many digits to add up exactly")
-                        .with_help("round the amount: crma-check adds amounts exactly and will not round them silently")
+                    Diagnostic::error("amount-range", "an amount out of range")
+                        .with_label(span, "exponent out of range")
+                        .with_help(
+                            "write the amount in a unit that keeps it between a picogram and a million million tonnes",
+                        )
                 });
                 return Ok(None);
             }
@@ -284,7 +321,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 Ok(None)
             }
             None => {
-                let limit = crate::quantity::format_number(MAX_LINE_TONNES as f64);
+                let limit = format_number(MAX_LINE_TONNES as f64);
                 self.findings.error("amount-range", || {
                     Diagnostic::error("amount-range", format!("an amount too large: more than {limit} t"))
                         .with_label(span, "out of range")
@@ -295,6 +332,14 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         }
     }
 
+    fn too_precise(&mut self, what: &'static str, span: Span) {
+        self.findings.error("amount-range", || {
+            Diagnostic::error("amount-range", format!("{what} with more than 36 significant digits"))
+                .with_label(span, "too many digits to count exactly")
+                .with_help("round it: crma-check counts amounts exactly and will not round them silently")
+        });
+    }
+
     fn form(&mut self, form: &Text<'de>, span: Span) -> Option<FormId> {
         let forms = &self.reference.forms;
         let found = match form.borrowed() {
@@ -302,14 +347,16 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             None => forms.find(form.as_str()),
         };
         if found.is_none() {
-            let text = form.as_str().to_owned();
-            let suggestion = crate::reference::suggest::did_you_mean(&text, forms.names());
-            self.findings.grouped("unknown-form", text.to_lowercase(), span, "not a known traded form", || {
+            let text = form.as_str();
+            self.findings.grouped("unknown-form", &text.to_lowercase(), span, |span| {
+                let suggestion = crate::reference::suggest::did_you_mean(text, forms.names());
                 let help = match suggestion {
                     Some(close) => format!("did you mean `{close}`? Where the form is not listed, give `content`, the fraction of the amount that is the material"),
                     None => "`crma-check forms` lists the traded forms; for others give `content`, the fraction of the amount that is the material".to_owned(),
                 };
-                Diagnostic::error("unknown-form", format!("unknown traded form `{text}`")).with_help(help)
+                Diagnostic::error("unknown-form", format!("unknown traded form `{text}`"))
+                    .with_label(span, "not a known traded form")
+                    .with_help(help)
             });
         }
         found
@@ -392,11 +439,16 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let content = match &line.content {
             None => None,
             Some(content) => {
-                let value = Decimal::parse(content.value.0).map_err(|_| "content not in (0, 1]")?;
-                if value.is_zero() || value > Decimal::ONE {
-                    return Err("content not in (0, 1]");
+                let span = self.span(content);
+                match Decimal::parse(content.value.0) {
+                    Ok(value) if !value.is_zero() && value <= Decimal::ONE => Some((value, span)),
+                    Err(DecimalError::TooPrecise) => {
+                        self.too_precise("a content", span);
+                        return Ok(());
+                    }
+                    // The schema refuses these.
+                    Ok(_) | Err(_) => return Err("content not in (0, 1]"),
                 }
-                Some((value, self.span(content)))
             }
         };
         let mut origins: [Option<(CountryId, Span)>; 3] = [None; 3];
@@ -482,30 +534,24 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             return Ok(());
         }
 
-        // The grade: declared, implied by the name (`magnesium metal`), or neither.
-        let implied_grade = match material.resolved.implied {
-            Implied::Grade(grade) => Some(grade),
-            _ => None,
-        };
-        if let (Some(declared), Some(implied)) = (grade, implied_grade)
-            && declared != implied
-        {
-            let span = line.grade.as_ref().map_or(material.span, |g| self.at(g, material.span));
-            let implied = self.reference.materials.grade_by_id(implied).id.clone();
-            self.findings.error("grade-conflict", || {
-                Diagnostic::error(
-                    "grade-conflict",
-                    format!("the material name says {implied} grade, but `grade` says otherwise"),
-                )
-                .with_label(span, "conflicting grade")
-            });
-            return Ok(());
-        }
-        let standing = self.reference.materials.standing(material.resolved.material, grade.or(implied_grade));
+        let grade_span = line.grade.as_ref().map(|g| self.at(g, material.span));
+        let Some(grade) = self.line_grade(&material, grade, grade_span) else { return Ok(()) };
+        let standing = self.reference.materials.standing(material.resolved.material, grade);
         if let Some(assumed) = standing.grade_assumed {
             self.grade_assumed(material.resolved.material, assumed, material.span);
         }
 
+        // Every sum the rules take (of a row, of a group of rows) is at most the total of
+        // all lines, so no sum overflows once this does not.
+        let Some(total) = self.supplied.checked_add(mass) else {
+            self.findings.error("amount-range", || {
+                Diagnostic::error("amount-range", "the supply lines add up to more than crma-check can count")
+                    .with_label(amount_span, "the total passes 3 × 10^20 t here")
+                    .with_help("check the units of the lines: no real portfolio comes near this")
+            });
+            return Ok(());
+        };
+        self.supplied = total;
         let key = RowKey { material: material.resolved.material, tier: standing.tier };
         let evidence = LineRef {
             mass,
@@ -519,7 +565,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         };
         let secondary = origins[Stage::Recycling as usize].is_some();
         let row = self.ledger.row_mut(key, material.span);
-        row.supplied = row.supplied.checked_add(mass).ok_or("portfolio total out of range")?;
+        row.supplied += mass;
         if secondary {
             row.secondary += mass;
         }
@@ -537,53 +583,83 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         Ok(())
     }
 
+    /// The grade a line or entry counts at: declared, implied by the material name
+    /// (`magnesium metal`), or neither; `None` (with an error recorded) where the two differ.
+    fn line_grade(
+        &mut self,
+        material: &NamedMaterial<'r>,
+        declared: Option<GradeId>,
+        declared_span: Option<Span>,
+    ) -> Option<Option<GradeId>> {
+        let implied = match material.resolved.implied {
+            Implied::Grade(grade) => Some(grade),
+            _ => None,
+        };
+        match (declared, implied) {
+            (Some(declared), Some(implied)) if declared != implied => {
+                let span = declared_span.unwrap_or(material.span);
+                let implied = &self.reference.materials.grade_by_id(implied).id;
+                self.findings.error("grade-conflict", || {
+                    Diagnostic::error(
+                        "grade-conflict",
+                        format!("the material name says {implied} grade, but `grade` says otherwise"),
+                    )
+                    .with_label(span, "conflicting grade")
+                });
+                None
+            }
+            _ => Some(declared.or(implied)),
+        }
+    }
+
     fn grade_assumed(&mut self, material: MaterialId, grade: GradeId, span: Span) {
         let materials = &self.reference.materials;
         let m = materials.get(material);
-        let grade = materials.grade_by_id(grade).id.clone();
-        let entry = m.strategic.as_ref().map_or(m.name.clone(), |l| l.entry.clone());
-        let name = m.name.clone();
-        self.findings.grouped("grade-assumed", name.clone(), span, "no grade given", || {
-            Diagnostic::note("grade-assumed", format!("{name} without a grade is taken as {grade} grade, and so as strategic"))
+        self.findings.grouped("grade-assumed", &m.name, span, |span| {
+            let grade = &materials.grade_by_id(grade).id;
+            let entry = m.strategic.as_ref().map_or(&m.name, |listing| &listing.entry);
+            Diagnostic::note("grade-assumed", format!("{} without a grade is taken as {grade} grade, and so as strategic", m.name))
+                .with_label(span, "no grade given")
                 .with_help(format!(
                     "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
                 ))
         });
     }
 
+    /// Checks a consumption entry and adds it to its row. The key is read as a supply line's
+    /// `material` is: a name for a traded form (`alumina`) counts as the material it
+    /// contains, one for a grade (`magnesium metal`) as that grade.
     pub(super) fn consumption(&mut self, key: &Text<'de>, line: ConsumptionLine<'de>) -> Result<(), &'static str> {
-        let key_span = self.source.span_of(key.as_str()).unwrap_or_else(|| self.span(&line.amount));
-        let grade = self.grade(line.grade.as_ref().map(|g| &g.value))?;
+        let amount_span = self.span(&line.amount);
+        let key_span = self.at(key, amount_span);
+        let declared = self.grade(line.grade.as_ref().map(|g| &g.value))?;
         let unit = self.unit(&line.unit.value)?;
-        let material = match self.reference.materials.resolve(key.as_str()) {
-            Some(resolved) => resolved,
-            None => {
-                if key.as_str().is_empty() {
-                    return Err("empty material");
-                }
-                let reference = self.reference;
-                let text = key.to_string();
-                self.findings.grouped(
-                    "unknown-material",
-                    text.to_lowercase(),
-                    key_span,
-                    "not a known material",
-                    || unknown_material(reference, &text),
-                );
+        let Some(material) = self.material(key, key_span)? else { return Ok(()) };
+        let form = match material.resolved.implied {
+            Implied::Form(name) => self.reference.forms.find(name),
+            Implied::RequiresContent(_) => {
+                let name = &self.reference.materials.get(material.resolved.material).name;
+                let written = key.as_str();
+                self.findings.error("content-required", || {
+                    Diagnostic::error(
+                        "content-required",
+                        format!("`{written}` is of variable grade: its consumption cannot be counted as {name}"),
+                    )
+                    .with_label(key_span, "of variable grade")
+                    .with_help(format!("give the annual consumption of {name} it contains, under `{name}`"))
+                });
                 return Ok(());
             }
+            Implied::Nothing | Implied::Grade(_) => None,
         };
-        let Some(mass) = self.mass(&line.amount, unit, None, None)? else { return Ok(()) };
-        let implied = match material.implied {
-            Implied::Grade(grade) => Some(grade),
-            _ => None,
-        };
-        let tier = self.reference.materials.standing(material.material, grade.or(implied)).tier;
-        let amount_span = self.span(&line.amount);
-        let row = self.ledger.row_mut(RowKey { material: material.material, tier }, key_span);
+        let grade_span = line.grade.as_ref().map(|g| self.span(g));
+        let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
+        let Some(mass) = self.mass(&line.amount, unit, form, None)? else { return Ok(()) };
+        let tier = self.reference.materials.standing(material.resolved.material, grade).tier;
+        let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
         match row.consumption {
             Some(first) => {
-                let label = self.reference.materials.label(material.material, tier).to_owned();
+                let label = self.reference.materials.label(material.resolved.material, tier).to_owned();
                 self.findings.error("duplicate-consumption", || {
                     Diagnostic::error("duplicate-consumption", format!("two consumption entries for {label}"))
                         .with_label(key_span, "second entry")

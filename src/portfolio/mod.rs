@@ -4,7 +4,7 @@ mod ledger;
 mod lines;
 mod load;
 
-pub use ledger::{Cell, Consumption, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey, Stage, StageLedger};
+pub use ledger::{Basis, Cell, Consumption, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey, Stage, StageLedger};
 pub use load::{FORMAT_VERSION, PORTFOLIO_SCHEMA, load};
 
 use crate::diagnostic::Diagnostic;

@@ -161,16 +161,7 @@ pub struct Waived {
     pub expires: jiff::civil::Date,
 }
 
-/// How the denominator of a material's shares was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// The stated annual consumption.
-    Consumption,
-    /// The sum of the supply lines (no consumption given).
-    Supplies,
-    /// A total over materials, some with consumption and some without.
-    Mixed,
-}
+pub use crate::portfolio::Basis;
 
 /// One stage of a material in the share table.
 #[derive(Debug, Clone, PartialEq)]
