@@ -170,8 +170,14 @@ pub fn run(cli: Cli) -> u8 {
     let mut checker = match Checker::with_rule_files(&cli.rules, options.clone()) {
         Ok(checker) => checker,
         Err(failed) => {
-            // A broken rule file stops everything: the check cannot be made.
+            // A broken rule file stops everything: the check cannot be made. A check says so
+            // in the format asked for (a pipeline reading SARIF should see where), the other
+            // commands in words.
             let report = crate::report::Report { files: failed, fail_on: options.fail_on, rules: Vec::new() };
+            if cli.command.is_none() {
+                let _ = write_report(&cli.check, &human, &report);
+                return 2;
+            }
             let _ = human.write(&report, &mut stdout.lock());
             return 2;
         }
@@ -193,25 +199,10 @@ pub fn run(cli: Cli) -> u8 {
                 return 2;
             }
             let report = checker.check_paths(cli.check.files.iter().map(String::as_str));
-            let format = cli.check.format.format(&human);
-            let written = match &cli.check.output {
-                None => format.write(&report, &mut stdout.lock()),
-                Some(path) => write_file(path, |file| format.write(&report, file)).and_then(|()| {
-                    if cli.check.format == OutputFormat::Human {
-                        Ok(())
-                    } else {
-                        human.write(&report, &mut stdout.lock())
-                    }
-                }),
+            return match write_report(&cli.check, &human, &report) {
+                Ok(()) => report.outcome().exit_code(),
+                Err(()) => 2,
             };
-            if let Err(error) = written {
-                if error.kind() != io::ErrorKind::BrokenPipe {
-                    let target = cli.check.output.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
-                    eprintln!("error: cannot write the report{target}: {error}");
-                }
-                return 2;
-            }
-            return report.outcome().exit_code();
         }
     };
     match text {
@@ -228,6 +219,26 @@ pub fn run(cli: Cli) -> u8 {
             2
         }
     }
+}
+
+/// Writes the report in the format asked for, to standard output or to `--output` (and
+/// then, unless the format is `human`, the human report to standard output as well).
+/// A failure to write is said on standard error.
+fn write_report(check: &CheckArgs, human: &Human, report: &crate::report::Report) -> Result<(), ()> {
+    let format = check.format.format(human);
+    let stdout = io::stdout();
+    let written = match &check.output {
+        None => format.write(report, &mut stdout.lock()),
+        Some(path) => write_file(path, |file| format.write(report, file)).and_then(|()| {
+            if check.format == OutputFormat::Human { Ok(()) } else { human.write(report, &mut stdout.lock()) }
+        }),
+    };
+    written.map_err(|error| {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            let target = check.output.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
+            eprintln!("error: cannot write the report{target}: {error}");
+        }
+    })
 }
 
 /// Writes a file through a buffer, in one go.

@@ -296,3 +296,39 @@ fn a_label_at_the_start_of_a_long_line_is_shown_clipped() {
     let widest = run.stdout.lines().map(|line| line.chars().count()).max().unwrap();
     assert!(widest < 200, "a line of {widest} characters:\n{}", run.stdout);
 }
+
+/// Every closed set of words in a rule file is checked: a misspelt one is a located error,
+/// never a rule read some other way (or left out).
+#[test]
+fn misspelt_words_in_a_rule_file_are_errors() {
+    let rules = temp_file(
+        "misspelt-rules.json",
+        br#"{"rules": [
+  {"id": "X-1", "name": "x", "summary": "s", "severity": "info", "metric": "country-shares",
+   "max": 50, "message": "m", "help": "h"},
+  {"id": "X-2", "name": "y", "summary": "s", "severity": "error", "metric": "country-share",
+   "materials": "stratgic", "stages": ["procesing"], "aggregate": "overal", "applies_from": 2030.5,
+   "max": 50, "message": "m", "help": "h"}
+]}"#,
+    );
+    let run = check(&["--format", "short", "--rules", rules.to_str().unwrap(), COMPLIANT]);
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    for expected in [
+        "misspelt-rules.json:2:58: error[schema]: rule 1: `severity` must be one of error, warning; found \"info\"",
+        "misspelt-rules.json:2:76: error[schema]: rule 1: `metric` must be one of group-share, country-share,",
+        "misspelt-rules.json:5:17: error[schema]: rule 2: `materials` must be `strategic`, `critical`, `all`, or a list; found \"stratgic\"",
+        "misspelt-rules.json:5:40: error[schema]: rule 2: `stages[0]` must be one of extraction, processing, recycling",
+        "misspelt-rules.json:5:67: error[schema]: rule 2: `aggregate` must be one of per-material, overall",
+        "misspelt-rules.json:5:93: error[schema]: rule 2: `applies_from` must be a whole number, not 2030.5",
+    ] {
+        assert!(run.stdout.contains(expected), "missing {expected:?} in:\n{}", run.stdout);
+    }
+    // A pipeline that reads SARIF sees the broken rule file there too.
+    let sarif = check(&["--format", "sarif", "--rules", rules.to_str().unwrap(), COMPLIANT]);
+    assert_eq!(sarif.status, 2);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6, "{:#}", log);
+    let uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+    assert!(uri.ends_with("misspelt-rules.json"), "{uri}");
+}

@@ -270,8 +270,19 @@ impl<'a> FromRaw<'a> for Origins<'a> {
     }
 }
 
-/// Reads a rule file. `path` names it in [`RuleOrigin`]; errors point into `source`.
+/// Reads a rule file (`builtin` if it is one of the tool's own); errors point into `source`.
+///
+/// A rule file is checked against the rules schema in full before it is read: the reading
+/// relies on the schema for every closed set of words (metrics, stages, severities …), so
+/// a misspelt one is an error, never a rule quietly read some other way. The built-in
+/// files are checked by the tests instead, to keep every run's start-up short.
 pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Result<Vec<Rule>, Vec<Diagnostic>> {
+    if !builtin {
+        let problems = json::validate(source, &RULES_SCHEMA);
+        if !problems.is_empty() {
+            return Err(problems.into_iter().map(|p| p.diagnostic).collect());
+        }
+    }
     let file: RuleFileLine = match serde_json::from_str(source.text()) {
         Ok(file) => file,
         Err(error) => {
@@ -445,6 +456,13 @@ fn read_rule(
         Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
     };
     let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
+        if errors.is_empty() {
+            // The schema admits no such rule; should it ever, refuse it visibly.
+            errors.push(
+                Diagnostic::error("schema", format!("rule `{id}` cannot be read: its metric or threshold is invalid"))
+                    .with_label(rule_span, "this rule"),
+            );
+        }
         return Err(errors);
     };
     Ok(Rule {

@@ -20,6 +20,19 @@ use super::schema::Schema;
 /// `typed_error` is what the typed reading said; it is reported as a last resort, should the
 /// schema find nothing wrong (which the tests rule out for every case they know).
 pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Error) -> Vec<Problem> {
+    let mut problems = validate(source, schema);
+    if problems.is_empty() {
+        let offset = source.offset_of_line_byte_column(typed_error.line(), typed_error.column());
+        problems.push(Problem::root(
+            Diagnostic::error("schema", strip_position(&typed_error.to_string())).with_label(Span::at(offset), "here"),
+        ));
+    }
+    problems
+}
+
+/// Every syntax error, duplicate key and schema error of a document, located; empty if it
+/// is valid. For documents small enough to check in full before reading them (rule files).
+pub fn validate(source: &Source, schema: &Schema) -> Vec<Problem> {
     let text = source.text();
     if text.trim().is_empty() {
         return vec![Problem::root(Diagnostic::error("syntax", "the file is empty").with_help(schema.empty_help()))];
@@ -54,12 +67,6 @@ pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Erro
         index += 1;
         keep
     });
-    if problems.is_empty() {
-        let offset = source.offset_of_line_byte_column(typed_error.line(), typed_error.column());
-        problems.push(Problem::root(
-            Diagnostic::error("schema", strip_position(&typed_error.to_string())).with_label(Span::at(offset), "here"),
-        ));
-    }
     problems.sort_by_key(|p| p.diagnostic.primary_span().map(|s| s.start));
     problems
 }
@@ -269,7 +276,18 @@ fn item_and_path(pointer: &str, words: &[(&str, &str)]) -> (Option<String>, Opti
             rest = i + 2;
         }
     }
-    let path = segments[rest..].join(".");
+    // `origin.extraction`, `stages[0]`: as jq and JSONPath write them.
+    let mut path = String::new();
+    for segment in &segments[rest..] {
+        if !path.is_empty() && segment.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{segment}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(segment);
+        }
+    }
     (item, (!path.is_empty()).then_some(path))
 }
 
@@ -385,6 +403,14 @@ fn schema_problem(
             let expected = schema.pattern_words(pattern).unwrap_or("of another form");
             (format!("{subject} must be {expected}; found {found}"), format!("not {expected}"), None)
         }
+        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
+            let (choices, words) = schema.alternatives(schema_path);
+            let help = instance
+                .and_then(Value::as_str)
+                .and_then(|s| crate::reference::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
+                .map(|close| format!("did you mean `{close}`?"));
+            (format!("{subject} must be {words}; found {found}"), "not one of the allowed values".to_owned(), help)
+        }
         _ => (format!("{subject}: {error}"), "here".to_owned(), None),
     };
     if let Some(hint) = instance.and_then(|v| schema.hint(&pointer, v)) {
@@ -405,7 +431,8 @@ fn parent_pointer(pointer: &str) -> &str {
     pointer.rfind('/').map_or("", |at| &pointer[..at])
 }
 
-fn type_words(kind: &str) -> String {
+/// A JSON Schema type, or a list of them, in words: "a list", "a string or null".
+pub(super) fn type_words(kind: &str) -> String {
     let lower = kind.to_lowercase();
     let words: Vec<&str> = ["object", "array", "string", "integer", "number", "boolean", "null"]
         .into_iter()

@@ -91,6 +91,40 @@ impl Schema {
         self.describe(property)
     }
 
+    /// The alternatives of the `anyOf` or `oneOf` at `schema_pointer`: the words they
+    /// allow, and all of them in words ("strategic, critical, all, or a list").
+    pub(super) fn alternatives(&self, schema_pointer: &str) -> (Vec<String>, String) {
+        let mut choices = Vec::new();
+        let mut words = Vec::new();
+        let branches = self.document.pointer(schema_pointer).and_then(Value::as_array);
+        for branch in branches.into_iter().flatten() {
+            let branch = self.resolve(branch);
+            if let Some(options) = branch.get("enum").and_then(Value::as_array) {
+                for option in options {
+                    let text = option.as_str().map_or_else(|| option.to_string(), str::to_owned);
+                    words.push(format!("`{text}`"));
+                    choices.push(text);
+                }
+            } else if let Some(constant) = branch.get("const") {
+                words.push(format!("`{}`", constant.as_str().map_or_else(|| constant.to_string(), str::to_owned)));
+            } else if let Some(kind) = branch.get("type") {
+                words.push(super::diagnose::type_words(&kind.to_string()));
+            }
+        }
+        let words = match words.split_last() {
+            None => "of another form".to_owned(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{}, or {last}", rest.join(", ")),
+        };
+        (choices, words)
+    }
+
+    /// A node, or the node its local `$ref` points to.
+    fn resolve<'a>(&'a self, node: &'a Value) -> &'a Value {
+        let target = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#'));
+        target.and_then(|t| self.document.pointer(t)).unwrap_or(node)
+    }
+
     /// A node's description, following one local `$ref` if the node has none of its own.
     fn describe<'a>(&'a self, node: &'a Value) -> Option<&'a str> {
         if let Some(description) = node.get("description").and_then(Value::as_str) {
