@@ -149,10 +149,12 @@ fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io::Res
     writeln!(out, "    \"cobalt\": {{ \"amount\": {:.0}, \"unit\": \"t\" }}", share * 0.8)?;
     writeln!(out, "  }},")?;
     writeln!(out, "  \"supplies\": [")?;
+    // Unordered ids are a permutation of the line numbers: the step is prime, and so coprime
+    // with the number of lines unless it divides it; then the other prime does not.
+    let step: u64 = if lines as u64 % 1_000_003 == 0 { 999_983 } else { 1_000_003 };
     for n in 0..lines {
         let profile = &PROFILES[rng.random_range(0..PROFILES.len())];
-        // A permutation of the line numbers (a prime step, coprime with any size below it).
-        let number = if unordered { (n as u64 * 1_000_003 % lines as u64) as usize } else { n };
+        let number = if unordered { (n as u64 * step % lines as u64) as usize } else { n };
         let mut line = format!("    {{\"id\": \"PO-{number:08}\", \"material\": \"{}\"", profile.material);
         if let Some(grade) = profile.grade
             && rng.random_ratio(9, 10)
@@ -281,6 +283,7 @@ fn bench(args: &[&str]) {
         match *arg {
             "--sizes" => {
                 sizes = iter.next().expect("sizes").split(',').map(|s| s.parse().expect("a size")).collect();
+                sizes.sort_unstable();
             }
             "--rounds" => rounds = Some(iter.next().expect("rounds").parse().expect("a number")),
             "--unordered-ids" => unordered = true,
