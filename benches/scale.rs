@@ -151,7 +151,7 @@ fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io::Res
     writeln!(out, "  \"supplies\": [")?;
     // Unordered ids are a permutation of the line numbers: the step is prime, and so coprime
     // with the number of lines unless it divides it; then the other prime does not.
-    let step: u64 = if lines as u64 % 1_000_003 == 0 { 999_983 } else { 1_000_003 };
+    let step: u64 = if (lines as u64).is_multiple_of(1_000_003) { 999_983 } else { 1_000_003 };
     for n in 0..lines {
         let profile = &PROFILES[rng.random_range(0..PROFILES.len())];
         let number = if unordered { (n as u64 * step % lines as u64) as usize } else { n };

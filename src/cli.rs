@@ -39,18 +39,18 @@ struct CheckArgs {
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    format: OutputFormat,
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = format_names())]
+    format: String,
     /// Write the report (in --format) to this file instead of standard output; the human
     /// report then still goes to standard output, so that a CI job keeps it in its log.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// The level from which findings fail the check (exit status 1).
-    #[arg(long, value_enum, default_value_t = FailLevel::Error)]
-    fail_on: FailLevel,
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
     /// The reporting year, instead of the portfolio's `year` (the CRMA benchmarks apply
     /// from 2030; before that, a failing benchmark is a warning).
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(2000..=2100))]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(i64::from(*crate::portfolio::YEARS.start())..=i64::from(*crate::portfolio::YEARS.end())))]
     year: Option<u16>,
     /// Run only these rules (ids or prefixes of ids, comma-separated or repeated).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
@@ -88,42 +88,13 @@ enum Command {
     Materials,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    /// Diagnostics with source snippets, share tables, a summary.
-    Human,
-    /// One line per finding: path:line:col: severity[CODE]: message.
-    Short,
-    /// The stable JSON report (schemas/report.schema.json).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// JUnit XML, for CI test reports.
-    Junit,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// GitLab Code Quality JSON.
-    Gitlab,
-    /// A Markdown summary for a pull request or a job summary.
-    Markdown,
-}
-
-impl OutputFormat {
-    fn format(self, human: &Human) -> Box<dyn Format> {
-        let name = self.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
-        // Every variant is a name of `report::FORMAT_NAMES` (a test checks it).
-        crate::report::format_named(&name, human).expect("every --format value names a format")
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailLevel {
-    /// Errors fail the check.
-    Error,
-    /// Warnings and errors fail the check.
-    Warning,
-    /// Only input errors fail the check (exit status 2).
-    Never,
+/// The `--format` values: the names of [`crate::report::FORMATS`], each with its description.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    crate::report::FORMATS
+        .iter()
+        .map(|(name, about)| clap::builder::PossibleValue::new(name).help(about))
+        .collect::<Vec<_>>()
+        .into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,11 +130,7 @@ pub fn run(cli: Cli) -> u8 {
     let options = CheckOptions {
         year: cli.check.year,
         today: cli.check.as_of.unwrap_or_else(crate::today),
-        fail_on: match cli.check.fail_on {
-            FailLevel::Error => FailOn::Error,
-            FailLevel::Warning => FailOn::Warning,
-            FailLevel::Never => FailOn::Never,
-        },
+        fail_on: cli.check.fail_on,
     };
     let width = if stdout.is_terminal() { terminal_width() } else { 100 };
     let human = Human { color, width, quiet: cli.check.quiet };
@@ -186,11 +153,9 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Explain { rule }) => explain(&checker, &rule),
         Some(Command::Rules) => Ok(list_rules(&checker)),
         Some(Command::Schema { which: SchemaKind::Portfolio }) => {
-            Ok(include_str!("../schemas/portfolio.schema.json").to_owned())
+            Ok(crate::portfolio::PORTFOLIO_SCHEMA.text().to_owned())
         }
-        Some(Command::Schema { which: SchemaKind::Rules }) => {
-            Ok(include_str!("../schemas/rules.schema.json").to_owned())
-        }
+        Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crate::engine::RULES_SCHEMA.text().to_owned()),
         Some(Command::Forms) => Ok(list_forms(&checker)),
         Some(Command::Materials) => Ok(list_materials(&checker)),
         None => {
@@ -225,13 +190,13 @@ pub fn run(cli: Cli) -> u8 {
 /// then, unless the format is `human`, the human report to standard output as well).
 /// A failure to write is said on standard error.
 fn write_report(check: &CheckArgs, human: &Human, report: &crate::report::Report) -> Result<(), ()> {
-    let format = check.format.format(human);
+    // `--format` only takes the names of `FORMATS`.
+    let format = crate::report::format_named(&check.format, human).expect("a format of FORMATS");
     let stdout = io::stdout();
     let written = match &check.output {
         None => format.write(report, &mut stdout.lock()),
-        Some(path) => write_file(path, |file| format.write(report, file)).and_then(|()| {
-            if check.format == OutputFormat::Human { Ok(()) } else { human.write(report, &mut stdout.lock()) }
-        }),
+        Some(path) => write_file(path, |file| format.write(report, file))
+            .and_then(|()| if check.format == "human" { Ok(()) } else { human.write(report, &mut stdout.lock()) }),
     };
     written.map_err(|error| {
         if error.kind() != io::ErrorKind::BrokenPipe {
@@ -325,7 +290,7 @@ fn computation(checker: &Checker, rule: &Rule) -> String {
             origins.describe()
         ),
     };
-    let denominator = if rule.metric.unit() == "%" {
+    let denominator = if rule.metric.is_share() {
         " Shares are of the material's annual consumption, or of the sum of its supply lines where no consumption is given."
     } else {
         ""
@@ -397,6 +362,13 @@ fn list_materials(checker: &Checker) -> String {
         names.extend(material.members.iter().map(|m| format!("{} ({})", m.name, m.symbol)));
         let names = if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) };
         let _ = writeln!(out, "{:<32} {status}{names}", material.name);
+        if let Some(note) = &material.note {
+            let _ = writeln!(out, "{}", wrap(note, 33));
+        }
+    }
+    let _ = writeln!(out, "\nGrades (`grade` in a supply line or consumption entry):");
+    for grade in checker.reference().materials.grades() {
+        let _ = writeln!(out, "{:<32} {}", grade.id, wrap(&grade.description, 33).trim_start());
     }
     out
 }

@@ -54,6 +54,9 @@ impl Decimal {
     /// One.
     pub const ONE: Decimal = Decimal { digits: 1, exponent: 0 };
 
+    /// 100, the whole of a percentage.
+    pub const HUNDRED: Decimal = Decimal { digits: 100, exponent: 0 };
+
     /// Reads a number in JSON syntax (`-?int(.frac)?([eE][+-]?exp)?`); a leading `-` is
     /// reported as [`DecimalError::Negative`] (zero written `-0` is zero).
     pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
@@ -463,6 +466,12 @@ impl fmt::Display for Mass {
     }
 }
 
+/// A number for machine output, rounded to four decimals: enough for any threshold people
+/// write, and the same bytes on every run.
+pub fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
 /// A number for people: thousands grouped, about four significant digits below 1,000.
 pub fn format_number(value: f64) -> String {
     let decimals = if value >= 1000.0 || value == value.trunc() && value >= 1.0 {
@@ -508,16 +517,6 @@ impl Share {
         Share { part, whole }
     }
 
-    /// The part.
-    pub fn part(self) -> Mass {
-        self.part
-    }
-
-    /// The whole.
-    pub fn whole(self) -> Mass {
-        self.whole
-    }
-
     fn ratio(self) -> Ratio<u128> {
         if self.whole.is_zero() { Ratio::new_raw(0, 1) } else { Ratio::new_raw(self.part.0, self.whole.0) }
     }
@@ -535,11 +534,6 @@ impl Share {
             return 0.0;
         }
         self.part.0 as f64 / self.whole.0 as f64 * 100.0
-    }
-
-    /// Whether the share is zero.
-    pub fn is_zero(self) -> bool {
-        self.part.is_zero()
     }
 }
 
@@ -615,6 +609,12 @@ mod tests {
 
     fn dec(text: &str) -> Decimal {
         Decimal::parse(text).unwrap()
+    }
+
+    #[test]
+    fn machine_output_rounds_to_four_decimals() {
+        assert_eq!(round4(73.913_043_478), 73.913);
+        assert_eq!(round4(65.0), 65.0);
     }
 
     fn tonnes(text: &str) -> Mass {

@@ -238,6 +238,13 @@ fn forms_and_materials_list_the_reference_data() {
     assert!(forms.stdout.contains("0.187864"), "the LCE convention 1/5.323");
     let materials = run(&["materials"]);
     assert!(materials.stdout.contains("strategic (Annex I h), battery grade"), "{}", materials.stdout);
+    // The notes of the data file, and what each grade means.
+    assert!(materials.stdout.contains("amounts are counted as\n"), "{}", materials.stdout);
+    assert!(
+        materials.stdout.contains("\nmetal                            metal: the element in metallic form"),
+        "{}",
+        materials.stdout
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crma_check::report::{FORMAT_NAMES, Outcome, Report, format_named, human};
+use crma_check::report::{FORMATS, Outcome, Report, format_named, human};
 use crma_check::{CheckOptions, Checker};
 
 #[test]
@@ -18,7 +18,7 @@ fn inputs_that_once_crashed_are_refused_cleanly() {
         let file = checker.check_path(path.to_str().unwrap());
         let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
         let human = human::Human::default();
-        for name in FORMAT_NAMES {
+        for (name, _) in FORMATS {
             format_named(name, &human).unwrap().write(&report, &mut std::io::sink()).unwrap();
         }
         assert_eq!(report.outcome(), Outcome::Unchecked, "{}: these inputs are all invalid", path.display());

@@ -123,3 +123,11 @@ fn the_typed_loader_agrees_with_the_schema() {
         }
     }
 }
+
+#[test]
+fn the_years_of_the_schema_are_the_years_the_checker_takes() {
+    let year = &json("schemas/portfolio.schema.json")["properties"]["year"];
+    let years = crma_check::portfolio::YEARS;
+    assert_eq!(year["minimum"], u64::from(*years.start()));
+    assert_eq!(year["maximum"], u64::from(*years.end()));
+}

@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     // Fail closed: a file that could not be checked never passes.
     assert!(checked || report.outcome() == crma_check::report::Outcome::Unchecked);
     let human = crma_check::report::human::Human::default();
-    for name in crma_check::report::FORMAT_NAMES {
+    for (name, _) in crma_check::report::FORMATS {
         let format = crma_check::report::format_named(name, &human).expect("a format");
         format.write(&report, &mut std::io::sink()).expect("writing to a sink cannot fail");
     }

@@ -7,7 +7,7 @@ use super::metrics::{Evidence, Measurement, Risk, evidence_cells};
 use super::rules::{Aggregate, Bound, Rule, fill};
 use crate::diagnostic::{Label, Severity};
 use crate::portfolio::{Basis, EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
-use crate::quantity::format_number;
+use crate::quantity::{format_number, round4};
 use crate::reference::Reference;
 use crate::report::{Check, CountryRef, Finding, MaterialRef, Measure};
 use crate::source::Source;
@@ -69,10 +69,7 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[Rule], reference: &Reference, ye
                         .or_default()
                         .push((rule.id.clone(), describe_risk(reference, rule, risk)));
                 }
-                let country_ref = |c: crate::reference::CountryId| {
-                    let country = reference.countries.get(c);
-                    CountryRef { code: country.code.clone(), name: country.name.clone() }
-                };
+                let country_ref = |c| CountryRef::of(reference, c);
                 let check = |country: Option<CountryRef>| Check {
                     rule: rule.id.clone(),
                     material: Some(material.clone()),
@@ -110,11 +107,7 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[Rule], reference: &Reference, ye
 
 fn material_ref(reference: &Reference, target: Target, rule: &Rule) -> MaterialRef {
     match target {
-        Target::Row(key) => MaterialRef {
-            id: reference.materials.get(key.material).id.clone(),
-            label: reference.materials.label(key.material, key.tier).to_owned(),
-            tier: Some(key.tier),
-        },
+        Target::Row(key) => MaterialRef::of_row(reference, key),
         Target::Overall => {
             let label = match &rule.materials {
                 super::rules::MaterialScope::Strategic => "all strategic raw materials together".to_owned(),
@@ -122,7 +115,7 @@ fn material_ref(reference: &Reference, target: Target, rule: &Rule) -> MaterialR
                 super::rules::MaterialScope::All => "all materials together".to_owned(),
                 listed @ super::rules::MaterialScope::Listed(_) => format!("{} together", listed.describe(reference)),
             };
-            MaterialRef { id: "*".to_owned(), label, tier: None }
+            MaterialRef::total(label)
         }
     }
 }
@@ -160,10 +153,7 @@ fn finding(
     let threshold = rule.bound.value();
     let value_text = measurement.value.format(Some(threshold));
     let threshold_text = rule.metric.format_threshold(threshold);
-    let country = measurement.country.map(|c| {
-        let country = reference.countries.get(c);
-        CountryRef { code: country.code.clone(), name: country.name.clone() }
-    });
+    let country = measurement.country.map(|c| CountryRef::of(reference, c));
     let origins = rule.metric.origins().map(|o| o.describe()).unwrap_or_default();
     let message = fill(&rule.message, |name| match name {
         "material" => material.label.clone(),
@@ -196,7 +186,7 @@ fn finding(
             (Bound::Max(_), _) => format!("{unknown}: it could raise the share further"),
         });
     }
-    if rule.metric.unit() == "%" {
+    if rule.metric.is_share() {
         let denominator = row.denominator();
         match row.basis() {
             Basis::Consumption => {}
@@ -227,10 +217,6 @@ fn finding(
         threshold: Some(Measure { number: threshold.to_f64(), text: threshold_text }),
         waived: None,
     }
-}
-
-fn round4(value: f64) -> f64 {
-    (value * 10_000.0).round() / 10_000.0
 }
 
 /// Labels on the lines responsible (a few, then "and N more") and on the consumption entry.
@@ -290,23 +276,14 @@ fn line_words(source: &Source, reference: &Reference, line: &LineRef) -> String 
     };
     let written = source.slice(line.amount);
     let amount = crate::quantity::Decimal::parse(written).map_or(written.to_owned(), |d| format_number(d.to_f64()));
-    let unit = &reference.units.get(line.unit).id;
+    let unit = reference.units.get(line.unit);
+    let (in_tonnes, unit) = (unit.tonnes == crate::quantity::Fraction::ONE, &unit.id);
     let gross = match (line.form, line.content) {
         (Some(form), _) => format!(" ({amount} {unit} of {})", reference.forms.get(form).id),
         (None, Some(content)) => format!(" ({amount} {unit} at content {})", source.slice(content)),
-        (None, None) if unit != "t" => format!(" ({amount} {unit})"),
+        // The amount as written, where it is not the contained tonnes shown.
+        (None, None) if !in_tonnes => format!(" ({amount} {unit})"),
         (None, None) => String::new(),
     };
     format!("{who}: {}{gross}", line.mass)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rounds_to_four_decimals() {
-        assert_eq!(round4(73.913_043_478), 73.913);
-        assert_eq!(round4(65.0), 65.0);
-    }
 }

@@ -70,17 +70,6 @@ pub enum Metric {
 }
 
 impl Metric {
-    /// The metric's name in rule files.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Metric::GroupShare(_) => "group-share",
-            Metric::CountryShare(_) => "country-share",
-            Metric::UnknownShare => "unknown-share",
-            Metric::DistinctOrigins(_) => "distinct-origins",
-            Metric::Concentration(_) => "concentration",
-        }
-    }
-
     /// The origins the metric counts, if it takes any.
     pub fn origins(&self) -> Option<&OriginSet> {
         match self {
@@ -94,10 +83,9 @@ impl Metric {
     /// Why `threshold` cannot be a threshold of this metric, if it cannot.
     pub fn threshold_problem(&self, threshold: Decimal) -> Option<&'static str> {
         match self {
-            Metric::GroupShare(_) | Metric::CountryShare(_) | Metric::UnknownShare => {
-                (threshold > Decimal::parse("100").unwrap_or(Decimal::ONE) || Percent::new(threshold).is_none())
-                    .then_some("a share threshold is a percentage from 0 to 100")
-            }
+            Metric::GroupShare(_) | Metric::CountryShare(_) | Metric::UnknownShare => (threshold > Decimal::HUNDRED
+                || Percent::new(threshold).is_none())
+            .then_some("a share threshold is a percentage from 0 to 100"),
             Metric::DistinctOrigins(_) => {
                 threshold.to_integer().is_none().then_some("a number of countries is a whole number")
             }
@@ -112,6 +100,11 @@ impl Metric {
             Metric::GroupShare(_) | Metric::CountryShare(_) | Metric::UnknownShare => "%",
             Metric::DistinctOrigins(_) | Metric::Concentration(_) => "",
         }
+    }
+
+    /// Whether the metric is a share of consumption, in percent.
+    pub fn is_share(&self) -> bool {
+        self.unit() == "%"
     }
 
     /// The threshold in words ("65%", "3", "2,500").

@@ -25,6 +25,9 @@ pub static RULES_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     )
 });
 
+/// The rule file format version this build reads.
+pub const RULES_FORMAT_VERSION: u64 = 1;
+
 /// The built-in CRMA ruleset: its path in the repository and its text.
 pub const BUILTIN_RULES: (&str, &str) = ("rules/crma.json", include_str!("../../rules/crma.json"));
 
@@ -290,15 +293,20 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
         }
     };
     if let Some(version) = &file.version
-        && Decimal::parse(version.value.0).ok().and_then(Decimal::to_integer) != Some(1)
+        && Decimal::parse(version.value.0).ok().and_then(Decimal::to_integer) != Some(RULES_FORMAT_VERSION)
     {
         return Err(vec![
             Diagnostic::error(
                 "unsupported-version",
-                format!("this rule file is format version {}; crma-check reads version 1", version.value.0),
+                format!(
+                    "this rule file is format version {}; crma-check reads version {RULES_FORMAT_VERSION}",
+                    version.value.0
+                ),
             )
             .with_label(version.span(source), "unsupported version")
-            .with_help("write `\"version\": 1`, or use the crma-check release that reads this version"),
+            .with_help(format!(
+                "write `\"version\": {RULES_FORMAT_VERSION}`, or use the crma-check release that reads this version"
+            )),
         ]);
     }
     let mut errors = Vec::new();

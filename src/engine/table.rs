@@ -23,12 +23,7 @@ pub fn share_table(
             .iter()
             .map(|row| {
                 let verdict = verdict(row.key, findings, checked);
-                let material = MaterialRef {
-                    id: reference.materials.get(row.key.material).id.clone(),
-                    label: reference.materials.label(row.key.material, row.key.tier).to_owned(),
-                    tier: Some(row.key.tier),
-                };
-                table_row(reference, row, material, verdict)
+                table_row(reference, row, MaterialRef::of_row(reference, row.key), verdict)
             })
             .collect(),
         overall: None,
@@ -37,7 +32,7 @@ pub fn share_table(
     // The Act's benchmarks are met "overall": show the total when there is more than one.
     if let (Some(first), true) = (strategic.first(), strategic.len() > 1) {
         let merged = Row::merged(first.key, strategic.iter().copied());
-        let material = MaterialRef { id: "*".to_owned(), label: "all strategic raw materials".to_owned(), tier: None };
+        let material = MaterialRef::total("all strategic raw materials");
         let overall_findings = findings.iter().filter(|(t, _)| *t == Target::Overall);
         let verdict = worst(overall_findings.map(|(_, f)| f)).unwrap_or(Verdict::Passes);
         let mut row = table_row(reference, &merged, material, verdict);
@@ -87,20 +82,15 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
         let top = at
             .countries()
             .filter(|(c, _)| !in_home(*c))
-            // The largest; the first seen among equals, so the table does not depend on hashing.
+            // The largest; among equals the first to appear in the file, so ties read as written.
             .fold(None, |best: Option<(crate::reference::CountryId, &crate::portfolio::Cell)>, (c, cell)| match best {
                 Some((_, b)) if b.mass >= cell.mass => best,
                 _ => Some((c, cell)),
             });
         StageShares {
             eu: eu.share_of(denominator).percent_f64(),
-            top_third_country: top.map(|(c, cell)| {
-                let country = countries.get(c);
-                (
-                    CountryRef { code: country.code.clone(), name: country.name.clone() },
-                    cell.mass.share_of(denominator).percent_f64(),
-                )
-            }),
+            top_third_country: top
+                .map(|(c, cell)| (CountryRef::of(reference, c), cell.mass.share_of(denominator).percent_f64())),
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });

@@ -10,6 +10,7 @@ pub type Hint = fn(pointer: &str, value: &Value) -> Option<String>;
 
 /// A schema and how to speak about the documents it describes.
 pub struct Schema {
+    text: &'static str,
     document: Value,
     validator: OnceLock<jsonschema::Validator>,
     place_words: &'static [(&'static str, &'static str)],
@@ -29,12 +30,13 @@ impl Schema {
     /// A schema from its text. `place_words` name the items of lists in messages
     /// (`("supplies", "supply line")`); `empty_help` says what an empty file should hold.
     pub fn new(
-        text: &str,
+        text: &'static str,
         place_words: &'static [(&'static str, &'static str)],
         empty_help: &'static str,
         hint: Option<Hint>,
     ) -> Schema {
         Schema {
+            text,
             // The schemas are embedded in the binary and validated by the tests.
             document: serde_json::from_str(text).expect("an embedded schema is valid JSON"),
             validator: OnceLock::new(),
@@ -53,9 +55,9 @@ impl Schema {
         })
     }
 
-    /// The schema document.
-    pub fn document(&self) -> &Value {
-        &self.document
+    /// The schema's text, as `crma-check schema` prints it.
+    pub fn text(&self) -> &'static str {
+        self.text
     }
 
     pub(super) fn place_words(&self) -> &[(&str, &str)] {
@@ -132,5 +134,36 @@ impl Schema {
         }
         let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
         self.document.pointer(target)?.get("description")?.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patterns(node: &Value, found: &mut Vec<String>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(pattern)) = map.get("pattern") {
+                    found.push(pattern.clone());
+                }
+                map.values().for_each(|v| patterns(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| patterns(v, found)),
+            _ => {}
+        }
+    }
+
+    /// A pattern without words would be shown to users as a regular expression.
+    #[test]
+    fn every_pattern_of_the_input_schemas_has_words() {
+        for schema in [&*crate::portfolio::PORTFOLIO_SCHEMA, &*crate::engine::RULES_SCHEMA] {
+            let mut found = Vec::new();
+            patterns(&schema.document, &mut found);
+            assert!(!found.is_empty());
+            for pattern in found {
+                assert!(schema.pattern_words(&pattern).is_some(), "no words for {pattern}");
+            }
+        }
     }
 }

@@ -22,7 +22,8 @@ pub struct Spanned<'de, T> {
 }
 
 impl<T> Spanned<'_, T> {
-    /// Where the value is in `source` (the whole source if the value was not borrowed from it).
+    /// Where the value is in `source` (an empty span at its start if the value was not
+    /// borrowed from it).
     pub fn span(&self, source: &Source) -> Span {
         source.span_of(self.raw).unwrap_or_else(|| Span::new(0, 0))
     }

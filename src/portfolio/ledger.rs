@@ -182,8 +182,6 @@ pub struct Row {
     pub key: RowKey,
     /// Total contained mass of the supply lines.
     pub supplied: Mass,
-    /// Of which secondary (recycled) supplies.
-    pub secondary: Mass,
     /// Number of supply lines.
     pub lines: u32,
     /// The stated consumption, if any.
@@ -202,7 +200,6 @@ impl Row {
         Row {
             key,
             supplied: Mass::ZERO,
-            secondary: Mass::ZERO,
             lines: 0,
             consumption: None,
             first,
@@ -273,7 +270,6 @@ impl Row {
                 Some(_) => Some(Basis::Mixed),
             };
             total.supplied += row.supplied;
-            total.secondary += row.secondary;
             total.lines += row.lines;
             total.uncovered += row.uncovered;
             denominator += row.denominator();

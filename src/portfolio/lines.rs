@@ -15,6 +15,7 @@ use crate::json::{Number, Spanned, Text};
 use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
 use crate::reference::{
     CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
+    is_country_code,
 };
 use crate::source::{Source, Span};
 
@@ -566,9 +567,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let secondary = origins[Stage::Recycling as usize].is_some();
         let row = self.ledger.row_mut(key, material.span);
         row.supplied += mass;
-        if secondary {
-            row.secondary += mass;
-        }
         row.lines += 1;
         for stage in Stage::ALL {
             let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
@@ -777,11 +775,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             supply_lines: self.lines,
         })
     }
-}
-
-/// The schema's pattern for country codes: two ASCII letters.
-pub(super) fn is_country_code(text: &str) -> bool {
-    text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 fn unknown_material(reference: &Reference, text: &str) -> Diagnostic {

@@ -14,11 +14,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::Portfolio;
 use super::ledger::Stage;
-use super::lines::{LedgerBuilder, is_country_code};
+use super::lines::LedgerBuilder;
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, Number, Schema, Spanned, Text, present};
 use crate::quantity::Decimal;
-use crate::reference::{Reference, UnknownCountry};
+use crate::reference::{Reference, UnknownCountry, is_country_code};
 use crate::source::{Source, Span};
 
 /// The portfolio schema, embedded.
@@ -33,6 +33,9 @@ pub static PORTFOLIO_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
 
 /// The format version this build reads.
 pub const FORMAT_VERSION: u64 = 1;
+
+/// The reporting years a portfolio (and `--year`) may give, as the schema says.
+pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
 
 /// Supply lines go to the builder's thread in batches of this many.
 const BATCH: usize = 512;
@@ -98,7 +101,9 @@ fn error_path(source: &Source, error: &serde_json::Error) -> Vec<Diagnostic> {
                 format!("this file is format version {written}; crma-check reads format version {FORMAT_VERSION}"),
             )
             .with_label(span, "unsupported version")
-            .with_help("check it with the crma-check release that reads this version, or write `\"version\": 1`"),
+            .with_help(format!(
+                "check it with the crma-check release that reads this version, or write `\"version\": {FORMAT_VERSION}`"
+            )),
         ];
     }
     problems.into_iter().map(|p| p.diagnostic).collect()
@@ -285,8 +290,8 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 "year" => {
                     let year = map.next_value::<Spanned<'de, Number<'de>>>()?;
                     let value = Decimal::parse(year.value.0).ok().and_then(Decimal::to_integer);
-                    match value.filter(|y| (2000..=2100).contains(y)) {
-                        Some(y) => top.year = Some((y as u16, year.span(top.source))),
+                    match value.and_then(|y| u16::try_from(y).ok()).filter(|y| YEARS.contains(y)) {
+                        Some(y) => top.year = Some((y, year.span(top.source))),
                         None => return Err(refuse("year out of range")),
                     }
                 }
@@ -330,7 +335,8 @@ impl<'de> Visitor<'de> for SuppliesSeed<'_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        // Each line is checked and added to the ledger, then dropped: nothing per line is kept.
+        // Each line is read in place and queued for the builder's thread, which checks it,
+        // adds it to the ledger and drops it: nothing per line is kept.
         while seq.next_element_seed(SupplySeed { top: &mut *self.top })?.is_some() {}
         Ok(())
     }
@@ -430,7 +436,7 @@ impl<'de> Visitor<'de> for ConsumptionSeed<'_, 'de> {
     }
 }
 
-// ---- Checking and adding what the lines mean --------------------------------------------
+// ---- What the schema says that serde's types do not --------------------------------------
 
 /// What the schema says of a waiver that serde's types do not: non-empty strings, a known
 /// stage, a two-letter country, a date written YYYY-MM-DD.

@@ -5,7 +5,7 @@ mod lines;
 mod load;
 
 pub use ledger::{Basis, Cell, Consumption, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey, Stage, StageLedger};
-pub use load::{FORMAT_VERSION, PORTFOLIO_SCHEMA, load};
+pub use load::{FORMAT_VERSION, PORTFOLIO_SCHEMA, YEARS, load};
 
 use crate::diagnostic::Diagnostic;
 use crate::reference::{CountryId, MaterialId};

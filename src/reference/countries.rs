@@ -1,7 +1,6 @@
 //! Countries of origin (ISO 3166-1 alpha-2), the readings of non-ISO codes users write
 //! (`EL` for Greece, `UK`), and named groups of countries (the EU, the OCTs, partners).
 
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 /// Index of a country in [`Countries`].
@@ -117,7 +116,6 @@ pub enum UnknownCountry<'a> {
 #[derive(Debug)]
 pub struct Countries {
     countries: Vec<Country>,
-    by_code: FxHashMap<[u8; 2], CountryId>,
     /// Every pair of letters A–Z, read: the hot path's lookup, one index, no hashing.
     table: Vec<Slot>,
     aliases: Vec<CountryAlias>,
@@ -131,6 +129,11 @@ enum Slot {
     Iso(CountryId),
     Alias(u16),
     Other,
+}
+
+/// Whether `text` has the form of a country code: two ASCII letters (the schema's pattern).
+pub fn is_country_code(text: &str) -> bool {
+    slot_index(text).is_some()
 }
 
 /// The index of a two-letter code in the table (any case), if it is two ASCII letters.
@@ -184,29 +187,19 @@ struct Territory {
     code: String,
 }
 
-fn key(code: &str) -> Option<[u8; 2]> {
-    match code.as_bytes() {
-        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
-            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
-        }
-        _ => None,
-    }
-}
-
 impl Countries {
     pub(super) fn from_json(text: &str) -> Result<Countries, String> {
         let file: CountriesFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let countries: Vec<Country> =
             file.countries.into_iter().map(|c| Country { code: c.code, name: c.name }).collect();
-        let by_code: FxHashMap<_, _> = countries
-            .iter()
-            .enumerate()
-            .map(|(n, c)| Ok((key(&c.code).ok_or(format!("bad code {}", c.code))?, CountryId(n as u16))))
-            .collect::<Result<_, String>>()?;
-        let lookup = |code: &str| {
-            key(code)
-                .and_then(|k| by_code.get(&k).copied())
-                .ok_or_else(|| format!("unknown country code {code} in countries.json"))
+        let mut table = vec![Slot::Other; 26 * 26];
+        for (n, country) in countries.iter().enumerate() {
+            let i = slot_index(&country.code).ok_or(format!("bad code {}", country.code))?;
+            table[i] = Slot::Iso(CountryId(n as u16));
+        }
+        let lookup = |code: &str| match slot_index(code).map(|i| table[i]) {
+            Some(Slot::Iso(id)) => Ok(id),
+            _ => Err(format!("unknown country code {code} in countries.json")),
         };
         let aliases: Vec<CountryAlias> = file
             .aliases
@@ -224,18 +217,12 @@ impl Countries {
                 Ok(Group { id: g.id, name: g.name, members })
             })
             .collect::<Result<_, String>>()?;
-        let mut table = vec![Slot::Other; 26 * 26];
-        for (n, country) in countries.iter().enumerate() {
-            if let Some(i) = slot_index(&country.code) {
-                table[i] = Slot::Iso(CountryId(n as u16));
-            }
-        }
         for (n, alias) in aliases.iter().enumerate() {
             if let Some(i) = slot_index(&alias.code) {
                 table[i] = Slot::Alias(n as u16);
             }
         }
-        Ok(Countries { countries, by_code, table, aliases, reserved: file.reserved, groups })
+        Ok(Countries { countries, table, aliases, reserved: file.reserved, groups })
     }
 
     /// Reads a code as users write it: ISO alpha-2 in any case, or a known alias.
@@ -252,7 +239,7 @@ impl Countries {
     }
 
     /// The likeliest meant country for an unknown code or name: a country whose name is
-    /// written out (`"China"`, `"germany"`), or a code one letter away.
+    /// written out (`"China"`, `"germany"`) or nearly so (`"Chili"`).
     fn suggest(&self, text: &str) -> Option<&Country> {
         if let Some(country) = self.countries.iter().find(|c| c.name.eq_ignore_ascii_case(text.trim())) {
             return Some(country);
@@ -271,7 +258,10 @@ impl Countries {
 
     /// The country with this ISO code, if any.
     pub fn find(&self, code: &str) -> Option<CountryId> {
-        key(code).and_then(|k| self.by_code.get(&k).copied())
+        match slot_index(code).map(|i| self.table[i]) {
+            Some(Slot::Iso(id)) => Some(id),
+            _ => None,
+        }
     }
 
     /// The group with this id (case-sensitive, as in rule files).

@@ -106,7 +106,7 @@ impl Forms {
         self.forms.iter()
     }
 
-    /// Every id and alias, for suggestions.
+    /// Every form's id, for suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.forms.iter().map(|f| f.id.as_str())
     }

@@ -76,15 +76,6 @@ impl Tier {
             Tier::OutOfScope => "out-of-scope",
         }
     }
-
-    /// A word for reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Strategic => "strategic",
-            Tier::Critical => "critical",
-            Tier::OutOfScope => "out of scope",
-        }
-    }
 }
 
 /// What a name implies beyond the material.
@@ -325,10 +316,7 @@ impl Materials {
             Tier::Critical => m.critical.as_ref(),
             Tier::OutOfScope => None,
         };
-        match (listing, tier) {
-            (Some(listing), _) => &listing.label,
-            (None, _) => &m.name,
-        }
+        listing.map_or(&m.name, |listing| &listing.label)
     }
 
     /// The material behind an id.
@@ -346,14 +334,14 @@ impl Materials {
         self.grades.iter().position(|g| g.id == id).map(|n| GradeId(n as u8))
     }
 
+    /// All grades, in the order of the data file.
+    pub fn grades(&self) -> impl Iterator<Item = &Grade> {
+        self.grades.iter()
+    }
+
     /// The grade behind an id.
     pub fn grade_by_id(&self, id: GradeId) -> &Grade {
         &self.grades[id.0 as usize]
-    }
-
-    /// All grades.
-    pub fn grades(&self) -> impl Iterator<Item = &Grade> {
-        self.grades.iter()
     }
 
     /// Whether a traded form of element `symbol` can be a form of `material`.

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 pub use countries::{
     Countries, Country, CountryAlias, CountryId, CountryReading, CountrySet, Group, GroupId, UnknownCountry,
+    is_country_code,
 };
 pub use forms::{Form, FormId, Forms};
 pub use materials::{

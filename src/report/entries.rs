@@ -2,7 +2,7 @@
 //! its findings, each with its location.
 
 use super::{FileReport, Finding, Location, Waived};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 
 /// An input diagnostic or a finding, located.
 #[derive(Debug, Clone)]
@@ -21,6 +21,9 @@ pub struct Entry<'a> {
     pub help: Option<&'a str>,
     /// Where.
     pub location: Location,
+    /// The labelled places, the primary one first; none where the file has no text to
+    /// point into (one that could not be read).
+    pub labels: &'a [Label],
     /// The finding, for findings.
     pub finding: Option<&'a Finding>,
     /// The diagnostic, for input diagnostics.
@@ -45,21 +48,27 @@ impl Entry<'_> {
 
     /// The message with its notes, one per line, and the waiver if any.
     pub fn full_message(&self) -> String {
-        let mut text = self.message.to_owned();
-        if let Some(waived) = self.waived() {
-            text.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
-        }
-        for note in self.notes {
-            text.push('\n');
-            text.push_str(note);
-        }
-        text
+        full_message(self.message, self.waived(), self.notes)
     }
+}
+
+/// A message with the waiver that accepts it, if any, and its notes, one per line.
+pub(super) fn full_message(message: &str, waived: Option<&Waived>, notes: &[String]) -> String {
+    let mut text = message.to_owned();
+    if let Some(waived) = waived {
+        text.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
+    }
+    for note in notes {
+        text.push('\n');
+        text.push_str(note);
+    }
+    text
 }
 
 impl FileReport {
     /// Input diagnostics, then findings, each located.
-    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+    pub fn entries<'a>(&'a self) -> impl Iterator<Item = Entry<'a>> {
+        let located = |labels: &'a [Label]| if self.source.is_some() { labels } else { &[] };
         let diagnostics = self.diagnostics.iter().map(move |d| Entry {
             code: &d.code,
             name: &d.code,
@@ -68,6 +77,7 @@ impl FileReport {
             notes: &[],
             help: d.help.as_deref(),
             location: Location::new(&self.path, self.source.as_ref(), d.primary_span()),
+            labels: located(&d.labels),
             finding: None,
             diagnostic: Some(d),
         });
@@ -79,6 +89,7 @@ impl FileReport {
             notes: &f.notes,
             help: f.help.as_deref(),
             location: Location::new(&self.path, self.source.as_ref(), f.labels.first().map(|l| l.span)),
+            labels: located(&f.labels),
             finding: Some(f),
             diagnostic: None,
         });

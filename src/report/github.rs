@@ -106,7 +106,8 @@ fn command(file: &FileReport, entry: &Entry<'_>) -> String {
     let mut properties: Vec<(&str, String)> = Vec::new();
     if let Some(path) = workspace_path(&file.path) {
         properties.push(("file", path));
-        if located(file, entry) {
+        // Only an entry with a place in the file's text has a line.
+        if !entry.labels.is_empty() {
             let l = &entry.location;
             properties.push(("line", l.line.to_string()));
             if l.end_line == l.line {
@@ -133,16 +134,6 @@ fn command(file: &FileReport, entry: &Entry<'_>) -> String {
     }
     let _ = write!(line, "::{}", escape_data(&message));
     line
-}
-
-/// Whether the entry points at a place in the file's text.
-fn located(file: &FileReport, entry: &Entry<'_>) -> bool {
-    let labelled = match (entry.diagnostic, entry.finding) {
-        (Some(d), _) => !d.labels.is_empty(),
-        (None, Some(f)) => !f.labels.is_empty(),
-        (None, None) => false,
-    };
-    labelled && file.source.is_some()
 }
 
 /// The path GitHub matches against the repository's files, or `None` for standard input.

@@ -142,11 +142,7 @@ impl Human {
             Outcome::Fail => "failed",
             Outcome::Unchecked => "could not be completed",
         };
-        let level = match report.fail_on {
-            super::FailOn::Error => "errors fail",
-            super::FailOn::Warning => "warnings and errors fail",
-            super::FailOn::Never => "nothing but input errors fails",
-        };
+        let level = report.fail_on.describe();
         let line = format!("check {verdict} ({level}; exit status {})", outcome.exit_code());
         let _ = writeln!(out, "{}", if self.color { bold(&line) } else { line });
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Basis, Counts, FileReport, Format, Location, Outcome, Report, StageShares, TableRow};
 use crate::portfolio::Stage;
+use crate::quantity::round4;
 
 /// The version of the report format.
 pub const REPORT_VERSION: u32 = 1;
@@ -184,11 +185,6 @@ struct Largest {
     share: f64,
 }
 
-/// Four decimals: enough for any threshold people write, and the same bytes on every run.
-fn round(value: f64) -> f64 {
-    (value * 10_000.0).round() / 10_000.0
-}
-
 impl<'a> Document<'a> {
     fn new(report: &'a Report) -> Document<'a> {
         let outcome = report.outcome();
@@ -201,11 +197,7 @@ impl<'a> Document<'a> {
                 Outcome::Unchecked => "unchecked",
             },
             exit_status: outcome.exit_code(),
-            fail_on: match report.fail_on {
-                super::FailOn::Error => "error",
-                super::FailOn::Warning => "warning",
-                super::FailOn::Never => "never",
-            },
+            fail_on: report.fail_on.name(),
             summary: Summary::new(report.files.len(), report.counts()),
             files: report.files.iter().map(File::new).collect(),
         }
@@ -284,19 +276,19 @@ impl<'a> File<'a> {
 impl<'a> Shares<'a> {
     fn new(row: &'a TableRow) -> Shares<'a> {
         let stage = |s: &StageShares| StageOut {
-            eu: round(s.eu),
+            eu: round4(s.eu),
             largest_non_eu: s.top_third_country.as_ref().map(|(c, share)| Largest {
                 country: c.code.clone(),
                 country_name: c.name.clone(),
-                share: round(*share),
+                share: round4(*share),
             }),
-            unknown: round(s.unknown),
+            unknown: round4(s.unknown),
         };
         Shares {
             material: &row.material.id,
             material_label: &row.material.label,
             tier: row.material.tier.map(|t| t.id()),
-            denominator_t: round(row.denominator.tonnes_f64()),
+            denominator_t: round4(row.denominator.tonnes_f64()),
             basis: match row.basis {
                 Basis::Consumption => "consumption",
                 Basis::Supplies => "supplies",

@@ -62,7 +62,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Check, Entry, FileReport, Format, Location, Report, repository_path};
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::Severity;
 
 /// JUnit XML.
 #[derive(Debug, Clone, Copy, Default)]
@@ -164,7 +164,7 @@ fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, nam
     };
     let passed = matches!(status, TestCaseStatus::Success { .. });
     let mut case = TestCase::new(name, status);
-    let line = (!labels(file, entry).is_empty()).then_some(entry.location.line);
+    let line = (!entry.labels.is_empty()).then_some(entry.location.line);
     set_common(&mut case, path, classname(path, entry.code, entry.name), line);
     if passed {
         case.set_system_out(format!("{}[{}]: {text}", entry.severity, entry.code));
@@ -192,7 +192,7 @@ fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
     if let Some(help) = entry.help {
         text.push_str(&format!("\nhelp: {help}"));
     }
-    let labels = labels(file, entry);
+    let labels = entry.labels;
     if labels.is_empty() {
         // About the whole file (one that could not be read, say).
         text.push('\n');
@@ -206,16 +206,6 @@ fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
         }
     }
     text
-}
-
-/// The labelled spans of an entry, the primary one first; none where the file has no text.
-fn labels<'a>(file: &FileReport, entry: &Entry<'a>) -> &'a [Label] {
-    match (&file.source, entry.finding, entry.diagnostic) {
-        (None, _, _) => &[],
-        (Some(_), Some(f), _) => &f.labels,
-        (Some(_), None, Some(d)) => &d.labels,
-        (Some(_), None, None) => &[],
-    }
 }
 
 /// Makes names unique within a suite: GitLab keeps one case per suite, classname and name.

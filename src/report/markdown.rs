@@ -88,11 +88,7 @@ fn summary(md: &mut String, report: &Report) {
     } else if unchecked > 0 {
         let _ = write!(line, " ({unchecked} not checked)");
     }
-    let level = match report.fail_on {
-        FailOn::Error => "errors fail",
-        FailOn::Warning => "warnings and errors fail",
-        FailOn::Never => "only input errors fail",
-    };
+    let level = report.fail_on.describe();
     let _ = writeln!(md, "{line} · {level} · exit status {}\n", outcome.exit_code());
 }
 
@@ -129,11 +125,7 @@ enum FileResult {
 impl FileResult {
     fn of(file: &FileReport, fail_on: FailOn) -> FileResult {
         let c = file.counts();
-        let fails = match fail_on {
-            FailOn::Error => c.errors > 0,
-            FailOn::Warning => c.errors + c.warnings > 0,
-            FailOn::Never => false,
-        };
+        let fails = fail_on.fails_with(&c);
         if !file.checked() {
             FileResult::NotChecked
         } else if fails {

@@ -28,10 +28,19 @@ use crate::quantity::Mass;
 use crate::reference::Tier;
 use crate::source::Source;
 
-/// The formats, by the names `--format` takes.
-pub const FORMAT_NAMES: [&str; 8] = ["human", "short", "json", "sarif", "junit", "github", "gitlab", "markdown"];
+/// Every output format: its name, as `--format` takes it, and what it is for.
+pub const FORMATS: [(&str, &str); 8] = [
+    ("human", "Diagnostics with source snippets, share tables, a summary."),
+    ("short", "One line per finding: path:line:col: severity[CODE]: message."),
+    ("json", "The stable JSON report (schemas/report.schema.json)."),
+    ("sarif", "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."),
+    ("junit", "JUnit XML, for CI test reports."),
+    ("github", "GitHub Actions workflow commands (annotations)."),
+    ("gitlab", "GitLab Code Quality JSON."),
+    ("markdown", "A Markdown summary for a pull request or a job summary."),
+];
 
-/// The format called `name` (one of [`FORMAT_NAMES`]); `human` is the one given, as
+/// The format called `name` (one of [`FORMATS`]); `human` is the one given, as
 /// configured (colour, width).
 pub fn format_named(name: &str, human: &human::Human) -> Option<Box<dyn Format>> {
     Some(match name {
@@ -105,18 +114,10 @@ impl Finding {
     /// The finding as a diagnostic, for formats that show spans: the notes follow the
     /// message, one per line.
     pub fn to_diagnostic(&self) -> Diagnostic {
-        let mut message = self.message.clone();
-        if let Some(waived) = &self.waived {
-            message.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
-        }
-        for note in &self.notes {
-            message.push('\n');
-            message.push_str(note);
-        }
         Diagnostic {
             code: self.code.clone(),
             severity: self.severity,
-            message,
+            message: entries::full_message(&self.message, self.waived.as_ref(), &self.notes),
             labels: self.labels.clone(),
             help: self.help.clone(),
         }
@@ -141,6 +142,30 @@ pub struct CountryRef {
     pub code: String,
     /// The name.
     pub name: String,
+}
+
+impl MaterialRef {
+    /// The row of `key`, named as the reference data names it.
+    pub fn of_row(reference: &crate::reference::Reference, key: crate::portfolio::RowKey) -> MaterialRef {
+        MaterialRef {
+            id: reference.materials.get(key.material).id.clone(),
+            label: reference.materials.label(key.material, key.tier).to_owned(),
+            tier: Some(key.tier),
+        }
+    }
+
+    /// A total over the materials described by `label`.
+    pub fn total(label: impl Into<String>) -> MaterialRef {
+        MaterialRef { id: "*".to_owned(), label: label.into(), tier: None }
+    }
+}
+
+impl CountryRef {
+    /// The country of `id`.
+    pub fn of(reference: &crate::reference::Reference, id: crate::reference::CountryId) -> CountryRef {
+        let country = reference.countries.get(id);
+        CountryRef { code: country.code.clone(), name: country.name.clone() }
+    }
 }
 
 /// A number with the words it is shown in.
@@ -334,11 +359,6 @@ impl FileReport {
         }
     }
 
-    /// The finding a check gave, if it failed.
-    pub fn finding_of(&self, check: &Check) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.key() == check.key())
-    }
-
     /// Whether the file could be checked: no input error.
     pub fn checked(&self) -> bool {
         !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
@@ -366,16 +386,50 @@ impl FileReport {
     }
 }
 
-/// The level from which findings fail the check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The level from which findings fail the check (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FailOn {
-    /// Errors fail (the default).
+    /// Errors fail the check.
     #[default]
     Error,
-    /// Warnings and errors fail.
+    /// Warnings and errors fail the check.
     Warning,
-    /// Nothing fails but an input error.
+    /// Only input errors fail the check (exit status 2).
     Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the check.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Never => false,
+        }
+    }
+
+    /// Whether findings counted in `counts` (waived ones are not) fail the check.
+    pub fn fails_with(self, counts: &Counts) -> bool {
+        (counts.errors > 0 && self.fails(Severity::Error)) || (counts.warnings > 0 && self.fails(Severity::Warning))
+    }
+
+    /// Its name, as `--fail-on` and the JSON report write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        }
+    }
+
+    /// In words, for the summary line of reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FailOn::Error => "errors fail",
+            FailOn::Warning => "warnings and errors fail",
+            FailOn::Never => "only input errors fail",
+        }
+    }
 }
 
 /// The outcome of a run, as an exit status.
@@ -435,11 +489,7 @@ pub struct RuleInfo {
 impl Report {
     /// Whether a finding or diagnostic of `severity` fails the check at this report's level.
     pub fn fails(&self, severity: Severity) -> bool {
-        match self.fail_on {
-            FailOn::Error => severity >= Severity::Error,
-            FailOn::Warning => severity >= Severity::Warning,
-            FailOn::Never => false,
-        }
+        self.fail_on.fails(severity)
     }
 }
 
@@ -461,11 +511,20 @@ impl Report {
         if counts.input_errors > 0 {
             return Outcome::Unchecked;
         }
-        let failing = match self.fail_on {
-            FailOn::Error => counts.errors > 0,
-            FailOn::Warning => counts.errors + counts.warnings > 0,
-            FailOn::Never => false,
-        };
-        if failing { Outcome::Fail } else { Outcome::Pass }
+        if self.fail_on.fails_with(&counts) { Outcome::Fail } else { Outcome::Pass }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_name_has_a_format() {
+        let human = human::Human::default();
+        for (name, _) in FORMATS {
+            assert!(format_named(name, &human).is_some(), "{name}");
+        }
+        assert!(format_named("xml", &human).is_none());
     }
 }
