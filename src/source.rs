@@ -114,16 +114,15 @@ impl Source {
     }
 
     /// The part of `span` a label can underline: a span on a very long line (a minified
-    /// file) is cut to its first 80 bytes, and a span that ends on a very long
-    /// line, or passes through one, to its first line, so that a snippet never has to show a
-    /// whole long line.
+    /// file) is cut to its first 80 bytes, and a span over several lines one of which is
+    /// very long to its first line, so that a snippet never has to show a whole long line.
     pub fn displayable(&self, span: Span) -> Span {
         let bytes = self.text().as_bytes();
         let start = (span.start as usize).min(bytes.len());
         let mut end = span.end().min(bytes.len());
         let last = last_line_offset(bytes, start, end);
         let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
-        if multi_line && !later_lines_short(bytes, start, last) {
+        if multi_line && (short_line_around(bytes, start).is_none() || !later_lines_short(bytes, start, last)) {
             end = line_end_within(bytes, start, MAX_LABEL).unwrap_or(start + MAX_LABEL);
         } else if !multi_line && end - start > MAX_LABEL && short_line_around(bytes, start).is_none() {
             end = start + MAX_LABEL;
@@ -315,8 +314,8 @@ impl SourceCode for Source {
 
 impl Source {
     /// The bytes a snippet of `start..end` shows, or `None` where it cannot be shown without
-    /// printing a long line whole: a span running on into a long line, or one
-    /// longer than [`MAX_LABEL`] on a long line (miette asks for these when it tries to merge
+    /// printing a long line whole: a span over several lines one of which is long, or
+    /// one longer than [`MAX_LABEL`] on a long line (miette asks for these when it tries to merge
     /// the snippets of two labels, and draws them apart when refused).
     fn snippet(&self, start: usize, end: usize, before: usize, after: usize) -> Option<std::ops::Range<usize>> {
         let text = self.text();
@@ -325,7 +324,7 @@ impl Source {
         let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
         let first_line = short_line_around(bytes, start);
         let last_line = if multi_line { short_line_around(bytes, last) } else { first_line };
-        if (multi_line && !later_lines_short(bytes, start, last))
+        if (multi_line && (first_line.is_none() || !later_lines_short(bytes, start, last)))
             || (first_line.is_none() && !multi_line && end - start > MAX_LABEL)
         {
             return None;
@@ -450,5 +449,51 @@ mod tests {
         let text = format!("{}x", "é".repeat(200_000));
         let source = Source::new("a", text.clone());
         assert_eq!(source.line_col(text.len() - 1), LineCol { line: 1, column: 200_001 });
+    }
+
+    mod rendering {
+        use proptest::prelude::*;
+
+        use crate::diagnostic::Diagnostic;
+        use crate::source::{Source, Span};
+
+        /// Lines of any length (up to a minified file's), some with multi-byte characters.
+        fn text() -> impl Strategy<Value = String> {
+            let line = prop_oneof![
+                3 => "[a-z \"{}:,0-9]{0,60}",
+                1 => "[a-zé€ ]{100,400}",
+                1 => (1usize..40_000).prop_map(|n| "é,".repeat(n)),
+            ];
+            proptest::collection::vec(line, 1..6).prop_map(|lines| lines.join("\n"))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+            /// Any labels on any text render without a panic, and no printed line is much
+            /// wider than a long source line is allowed to be.
+            #[test]
+            fn any_labels_render_narrowly(text in text(), spans in proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0), 1..4)) {
+                let source = Source::new("p.json", text.clone());
+                let mut diagnostic = Diagnostic::error("syntax", "m");
+                for (a, b) in spans {
+                    let at = |f: f64| {
+                        let mut o = (f * text.len() as f64) as usize;
+                        while !text.is_char_boundary(o) { o -= 1; }
+                        o
+                    };
+                    let (start, end) = (at(a.min(b)), at(a.max(b)));
+                    diagnostic = diagnostic.with_label(Span::new(start, end), "label");
+                }
+                let mut out = String::new();
+                miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                    .with_width(100)
+                    .with_context_lines(1)
+                    .render_report(&mut out, &diagnostic.render(Some(&source)))
+                    .unwrap();
+                let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+                prop_assert!(widest < 400, "a line of {} characters", widest);
+            }
+        }
     }
 }
