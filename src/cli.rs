@@ -115,18 +115,22 @@ enum SchemaKind {
     Rules,
 }
 
-/// Runs a command line; returns the exit status.
-pub fn run(cli: Cli) -> u8 {
-    let stdout = io::stdout();
-    let color = match cli.color {
+/// Whether to colour: as asked, or with `auto` on a terminal unless `NO_COLOR` is set (to
+/// anything but the empty string, as no-color.org says) or `TERM` is `dumb`.
+fn use_color(choice: ColorChoice, terminal: bool, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            stdout.is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            terminal && env("NO_COLOR").is_none_or(|v| v.is_empty()) && env("TERM").is_none_or(|t| t != "dumb")
         }
-    };
+    }
+}
+
+/// Runs a command line; returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let stdout = io::stdout();
+    let color = use_color(cli.color, stdout.is_terminal(), |name| std::env::var_os(name));
     let options = CheckOptions {
         year: cli.check.year,
         today: cli.check.as_of.unwrap_or_else(crate::today),
@@ -373,19 +377,33 @@ fn list_materials(checker: &Checker) -> String {
     out
 }
 
-/// Wraps `text` at 96 columns, indented by `indent` spaces.
+/// Wraps `text` at 96 columns, indented by `indent` spaces, breaking lines only at spaces
+/// (never inside a path such as `examples/policies/crm004-literal.json` or at a hyphen).
 fn wrap(text: &str, indent: usize) -> String {
-    let mut lines = Vec::new();
-    let mut line = " ".repeat(indent);
-    for word in text.split_whitespace() {
-        if line.trim().len() + word.len() + indent >= 96 && !line.trim().is_empty() {
-            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
-        }
-        if !line.trim().is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
+    let indent = " ".repeat(indent);
+    let options = textwrap::Options::new(96)
+        .initial_indent(&indent)
+        .subsequent_indent(&indent)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_on_a_terminal_unless_the_environment_says_no() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| std::ffi::OsString::from(v))
+        };
+        assert!(use_color(ColorChoice::Auto, true, env(&[])));
+        assert!(!use_color(ColorChoice::Auto, false, env(&[])), "not on a pipe");
+        assert!(!use_color(ColorChoice::Auto, true, env(&[("NO_COLOR", "1")])));
+        assert!(use_color(ColorChoice::Auto, true, env(&[("NO_COLOR", "")])), "an empty NO_COLOR is unset");
+        assert!(!use_color(ColorChoice::Auto, true, env(&[("TERM", "dumb")])));
+        assert!(use_color(ColorChoice::Always, false, env(&[("NO_COLOR", "1")])), "asked for explicitly");
+        assert!(!use_color(ColorChoice::Never, true, env(&[])));
     }
-    lines.push(line);
-    lines.join("\n")
 }

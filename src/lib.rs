@@ -192,7 +192,7 @@ impl Checker {
             Err(errors) => return FileReport::unchecked(source.name(), Some(source.clone()), errors),
         };
         let year = self.options.year.unwrap_or(portfolio.year);
-        let active: Vec<Rule> = self.active_rules().cloned().collect();
+        let active: Vec<&Rule> = self.active_rules().collect();
         let mut evaluation = engine::evaluate(&portfolio, &active, self.reference, year);
         let active_ids: Vec<&str> = active.iter().map(|r| r.id.as_str()).collect();
         let known_ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();

@@ -119,17 +119,13 @@ impl Source {
     pub fn displayable(&self, span: Span) -> Span {
         let bytes = self.text().as_bytes();
         let start = (span.start as usize).min(bytes.len());
-        let mut end = span.end().min(bytes.len());
-        let last = last_line_offset(bytes, start, end);
-        let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
-        if multi_line && (short_line_around(bytes, start).is_none() || !later_lines_short(bytes, start, last)) {
-            end = line_end_within(bytes, start, MAX_LABEL).unwrap_or(start + MAX_LABEL);
-        } else if !multi_line && end - start > MAX_LABEL && short_line_around(bytes, start).is_none() {
-            end = start + MAX_LABEL;
-        } else {
+        let end = span.end().min(bytes.len());
+        if can_show(bytes, start, end) {
             return span;
         }
-        Span::new(start, ceil_char_boundary(self.text(), end.min(bytes.len())))
+        // Its first line, at most MAX_LABEL bytes of it: a span `can_show` accepts.
+        let end = line_end_within(bytes, start, MAX_LABEL).unwrap_or(start + MAX_LABEL);
+        Span::new(start, ceil_char_boundary(self.text(), end))
     }
 
     fn lines(&self) -> &LineIndex {
@@ -191,6 +187,19 @@ fn short_line_around(bytes: &[u8], offset: usize) -> Option<(usize, usize)> {
     let start = line_start_within(bytes, offset, LONG_LINE)?;
     let end = line_end_within(bytes, offset, LONG_LINE - (offset - start))?;
     Some((start, end))
+}
+
+/// Whether a snippet of `start..end` can be shown without printing a long line whole: a
+/// span on one line is shown clipped around it if it is at most [`MAX_LABEL`] long; a span
+/// over several lines needs them all to be short.
+fn can_show(bytes: &[u8], start: usize, end: usize) -> bool {
+    let last = last_line_offset(bytes, start, end);
+    let first_line_short = short_line_around(bytes, start).is_some();
+    if memchr::memchr(b'\n', &bytes[start..last]).is_some() {
+        first_line_short && later_lines_short(bytes, start, last)
+    } else {
+        first_line_short || end - start <= MAX_LABEL
+    }
 }
 
 /// Whether the lines of `start..=last` after the first are all at most [`LONG_LINE`] long.
@@ -313,22 +322,17 @@ impl SourceCode for Source {
 }
 
 impl Source {
-    /// The bytes a snippet of `start..end` shows, or `None` where it cannot be shown without
-    /// printing a long line whole: a span over several lines one of which is long, or
-    /// one longer than [`MAX_LABEL`] on a long line (miette asks for these when it tries to merge
-    /// the snippets of two labels, and draws them apart when refused).
+    /// The bytes a snippet of `start..end` shows, or `None` where [`can_show`] says it
+    /// cannot be shown (miette asks for such snippets when it tries to merge those of two
+    /// labels, and draws them apart when refused).
     fn snippet(&self, start: usize, end: usize, before: usize, after: usize) -> Option<std::ops::Range<usize>> {
         let text = self.text();
         let bytes = text.as_bytes();
-        let last = last_line_offset(bytes, start, end);
-        let multi_line = memchr::memchr(b'\n', &bytes[start..last]).is_some();
-        let first_line = short_line_around(bytes, start);
-        let last_line = if multi_line { short_line_around(bytes, last) } else { first_line };
-        if (multi_line && (first_line.is_none() || !later_lines_short(bytes, start, last)))
-            || (first_line.is_none() && !multi_line && end - start > MAX_LABEL)
-        {
+        if !can_show(bytes, start, end) {
             return None;
         }
+        let first_line = short_line_around(bytes, start);
+        let last_line = short_line_around(bytes, last_line_offset(bytes, start, end));
         let mut window_start = match first_line {
             Some((line_start, _)) => line_start,
             None => {

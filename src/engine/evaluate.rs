@@ -33,7 +33,7 @@ pub struct Evaluation {
 }
 
 /// Evaluates `rules` (already filtered by `--select`/`--ignore`) on a portfolio.
-pub fn evaluate(portfolio: &Portfolio, rules: &[Rule], reference: &Reference, year: u16) -> Evaluation {
+pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, year: u16) -> Evaluation {
     let mut evaluation = Evaluation::default();
     let mut risks: FxHashMap<(Target, Stage), Vec<(String, String)>> = FxHashMap::default();
     let mut unknown_findings: Vec<(usize, Target, Stage)> = Vec::new();

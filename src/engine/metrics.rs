@@ -327,40 +327,27 @@ pub struct Outcome {
 /// first: the lines that push a share over a maximum, or those that keep it below a minimum.
 pub fn evidence_cells<'r>(row: &'r Row, stage: Stage, evidence: &Evidence, bound: Bound) -> Vec<EvidenceCell<'r>> {
     let at = row.stage(stage);
-    let mut cells: Vec<EvidenceCell<'r>> = match evidence {
-        Evidence::Country(country) => at
-            .countries()
-            .filter(|(c, _)| c == country)
-            .map(|(c, cell)| EvidenceCell { country: Some(c), cell })
-            .collect(),
+    let countries_where = |keep: &dyn Fn(CountryId) -> bool| -> Vec<EvidenceCell<'r>> {
+        at.countries().filter(|(c, _)| keep(*c)).map(|(c, cell)| EvidenceCell { country: Some(c), cell }).collect()
+    };
+    let mut cells = match evidence {
+        Evidence::Country(country) => countries_where(&|c| c == *country),
         Evidence::Group(origins) => {
             let want_inside = matches!(bound, Bound::Max(_));
-            let mut cells: Vec<_> = at
-                .countries()
-                .filter(|(c, _)| origins.contains(*c) == want_inside)
-                .map(|(c, cell)| EvidenceCell { country: Some(c), cell })
-                .collect();
+            let mut cells = countries_where(&|c| origins.contains(c) == want_inside);
             if cells.is_empty() && !want_inside {
                 // Nothing from outside the group: show the unknown lines, or else the lines
                 // that did count, so the reader can see what was counted.
                 if at.unknown.lines > 0 {
                     cells.push(EvidenceCell { country: None, cell: &at.unknown });
                 } else {
-                    cells = at
-                        .countries()
-                        .filter(|(c, _)| origins.contains(*c))
-                        .map(|(c, cell)| EvidenceCell { country: Some(c), cell })
-                        .collect();
+                    cells = countries_where(&|c| origins.contains(c));
                 }
             }
             cells
         }
         Evidence::Unknown => vec![EvidenceCell { country: None, cell: &at.unknown }],
-        Evidence::Countries(origins) => at
-            .countries()
-            .filter(|(c, _)| origins.contains(*c))
-            .map(|(c, cell)| EvidenceCell { country: Some(c), cell })
-            .collect(),
+        Evidence::Countries(origins) => countries_where(&|c| origins.contains(c)),
     };
     cells.retain(|c| c.cell.lines > 0);
     cells.sort_by_key(|c| std::cmp::Reverse(c.cell.mass));

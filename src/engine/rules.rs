@@ -293,7 +293,7 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
         }
     };
     if let Some(version) = &file.version
-        && Decimal::parse(version.value.0).ok().and_then(Decimal::to_integer) != Some(RULES_FORMAT_VERSION)
+        && version.value.integer() != Some(RULES_FORMAT_VERSION)
     {
         return Err(vec![
             Diagnostic::error(
@@ -458,7 +458,7 @@ fn read_rule(
         );
     }
 
-    let applies_from = line.applies_from.as_ref().and_then(|y| Decimal::parse(y.value.0).ok()?.to_integer());
+    let applies_from = line.applies_from.as_ref().and_then(|y| y.value.integer());
     let stages = match &line.stages {
         None => Stage::ALL.to_vec(),
         Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),

@@ -42,10 +42,10 @@ pub fn apply_waivers(
                 vec![Label::new(waiver.expires_span, "expired"), Label::new(waiver.span, String::new())],
                 "the finding it covered counts again: fix it, or renew the waiver with a new date and reason",
             ));
-        } else if !active.contains(&waiver.rule.as_str()) && !known.contains(&waiver.rule.as_str()) {
+        } else if !known.contains(&waiver.rule.as_str()) {
             let help = match crate::reference::suggest::did_you_mean(&waiver.rule, known.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
-                None => format!("the active rules are {}", known.join(", ")),
+                None => format!("the rules are {}", known.join(", ")),
             };
             own.push(meta(
                 "waiver-unused",

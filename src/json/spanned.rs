@@ -112,6 +112,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Number<'de>(pub &'de str);
 
+impl Number<'_> {
+    /// The number, if it is a whole number a `u64` holds (`2030`, `2030.0`, `2.03e3`).
+    pub fn integer(self) -> Option<u64> {
+        crate::quantity::Decimal::parse(self.0).ok()?.to_integer()
+    }
+}
+
 impl<'de> FromRaw<'de> for Number<'de> {
     fn from_raw(raw: &'de str) -> Result<Self, &'static str> {
         match raw.as_bytes().first() {

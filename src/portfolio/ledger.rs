@@ -101,7 +101,11 @@ impl Cell {
     pub fn add(&mut self, line: LineRef) {
         self.mass += line.mass;
         self.lines += 1;
-        // Keep the largest lines, earliest first among equals.
+        self.keep(line);
+    }
+
+    /// Keeps `line` among the largest, if it is one; the earliest first among equals.
+    fn keep(&mut self, line: LineRef) {
         let Some(pos) = self.top.iter().position(|slot| slot.is_none_or(|kept| line.mass > kept.mass)) else {
             return;
         };
@@ -114,10 +118,7 @@ impl Cell {
         self.mass += other.mass;
         self.lines += other.lines;
         for line in other.top.iter().flatten() {
-            let lines = self.lines;
-            self.add(*line);
-            self.mass = self.mass.saturating_sub(line.mass);
-            self.lines = lines;
+            self.keep(*line);
         }
     }
 
@@ -188,25 +189,14 @@ pub struct Row {
     pub consumption: Option<Consumption>,
     /// The material name of the first supply line, or the consumption entry.
     pub first: Span,
-    /// Consumption that no supply line covers (set when the ledger is finished).
-    uncovered: Mass,
-    /// For a total over several rows: the sum of their denominators, and how it was found.
-    total_denominator: Option<(Mass, Basis)>,
+    /// For a total over several rows, what is summed row by row.
+    total: Option<Total>,
     stages: [StageLedger; 3],
 }
 
 impl Row {
     fn new(key: RowKey, first: Span) -> Row {
-        Row {
-            key,
-            supplied: Mass::ZERO,
-            lines: 0,
-            consumption: None,
-            first,
-            uncovered: Mass::ZERO,
-            total_denominator: None,
-            stages: Default::default(),
-        }
+        Row { key, supplied: Mass::ZERO, lines: 0, consumption: None, first, total: None, stages: Default::default() }
     }
 
     /// The sums at `stage`.
@@ -221,16 +211,17 @@ impl Row {
 
     /// The denominator of every share: consumption if stated, else the sum of supplies.
     pub fn denominator(&self) -> Mass {
-        match self.total_denominator {
-            Some((mass, _)) => mass,
-            None => self.consumption.map_or(self.supplied, |c| c.mass),
+        match (self.total, self.consumption) {
+            (Some(total), _) => total.denominator,
+            (None, Some(consumption)) => consumption.mass,
+            (None, None) => self.supplied,
         }
     }
 
     /// How [`Row::denominator`] was found.
     pub fn basis(&self) -> Basis {
-        match (self.total_denominator, self.consumption) {
-            (Some((_, basis)), _) => basis,
+        match (self.total, self.consumption) {
+            (Some(total), _) => total.basis,
             (None, Some(_)) => Basis::Consumption,
             (None, None) => Basis::Supplies,
         }
@@ -238,48 +229,58 @@ impl Row {
 
     /// Consumption that no supply line covers.
     pub fn uncovered(&self) -> Mass {
-        self.uncovered
+        match (self.total, self.consumption) {
+            (Some(total), _) => total.uncovered,
+            (None, Some(consumption)) => consumption.mass.saturating_sub(self.supplied),
+            (None, None) => Mass::ZERO,
+        }
     }
 
     /// Mass of unknown origin at `stage`: lines expected to name it that do not, and, for
     /// extraction and processing, consumption no line covers (taken as primary material).
     pub fn unknown(&self, stage: Stage) -> Mass {
-        let uncovered = if stage == Stage::Recycling { Mass::ZERO } else { self.uncovered };
+        let uncovered = if stage == Stage::Recycling { Mass::ZERO } else { self.uncovered() };
         self.stage(stage).unknown.mass + uncovered
     }
 
     /// Mass whose origin at `stage` could turn out to be anywhere: the unknown mass, and for
     /// recycling also uncovered consumption (which might be recycled material).
     pub fn open(&self, stage: Stage) -> Mass {
-        self.stage(stage).unknown.mass + self.uncovered
+        self.stage(stage).unknown.mass + self.uncovered()
     }
 
     /// The sum of several rows, for rules over a group of materials taken together: each
     /// row counts with its own denominator and its own uncovered consumption.
     pub fn merged<'a>(key: RowKey, rows: impl IntoIterator<Item = &'a Row>) -> Row {
-        let mut total = Row::new(key, Span::default());
-        let mut denominator = Mass::ZERO;
-        let mut basis = None;
+        let mut merged = Row::new(key, Span::default());
+        let mut total = Total { denominator: Mass::ZERO, basis: Basis::Supplies, uncovered: Mass::ZERO };
         for (n, row) in rows.into_iter().enumerate() {
             if n == 0 {
-                total.first = row.first;
+                merged.first = row.first;
+                total.basis = row.basis();
+            } else if total.basis != row.basis() {
+                total.basis = Basis::Mixed;
             }
-            basis = match basis {
-                None => Some(row.basis()),
-                Some(basis) if basis == row.basis() => Some(basis),
-                Some(_) => Some(Basis::Mixed),
-            };
-            total.supplied += row.supplied;
-            total.lines += row.lines;
-            total.uncovered += row.uncovered;
-            denominator += row.denominator();
+            merged.supplied += row.supplied;
+            merged.lines += row.lines;
+            total.denominator += row.denominator();
+            total.uncovered += row.uncovered();
             for stage in Stage::ALL {
-                total.stage_mut(stage).merge(row.stage(stage));
+                merged.stage_mut(stage).merge(row.stage(stage));
             }
         }
-        total.total_denominator = Some((denominator, basis.unwrap_or(Basis::Supplies)));
-        total
+        merged.total = Some(total);
+        merged
     }
+}
+
+/// What a total over several rows sums row by row, since it cannot be found from the sums
+/// of supplies and consumption.
+#[derive(Debug, Clone, Copy)]
+struct Total {
+    denominator: Mass,
+    basis: Basis,
+    uncovered: Mass,
 }
 
 /// How the denominator of a material's shares was found.
@@ -331,13 +332,6 @@ impl Ledger {
     /// All rows.
     pub fn rows(&self) -> &[Row] {
         &self.rows
-    }
-
-    /// Completes the ledger once every line and consumption entry is in.
-    pub fn finish(&mut self) {
-        for row in &mut self.rows {
-            row.uncovered = row.consumption.map_or(Mass::ZERO, |c| c.mass.saturating_sub(row.supplied));
-        }
     }
 }
 

@@ -79,8 +79,8 @@ impl InputDiagnostics {
 
     /// All diagnostics, with "and N more" where some were only counted.
     fn into_diagnostics(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-        let mut errors = self.errors;
-        let mut notes = self.notes;
+        let mut all = self.errors;
+        all.extend(self.notes);
         for group in self.grouped {
             let mut diagnostic = group.diagnostic;
             let shown = diagnostic.labels.len() as u32;
@@ -92,13 +92,9 @@ impl InputDiagnostics {
                 let places = if more == 1 { "place" } else { "places" };
                 last.text = format!("{}{sep}and {} more {places}", last.text, format_number(f64::from(more)));
             }
-            match diagnostic.severity {
-                crate::diagnostic::Severity::Error => errors.push(diagnostic),
-                _ => notes.push(diagnostic),
-            }
+            all.push(diagnostic);
         }
-        errors.sort_by_key(|d| d.primary_span().map(|s| s.start));
-        notes.sort_by_key(|d| d.primary_span().map(|s| s.start));
+        all.sort_by_key(|d| d.primary_span().map(|s| s.start));
         let mut hidden: Vec<_> = self.per_code.into_iter().filter(|(_, n)| *n > SHOWN_PER_CODE).collect();
         hidden.sort();
         for (code, count) in hidden {
@@ -109,17 +105,10 @@ impl InputDiagnostics {
                 crate::diagnostic::Severity::Warning => "warnings",
                 crate::diagnostic::Severity::Note => "notes",
             };
-            let diagnostic = Diagnostic::new(
-                severity,
-                code,
-                format!("and {} more `{code}` {kind} like the ones above", format_number(more as f64)),
-            );
-            match severity {
-                crate::diagnostic::Severity::Error => errors.push(diagnostic),
-                _ => notes.push(diagnostic),
-            }
+            let text = format!("and {} more `{code}` {kind} like the ones above", format_number(more as f64));
+            all.push(Diagnostic::new(severity, code, text));
         }
-        (errors, notes)
+        all.into_iter().partition(|d| d.severity == crate::diagnostic::Severity::Error)
     }
 }
 
@@ -132,10 +121,10 @@ pub(super) struct LedgerBuilder<'de, 'r> {
     lines: u32,
     /// The total mass of all supply lines so far.
     supplied: Mass,
-    /// Every supply id's hash and place, in reading order (16 bytes an id). They are sorted
-    /// and compared at the end only if the ids were not in increasing order: exports list
-    /// lines by order number, and then no id can repeat.
-    ids: Vec<IdRecord>,
+    /// Where every supply id is, in reading order (8 bytes an id). They are read back,
+    /// hashed, sorted and compared at the end only if the ids were not in increasing order:
+    /// exports list lines by order number, and then no id can repeat.
+    ids: Vec<Span>,
     /// The previous id, while the ids are strictly increasing; `None` once they are not.
     last_id: Option<Text<'de>>,
     /// The few ids written with escapes, which have no span to read them back from, by
@@ -148,11 +137,11 @@ pub(super) struct LedgerBuilder<'de, 'r> {
     findings: InputDiagnostics,
 }
 
-/// A supply id, kept until all are read.
-struct IdRecord {
-    hash: u64,
-    /// The id's value, or for an id written with escapes the line's amount.
-    span: Span,
+/// Where a material name is written.
+#[derive(Clone, Copy)]
+enum Entry {
+    Supply,
+    Consumption,
 }
 
 /// A material name as read: what it resolved to and where it was written.
@@ -363,44 +352,47 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         found
     }
 
-    /// Keeps a supply id for the check for repeats.
-    fn id(&mut self, id: &Text<'de>, fallback: Span) -> Result<(), &'static str> {
+    /// Keeps a supply id for the check for repeats: where it is, or for an id written with
+    /// escapes (which has no span to read it back from) its text, kept by `fallback`. Returns
+    /// the id's own span, if it has one.
+    fn id(&mut self, id: &Text<'de>, fallback: Span) -> Result<Option<Span>, &'static str> {
         if id.as_str().is_empty() {
             return Err("empty id");
         }
-        let span = match id.span(self.source) {
-            Some(span) => span,
-            None => {
-                self.escaped_ids.insert(fallback.start, id.as_str().to_owned());
-                fallback
-            }
-        };
+        let span = id.span(self.source);
+        if span.is_none() {
+            self.escaped_ids.insert(fallback.start, id.as_str().to_owned());
+        }
         if let Some(last) = &self.last_id {
             self.last_id = (last.as_str() < id.as_str()).then(|| id.clone());
         }
-        let mut hasher = rustc_hash::FxHasher::default();
-        std::hash::Hash::hash(id.as_str(), &mut hasher);
-        self.ids.push(IdRecord { hash: std::hash::Hasher::finish(&hasher), span });
-        Ok(())
+        self.ids.push(span.unwrap_or(fallback));
+        Ok(span)
     }
 
     /// Reports every supply id used more than once, at each use after the first. Nothing to
     /// do if the ids were strictly increasing; otherwise one sort of the records.
     fn duplicate_ids(&mut self) {
-        let mut ids = std::mem::take(&mut self.ids);
+        let ids = std::mem::take(&mut self.ids);
         if self.last_id.is_some() {
             return;
         }
-        ids.sort_unstable_by_key(|r| (r.hash, r.span.start));
+        let hash = |text: &str| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            std::hash::Hash::hash(text, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        let mut records: Vec<(u64, Span)> = ids.into_iter().map(|span| (hash(self.id_text(span)), span)).collect();
+        records.sort_unstable_by_key(|&(hash, span)| (hash, span.start));
         let mut duplicates = Vec::new();
-        for run in ids.chunk_by(|a, b| a.hash == b.hash).filter(|run| run.len() > 1) {
+        for run in records.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
             // Equal hashes are almost always equal ids; the texts decide.
             let mut firsts: Vec<(&str, Span)> = Vec::new();
-            for record in run {
-                let text = self.id_text(record.span);
+            for &(_, span) in run {
+                let text = self.id_text(span);
                 match firsts.iter().find(|(first, _)| *first == text) {
-                    Some(&(_, first)) => duplicates.push((record.span, text.to_owned(), first)),
-                    None => firsts.push((text, record.span)),
+                    Some(&(_, first)) => duplicates.push((span, text.to_owned(), first)),
+                    None => firsts.push((text, span)),
                 }
             }
         }
@@ -465,9 +457,10 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 }
             }
         }
-        if let Some(id) = &line.id {
-            self.id(id, amount_span)?;
-        }
+        let id_span = match &line.id {
+            Some(id) => self.id(id, amount_span)?,
+            None => None,
+        };
         let Some(material) = material else { return Ok(()) };
 
         // The amount in contained material: unit, then form or content.
@@ -476,23 +469,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             (self.form(f, span), span)
         });
         if form.is_none() && content.is_none() {
-            match material.resolved.implied {
-                Implied::Form(name) => form = Some((self.reference.forms.find(name), material.span)),
-                Implied::RequiresContent(reason) => {
-                    let (span, reason) = (material.span, reason.to_owned());
-                    let name = line_material.to_string();
-                    self.findings.error("content-required", || {
-                        Diagnostic::error(
-                            "content-required",
-                            format!("`{name}` needs `content`, the fraction of the amount that is the material"),
-                        )
-                        .with_label(span, "of variable grade")
-                        .with_help(reason)
-                    });
-                    return Ok(());
-                }
-                Implied::Nothing | Implied::Grade(_) => {}
-            }
+            let Ok(implied) = self.implied_form(&material, line_material, Entry::Supply) else { return Ok(()) };
+            form = implied.map(|f| (Some(f), material.span));
         }
         let form_id = match (form, content) {
             (Some((_, form_span)), Some((_, content_span))) => {
@@ -558,7 +536,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             mass,
             index,
             at: material.span,
-            id: line.id.as_ref().and_then(|id| id.span(self.source)),
+            id: id_span,
             amount: amount_span,
             unit,
             form: form_id,
@@ -579,6 +557,40 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             }
         }
         Ok(())
+    }
+
+    /// The traded form a material name stands for (`alumina`), if any; `Err` (with an error
+    /// recorded) for a name of variable grade (`bauxite`), which a supply line must give a
+    /// `content` for and a consumption entry cannot be written under.
+    fn implied_form(
+        &mut self,
+        material: &NamedMaterial<'r>,
+        written: &Text<'de>,
+        entry: Entry,
+    ) -> Result<Option<FormId>, ()> {
+        let reason = match material.resolved.implied {
+            Implied::Form(form) => return Ok(Some(form)),
+            Implied::Nothing | Implied::Grade(_) => return Ok(None),
+            Implied::RequiresContent(reason) => reason,
+        };
+        let (span, written) = (material.span, written.as_str());
+        let name = &self.reference.materials.get(material.resolved.material).name;
+        self.findings.error("content-required", || {
+            let diagnostic = match entry {
+                Entry::Supply => Diagnostic::error(
+                    "content-required",
+                    format!("`{written}` needs `content`, the fraction of the amount that is the material"),
+                )
+                .with_help(reason),
+                Entry::Consumption => Diagnostic::error(
+                    "content-required",
+                    format!("`{written}` is of variable grade: its consumption cannot be counted as {name}"),
+                )
+                .with_help(format!("give the annual consumption of {name} it contains, under `{name}`")),
+            };
+            diagnostic.with_label(span, "of variable grade")
+        });
+        Err(())
     }
 
     /// The grade a line or entry counts at: declared, implied by the material name
@@ -633,23 +645,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let declared = self.grade(line.grade.as_ref().map(|g| &g.value))?;
         let unit = self.unit(&line.unit.value)?;
         let Some(material) = self.material(key, key_span)? else { return Ok(()) };
-        let form = match material.resolved.implied {
-            Implied::Form(name) => self.reference.forms.find(name),
-            Implied::RequiresContent(_) => {
-                let name = &self.reference.materials.get(material.resolved.material).name;
-                let written = key.as_str();
-                self.findings.error("content-required", || {
-                    Diagnostic::error(
-                        "content-required",
-                        format!("`{written}` is of variable grade: its consumption cannot be counted as {name}"),
-                    )
-                    .with_label(key_span, "of variable grade")
-                    .with_help(format!("give the annual consumption of {name} it contains, under `{name}`"))
-                });
-                return Ok(());
-            }
-            Implied::Nothing | Implied::Grade(_) => None,
-        };
+        let Ok(form) = self.implied_form(&material, key, Entry::Consumption) else { return Ok(()) };
         let grade_span = line.grade.as_ref().map(|g| self.span(g));
         let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
         let Some(mass) = self.mass(&line.amount, unit, form, None)? else { return Ok(()) };
@@ -736,7 +732,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             }
         }
         self.duplicate_ids();
-        self.ledger.finish();
         for row in self.ledger.rows() {
             if let Some(consumption) = row.consumption.filter(|c| row.supplied > c.mass) {
                 let label = self.reference.materials.label(row.key.material, row.key.tier);

@@ -17,7 +17,6 @@ use super::ledger::Stage;
 use super::lines::LedgerBuilder;
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, Number, Schema, Spanned, Text, present};
-use crate::quantity::Decimal;
 use crate::reference::{Reference, UnknownCountry, is_country_code};
 use crate::source::{Source, Span};
 
@@ -281,16 +280,14 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 }
                 "version" => {
                     let version = map.next_value::<Spanned<'de, Number<'de>>>()?;
-                    let value = Decimal::parse(version.value.0).ok().and_then(Decimal::to_integer);
-                    if value != Some(FORMAT_VERSION) {
+                    if version.value.integer() != Some(FORMAT_VERSION) {
                         return Err(refuse("unsupported version"));
                     }
                 }
                 "name" => top.name = Some(map.next_value::<Spanned<'de, Text<'de>>>()?.value.0.into_owned()),
                 "year" => {
                     let year = map.next_value::<Spanned<'de, Number<'de>>>()?;
-                    let value = Decimal::parse(year.value.0).ok().and_then(Decimal::to_integer);
-                    match value.and_then(|y| u16::try_from(y).ok()).filter(|y| YEARS.contains(y)) {
+                    match year.value.integer().and_then(|y| u16::try_from(y).ok()).filter(|y| YEARS.contains(y)) {
                         Some(y) => top.year = Some((y, year.span(top.source))),
                         None => return Err(refuse("year out of range")),
                     }
@@ -423,13 +420,11 @@ impl<'de> Visitor<'de> for ConsumptionSeed<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut keys = Vec::new();
         while let Some(key) = map.next_key::<Text<'de>>()? {
-            if keys.contains(&key) {
+            if self.top.consumption.iter().any(|(seen, _)| *seen == key) {
                 return Err(refuse("duplicate key"));
             }
             let entry = map.next_value::<ConsumptionLine<'de>>()?;
-            keys.push(key.clone());
             self.top.consumption.push((key, entry));
         }
         Ok(())

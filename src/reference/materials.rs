@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
+use super::forms::{FormId, Forms};
 use super::normalize;
 
 /// Index of a material in [`Materials`].
@@ -86,7 +87,7 @@ pub enum Implied<'a> {
     /// A grade (`magnesium metal`).
     Grade(GradeId),
     /// A traded form (`alumina`): the amount is of that form.
-    Form(&'a str),
+    Form(FormId),
     /// An ore of variable grade: `content` is required, for this reason.
     RequiresContent(&'a str),
 }
@@ -189,12 +190,13 @@ enum AliasEntry {
 #[derive(Debug)]
 struct AliasImplication {
     grade: Option<GradeId>,
-    form: Option<String>,
+    form: Option<FormId>,
     requires_content: Option<String>,
 }
 
 impl Materials {
-    pub(super) fn from_json(text: &str) -> Result<Materials, String> {
+    /// Reads `rules/materials.json`; the forms its aliases name are looked up in `forms`.
+    pub(super) fn from_json(text: &str, forms: &Forms) -> Result<Materials, String> {
         let file: MaterialsFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let grades = file.grades;
         let grade_id = |name: &Option<String>| -> Result<Option<GradeId>, String> {
@@ -235,7 +237,10 @@ impl Materials {
                         add(name, NameKind::Alias(implications.len() as u16))?;
                         implications.push(AliasImplication {
                             grade: grade_id(grade)?,
-                            form: form.clone(),
+                            form: form
+                                .as_ref()
+                                .map(|f| forms.find(f).ok_or_else(|| format!("alias {name:?}: unknown form {f}")))
+                                .transpose()?,
                             requires_content: requires_content.clone(),
                         });
                     }
@@ -270,7 +275,7 @@ impl Materials {
                 let implication = &self.implications[n as usize];
                 let implied = if let Some(grade) = implication.grade {
                     Implied::Grade(grade)
-                } else if let Some(form) = &implication.form {
+                } else if let Some(form) = implication.form {
                     Implied::Form(form)
                 } else if let Some(reason) = &implication.requires_content {
                     Implied::RequiresContent(reason)

@@ -58,10 +58,11 @@ impl Reference {
 
     /// Loads reference facts from the texts of the four data files.
     pub fn from_json(materials: &str, countries: &str, forms: &str, units: &str) -> Result<Reference, String> {
+        let forms = Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?;
         Ok(Reference {
-            materials: Materials::from_json(materials).map_err(|e| format!("materials.json: {e}"))?,
+            materials: Materials::from_json(materials, &forms).map_err(|e| format!("materials.json: {e}"))?,
             countries: Countries::from_json(countries).map_err(|e| format!("countries.json: {e}"))?,
-            forms: Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?,
+            forms,
             units: Units::from_json(units).map_err(|e| format!("units.json: {e}"))?,
         })
     }

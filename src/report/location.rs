@@ -75,15 +75,10 @@ pub fn repository_path(path: &str) -> String {
 /// [`repository_path`] as a URI reference, reserved characters percent-encoded, as SARIF
 /// wants (`data/my%20file.json`).
 pub fn path_uri(path: &str) -> String {
-    let path = repository_path(path);
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(byte as char),
-            other => uri.push_str(&format!("%{other:02X}")),
-        }
-    }
-    uri
+    // RFC 3986's unreserved characters, and `/` between segments, stay as they are.
+    const KEPT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+    percent_encoding::utf8_percent_encode(&repository_path(path), KEPT).to_string()
 }
 
 #[cfg(test)]
