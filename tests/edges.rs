@@ -1,13 +1,25 @@
 //! The edges of SPEC §3, checked through the library: exact thresholds, exact sums, units
 //! and forms, readings of country codes, OCTs, unknown origins, waivers, the 2030 rule.
 
+mod common;
+
+use common::options;
 use crma_check::diagnostic::Severity;
 use crma_check::report::{FileReport, Verdict};
 use crma_check::source::Source;
 use crma_check::{CheckOptions, Checker};
 
-fn options() -> CheckOptions {
-    CheckOptions { today: "2026-11-23".parse().expect("a date"), ..CheckOptions::default() }
+/// A checker with one more rule: at least 40% of all strategic raw materials together
+/// processed in the EU.
+fn checker_with_an_overall_rule() -> Checker {
+    let rules = r#"{"rules": [{"id": "ALL-01", "name": "overall-eu-processing", "summary": "40% of all SRMs processed in the EU",
+        "severity": "error", "aggregate": "overall", "stages": ["processing"], "metric": "group-share",
+        "origins": {"in": ["EU"]}, "min": 40, "message": "{value} of {material} is processed in the EU", "help": "h"}]}"#;
+    // Written once: tests run in parallel, and one must not read the file while another
+    // writes it.
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let path = PATH.get_or_init(|| common::temp_file("overall.json", rules.as_bytes()));
+    Checker::with_rule_files(std::slice::from_ref(path), options()).expect("the rule file is valid")
 }
 
 fn check_with(checker: &Checker, json: &str) -> FileReport {
@@ -357,15 +369,7 @@ fn an_unsupported_version_is_said_alone() {
 
 #[test]
 fn rules_over_all_materials_together_see_the_sum() {
-    let rules = crma_check::source::Source::new(
-        "overall.json",
-        r#"{"rules": [{"id": "ALL-01", "name": "overall-eu-processing", "summary": "40% of all SRMs processed in the EU",
-            "severity": "error", "aggregate": "overall", "stages": ["processing"], "metric": "group-share",
-            "origins": {"in": ["EU"]}, "min": 40, "message": "{value} of {material} is processed in the EU", "help": "h"}]}"#,
-    );
-    let path = std::env::temp_dir().join(format!("crma-overall-{}.json", std::process::id()));
-    std::fs::write(&path, rules.text()).unwrap();
-    let checker = Checker::with_rule_files(&[path], options()).unwrap();
+    let checker = checker_with_an_overall_rule();
     // Cobalt 30% EU-processed and copper 50%: together exactly 40%, which passes.
     let json = r#"{"year": 2030, "supplies": [
         {"material": "cobalt", "amount": 30, "unit": "t", "origin": {"extraction": "AU", "processing": "FI"}},
@@ -431,12 +435,7 @@ fn a_content_too_precise_to_count_is_an_error_at_its_place() {
 
 #[test]
 fn a_total_over_materials_says_what_its_shares_are_of() {
-    let rules = r#"{"rules": [{"id": "ALL-01", "name": "overall-eu-processing", "summary": "40% of all SRMs processed in the EU",
-        "severity": "error", "aggregate": "overall", "stages": ["processing"], "metric": "group-share",
-        "origins": {"in": ["EU"]}, "min": 40, "message": "{value} of {material} is processed in the EU", "help": "h"}]}"#;
-    let path = std::env::temp_dir().join(format!("crma-overall-basis-{}.json", std::process::id()));
-    std::fs::write(&path, rules).unwrap();
-    let checker = Checker::with_rule_files(&[path], options()).unwrap();
+    let checker = checker_with_an_overall_rule();
     let supplies = r#""supplies": [
         {"material": "cobalt", "amount": 100, "unit": "t", "origin": {"extraction": "AU", "processing": "CA"}},
         {"material": "copper", "amount": 100, "unit": "t", "origin": {"extraction": "CL", "processing": "CA"}}]"#;

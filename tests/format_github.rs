@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{AS_OF, run, run_with_stdin};
+use common::{format_output, run_format};
 use crma_check::diagnostic::Diagnostic;
 use crma_check::report::github::{Github, escape_data, escape_property};
 use crma_check::report::{FailOn, FileReport, Format, Report};
@@ -155,22 +155,12 @@ fn the_parser_reads_the_documented_example() {
 // ---------------------------------------------------------------------------------------------
 // The binary's output.
 
-fn with_common(format: &str, args: &[&str]) -> Vec<String> {
-    let mut all: Vec<String> = ["--format", format, "--as-of", AS_OF, "--color", "never"].map(String::from).to_vec();
-    all.extend(args.iter().map(|a| a.to_string()));
-    all
-}
-
 fn github(args: &[&str]) -> (i32, String) {
-    let all = with_common("github", args);
-    let run = run(&all.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(run.stderr.is_empty(), "nothing on stderr: {}", run.stderr);
-    (run.status, run.stdout)
+    format_output("github", args)
 }
 
 fn json(args: &[&str]) -> (i32, Value) {
-    let all = with_common("json", args);
-    let run = run(&all.iter().map(String::as_str).collect::<Vec<_>>());
+    let run = run_format("json", args, None);
     (run.status, serde_json::from_str(&run.stdout).expect("the JSON report parses"))
 }
 
@@ -286,8 +276,7 @@ fn a_missing_file_is_annotated_without_a_position() {
 #[test]
 fn standard_input_has_no_file() {
     let broken = br#"{"version": 1, "year": 2030, "supplies": [{"material": "lithum", "amount": 1, "unit": "t"}]}"#;
-    let all = with_common("github", &["-"]);
-    let run = run_with_stdin(&all.iter().map(String::as_str).collect::<Vec<_>>(), Some(broken));
+    let run = run_format("github", &["-"], Some(broken));
     assert_eq!(run.status, 2);
     let commands: Vec<Command> = run.stdout.lines().map(parse).collect();
     assert!(!commands.is_empty());

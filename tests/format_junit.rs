@@ -7,12 +7,11 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use crma_check::diagnostic::Severity;
-use crma_check::report::{FailOn, Report};
-use crma_check::{CheckOptions, Checker};
+use crma_check::report::FailOn;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
-use common::{AS_OF, run};
+use common::{format_output, library};
 
 const BATTERY: &str = "examples/battery-2025.json";
 const MAGNETS: &str = "examples/magnets-2030.json";
@@ -96,17 +95,7 @@ fn parse(xml: &str) -> Element {
 
 /// Runs `--format junit` on `args`; stderr must be empty.
 fn junit(args: &[&str]) -> (i32, String) {
-    let mut all = vec!["--format", "junit", "--color", "never", "--as-of", AS_OF];
-    all.extend_from_slice(args);
-    let run = run(&all);
-    assert!(run.stderr.is_empty(), "nothing on stderr: {}", run.stderr);
-    (run.status, run.stdout)
-}
-
-/// What the library finds in `paths`, as the binary does.
-fn library(paths: &[&str], fail_on: FailOn) -> Report {
-    let today = AS_OF.parse().expect("a date");
-    Checker::builtin(CheckOptions { year: None, today, fail_on }).check_paths(paths.iter().copied())
+    format_output("junit", args)
 }
 
 /// Checks the document of a run on `paths` against the library's report, element by

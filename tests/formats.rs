@@ -11,9 +11,7 @@ fn formats() -> impl Iterator<Item = &'static str> {
 }
 
 fn with(format: &str, files: &[&str]) -> common::Run {
-    let mut args = vec!["--format", format, "--as-of", AS_OF, "--color", "never"];
-    args.extend_from_slice(files);
-    run(&args)
+    common::run_format(format, files, None)
 }
 
 #[test]

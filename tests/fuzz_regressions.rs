@@ -2,19 +2,20 @@
 //! `tests/fixtures/fuzz/` goes through the same steps as the fuzz target (load, check,
 //! every format) and must neither panic nor pass.
 
+mod common;
+
 use std::path::Path;
 
+use crma_check::Checker;
 use crma_check::report::{FORMATS, Outcome, Report, format_named, human};
-use crma_check::{CheckOptions, Checker};
 
 #[test]
 fn inputs_that_once_crashed_are_refused_cleanly() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let checker = Checker::builtin(common::options());
     let mut seen = 0;
     for entry in std::fs::read_dir(folder).unwrap() {
         let path = entry.unwrap().path();
-        let checker =
-            Checker::builtin(CheckOptions { today: "2026-11-23".parse().unwrap(), ..CheckOptions::default() });
         let file = checker.check_path(path.to_str().unwrap());
         let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
         let human = human::Human::default();

@@ -1,9 +1,11 @@
 //! Properties that must hold for any portfolio (proptest): what changes no verdict and no
 //! share, and what can only help.
 
+mod common;
+
+use crma_check::Checker;
 use crma_check::report::{FileReport, Table};
 use crma_check::source::Source;
-use crma_check::{CheckOptions, Checker};
 use proptest::prelude::*;
 
 /// A material, and the traded forms it may come in.
@@ -142,7 +144,7 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
 }
 
 fn check(json: &str) -> FileReport {
-    let checker = Checker::builtin(CheckOptions { today: "2026-11-23".parse().unwrap(), ..CheckOptions::default() });
+    let checker = Checker::builtin(common::options());
     let report = checker.check_source(Source::new("property.json", json.to_owned()));
     assert!(report.checked(), "generated portfolios are valid: {:?}\n{json}", report.diagnostics);
     report

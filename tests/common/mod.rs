@@ -51,6 +51,30 @@ pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
 }
 
+/// Runs `crma-check --format FORMAT --as-of AS_OF --color never ARGS`, feeding `stdin`.
+pub fn run_format(format: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut all = vec!["--format", format, "--as-of", AS_OF, "--color", "never"];
+    all.extend_from_slice(args);
+    run_with_stdin(&all, stdin)
+}
+
+/// The exit status and output of [`run_format`], which must write nothing on stderr.
+pub fn format_output(format: &str, args: &[&str]) -> (i32, String) {
+    let run = run_format(format, args, None);
+    assert!(run.stderr.is_empty(), "nothing on stderr: {}", run.stderr);
+    (run.status, run.stdout)
+}
+
+/// The checker's options in tests: waivers judged as of [`AS_OF`], errors fail.
+pub fn options() -> crma_check::CheckOptions {
+    crma_check::CheckOptions { today: AS_OF.parse().expect("a date"), ..crma_check::CheckOptions::default() }
+}
+
+/// What the library finds in `paths`, as the binary does with `--as-of AS_OF --fail-on`.
+pub fn library(paths: &[&str], fail_on: crma_check::report::FailOn) -> crma_check::report::Report {
+    crma_check::Checker::builtin(crma_check::CheckOptions { fail_on, ..options() }).check_paths(paths.iter().copied())
+}
+
 /// Runs with an environment variable set.
 pub fn run_with_env(args: &[&str], key: &str, value: &str) -> Run {
     let output = command(args).env(key, value).output().expect("the binary runs");
