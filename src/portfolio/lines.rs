@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::ids::SupplyIds;
 use super::ledger::{Consumption, Ledger, LineRef, RowKey, Stage};
 use super::load::{ConsumptionLine, SupplyLine, WaiverLine};
 use super::{Portfolio, Waiver};
@@ -121,15 +122,7 @@ pub(super) struct LedgerBuilder<'de, 'r> {
     lines: u32,
     /// The total mass of all supply lines so far.
     supplied: Mass,
-    /// Where every supply id is, in reading order (8 bytes an id). They are read back,
-    /// hashed, sorted and compared at the end only if the ids were not in increasing order:
-    /// exports list lines by order number, and then no id can repeat.
-    ids: Vec<Span>,
-    /// The previous id, while the ids are strictly increasing; `None` once they are not.
-    last_id: Option<Text<'de>>,
-    /// The few ids written with escapes, which have no span to read them back from, by
-    /// the start of the span kept for them instead.
-    escaped_ids: FxHashMap<u32, String>,
+    ids: SupplyIds<'de>,
     materials: FxHashMap<&'de str, Option<Resolved<'r>>>,
     forms: FxHashMap<&'de str, Option<FormId>>,
     /// A converter for each unit and form met, at `unit × (forms + 1) + form + 1`.
@@ -158,9 +151,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             ledger: Ledger::default(),
             lines: 0,
             supplied: Mass::ZERO,
-            ids: Vec::new(),
-            last_id: Some(Text(std::borrow::Cow::Borrowed(""))),
-            escaped_ids: FxHashMap::default(),
+            ids: SupplyIds::new(source),
             materials: FxHashMap::default(),
             forms: FxHashMap::default(),
             converters: Vec::new(),
@@ -352,66 +343,15 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         found
     }
 
-    /// Keeps a supply id for the check for repeats: where it is, or for an id written with
-    /// escapes (which has no span to read it back from) its text, kept by `fallback`. Returns
-    /// the id's own span, if it has one.
-    fn id(&mut self, id: &Text<'de>, fallback: Span) -> Result<Option<Span>, &'static str> {
-        if id.as_str().is_empty() {
-            return Err("empty id");
-        }
-        let span = id.span(self.source);
-        if span.is_none() {
-            self.escaped_ids.insert(fallback.start, id.as_str().to_owned());
-        }
-        if let Some(last) = &self.last_id {
-            self.last_id = (last.as_str() < id.as_str()).then(|| id.clone());
-        }
-        self.ids.push(span.unwrap_or(fallback));
-        Ok(span)
-    }
-
-    /// Reports every supply id used more than once, at each use after the first. Nothing to
-    /// do if the ids were strictly increasing; otherwise one sort of the records.
+    /// Reports every supply id used more than once, at each use after the first.
     fn duplicate_ids(&mut self) {
-        let ids = std::mem::take(&mut self.ids);
-        if self.last_id.is_some() {
-            return;
-        }
-        let hash = |text: &str| {
-            let mut hasher = rustc_hash::FxHasher::default();
-            std::hash::Hash::hash(text, &mut hasher);
-            std::hash::Hasher::finish(&hasher)
-        };
-        let mut records: Vec<(u64, Span)> = ids.into_iter().map(|span| (hash(self.id_text(span)), span)).collect();
-        records.sort_unstable_by_key(|&(hash, span)| (hash, span.start));
-        let mut duplicates = Vec::new();
-        for run in records.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-            // Equal hashes are almost always equal ids; the texts decide.
-            let mut firsts: Vec<(&str, Span)> = Vec::new();
-            for &(_, span) in run {
-                let text = self.id_text(span);
-                match firsts.iter().find(|(first, _)| *first == text) {
-                    Some(&(_, first)) => duplicates.push((span, text.to_owned(), first)),
-                    None => firsts.push((text, span)),
-                }
-            }
-        }
-        duplicates.sort_by_key(|(span, ..)| span.start);
-        for (span, text, first) in duplicates {
+        for repeat in self.ids.repeats() {
             self.findings.error("duplicate-id", || {
-                Diagnostic::error("duplicate-id", format!("supply id `{text}` is used twice"))
-                    .with_label(span, "used again here")
-                    .with_label(first, "first used here")
+                Diagnostic::error("duplicate-id", format!("supply id `{}` is used twice", repeat.id))
+                    .with_label(repeat.again, "used again here")
+                    .with_label(repeat.first, "first used here")
                     .with_help("ids must be unique within a file: messages and waivers refer to lines by them")
             });
-        }
-    }
-
-    /// The text of an id kept by its span.
-    fn id_text(&self, span: Span) -> &str {
-        match self.escaped_ids.get(&span.start) {
-            Some(text) => text,
-            None => self.source.slice(span).trim_matches('"'),
         }
     }
 
@@ -458,7 +398,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             }
         }
         let id_span = match &line.id {
-            Some(id) => self.id(id, amount_span)?,
+            Some(id) if id.as_str().is_empty() => return Err("empty id"),
+            Some(id) => self.ids.add(id, amount_span),
             None => None,
         };
         let Some(material) = material else { return Ok(()) };

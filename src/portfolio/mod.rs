@@ -1,5 +1,6 @@
 //! The portfolio: the input format, read into a ledger of sums and checked for meaning.
 
+mod ids;
 mod ledger;
 mod lines;
 mod load;

@@ -1,0 +1,139 @@
+//! Supply ids, kept until all lines are read, to find the ones used twice.
+//!
+//! Exports list lines by order number, so ids usually come in increasing order, and then
+//! none can repeat: only where each id is gets kept (8 bytes an id), and nothing is hashed.
+//! From the first id out of order on, each id is kept with its hash (16 bytes an id), on
+//! the builder's thread beside the parser, for one sort at the end.
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::json::Text;
+use crate::source::{Source, Span};
+
+/// The supply ids of a file.
+pub(super) struct SupplyIds<'de> {
+    source: &'de Source,
+    /// The few ids written with escapes, which have no span to read them back from, by the
+    /// start of the span kept for them instead.
+    escaped: FxHashMap<u32, String>,
+    order: Order<'de>,
+}
+
+enum Order<'de> {
+    /// Every id so far greater than the one before; `last` is the latest.
+    Increasing { last: Text<'de>, spans: Vec<Span> },
+    /// Not so: every id's hash and place.
+    Unordered(Vec<(u64, Span)>),
+}
+
+/// A supply id used again: where, the id, and where it was first used.
+pub(super) struct Repeat {
+    pub(super) again: Span,
+    pub(super) id: String,
+    pub(super) first: Span,
+}
+
+impl<'de> SupplyIds<'de> {
+    pub(super) fn new(source: &'de Source) -> Self {
+        let order = Order::Increasing { last: Text(std::borrow::Cow::Borrowed("")), spans: Vec::new() };
+        SupplyIds { source, escaped: FxHashMap::default(), order }
+    }
+
+    /// Keeps `id` (not empty), found at its own span or, for an id written with escapes,
+    /// kept by `fallback`. Returns the id's own span, if it has one.
+    pub(super) fn add(&mut self, id: &Text<'de>, fallback: Span) -> Option<Span> {
+        let own = id.span(self.source);
+        if own.is_none() {
+            self.escaped.insert(fallback.start, id.as_str().to_owned());
+        }
+        let span = own.unwrap_or(fallback);
+        match &mut self.order {
+            Order::Increasing { last, spans } if last.as_str() < id.as_str() => {
+                *last = id.clone();
+                spans.push(span);
+            }
+            Order::Increasing { spans, .. } => {
+                let mut records: Vec<(u64, Span)> =
+                    spans.iter().map(|&span| (hash(text(self.source, &self.escaped, span)), span)).collect();
+                records.push((hash(id.as_str()), span));
+                self.order = Order::Unordered(records);
+            }
+            Order::Unordered(records) => records.push((hash(id.as_str()), span)),
+        }
+        own
+    }
+
+    /// Every id used again, at each use after the first, in file order.
+    pub(super) fn repeats(&mut self) -> Vec<Repeat> {
+        let Order::Unordered(records) = &mut self.order else { return Vec::new() };
+        records.sort_unstable_by_key(|&(hash, span)| (hash, span.start));
+        let mut repeats = Vec::new();
+        for run in records.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            // Equal hashes are almost always equal ids; the texts decide.
+            let mut firsts: Vec<(&str, Span)> = Vec::new();
+            for &(_, span) in run {
+                let id = text(self.source, &self.escaped, span);
+                match firsts.iter().find(|(first, _)| *first == id) {
+                    Some(&(_, first)) => repeats.push(Repeat { again: span, id: id.to_owned(), first }),
+                    None => firsts.push((id, span)),
+                }
+            }
+        }
+        repeats.sort_by_key(|r| r.again.start);
+        repeats
+    }
+}
+
+fn hash(id: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    std::hash::Hash::hash(id, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// The text of an id kept by its span.
+fn text<'a>(source: &'a Source, escaped: &'a FxHashMap<u32, String>, span: Span) -> &'a str {
+    match escaped.get(&span.start) {
+        Some(id) => id,
+        None => source.slice(span).trim_matches('"'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The repeats among the string values of `text` (each read as an id at its place).
+    fn repeats(text: &str) -> Vec<(String, usize, usize)> {
+        let source = Source::new("ids", text.to_owned());
+        let values: Vec<Text<'_>> = serde_json::from_str(source.text()).unwrap();
+        let mut ids = SupplyIds::new(&source);
+        let mut escaped_at = 0;
+        for value in &values {
+            escaped_at += 1;
+            ids.add(value, Span::at(100_000 + escaped_at));
+        }
+        // Which value a span is at (an escaped id's stand-in span is past the end: the last).
+        let at = |span: Span| {
+            let before = source.text().get(..span.start as usize).unwrap_or(source.text());
+            before.matches(',').count()
+        };
+        ids.repeats().into_iter().map(|r| (r.id, at(r.again), at(r.first))).collect()
+    }
+
+    #[test]
+    fn increasing_ids_cannot_repeat() {
+        assert!(repeats(r#"["PO-1", "PO-2", "PO-3"]"#).is_empty());
+    }
+
+    #[test]
+    fn repeats_are_found_before_and_after_the_order_breaks() {
+        // `A` was kept while the ids still increased; `C` only once they no longer did.
+        let found = repeats(r#"["A", "C", "B", "A", "C", "C"]"#);
+        assert_eq!(found, [("A".to_owned(), 3, 0), ("C".to_owned(), 4, 1), ("C".to_owned(), 5, 1)]);
+    }
+
+    #[test]
+    fn an_id_written_with_escapes_is_the_same_id() {
+        assert_eq!(repeats(r#"["A", "B", "\u0041"]"#), [("A".to_owned(), 2, 0)]);
+    }
+}
