@@ -227,8 +227,8 @@ fn child(what: &str, file: &Path) {
             let checker = crma_check::Checker::builtin(options);
             let report = checker.check_paths([file.to_str().expect("a UTF-8 path")]);
             assert!(report.files[0].checked(), "the generated portfolio is valid: {:?}", report.files[0].diagnostics);
-            use crma_check::report::Format;
-            crma_check::report::human::Human::default().write(&report, &mut std::io::sink()).expect("sink");
+            use crma_check::report::{Format, Style};
+            Format::Human.write(&report, &Style::default(), &mut std::io::sink()).expect("sink");
         }
         other => panic!("unknown job {other}"),
     }

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
 
 /// The name standard input goes by in locations.
@@ -45,7 +45,7 @@ pub fn decode(name: String, mut bytes: Vec<u8>) -> Result<Source, Unreadable> {
             // The replacement character is three bytes long in the lossy text.
             let span = Span::new(at, (at + 3).min(text.len()));
             Err(Unreadable {
-                diagnostic: Diagnostic::error("encoding", "the file is not valid UTF-8")
+                diagnostic: Diagnostic::new(Code::Encoding, "the file is not valid UTF-8")
                     .with_label(span, "not UTF-8")
                     .with_help("save the file as UTF-8 (JSON files must be UTF-8)"),
                 source: Some(Source::new(name, text)),
@@ -66,7 +66,7 @@ fn io_error(path: &str, error: &std::io::Error) -> Unreadable {
         }
     };
     let help = if is_dir { "give the path of a portfolio file (a .json file)" } else { "check the path" };
-    Unreadable { diagnostic: Diagnostic::error("io", message).with_help(help), source: None }
+    Unreadable { diagnostic: Diagnostic::new(Code::Io, message).with_help(help), source: None }
 }
 
 #[cfg(test)]

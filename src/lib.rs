@@ -1,9 +1,9 @@
 //! crma-check: checks sourcing portfolios of critical raw materials against the EU Critical
 //! Raw Materials Act (Regulation (EU) 2024/1252) and other sourcing policies written as rules.
 //!
-//! The pipeline, one module each: [`input`] and [`portfolio`] **load** a file into a ledger
-//! of sums; [`reference`](mod@reference) **resolves** materials, countries, forms and units; [`engine`]
-//! **evaluates** rules into findings; [`report`] **renders** them in a format.
+//! A [`Checker`] holds the rules; it checks portfolio files into a [`model::Report`]: every
+//! finding with its numbers and the supply lines behind it, input errors located in the file,
+//! and a share table per file. A [`report::Format`] renders a report (human, JSON, SARIF …).
 //!
 //! ```
 //! use crma_check::{CheckOptions, Checker};
@@ -14,29 +14,47 @@
 //!     {"material": "cobalt", "amount": 100, "unit": "t",
 //!      "origin": {"extraction": "CD", "processing": "CN"}}]}"#;
 //! let report = checker.check_source(Source::new("portfolio.json", portfolio));
-//! let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+//! let codes: Vec<&str> = report.findings.iter().map(|f| f.code()).collect();
 //! assert!(codes.contains(&"CRM004")); // China processes all of it; the cap is 65%
 //! ```
+//!
+//! Inside, the pipeline is one module each: `input` and `portfolio` **load** a file into a
+//! ledger of sums; [`reference`](mod@reference) **resolves** materials, countries, forms and
+//! units; `engine` **evaluates** rules into the [`model`]; [`report`] **renders** it.
 
-pub mod cli;
-pub mod codes;
 pub mod diagnostic;
-pub mod engine;
-pub mod input;
-pub mod json;
-pub mod portfolio;
-pub mod quantity;
+mod domain;
+mod engine;
+mod input;
+mod json;
+pub mod model;
+mod portfolio;
+mod quantity;
 pub mod reference;
 pub mod report;
 pub mod source;
+pub mod suggest;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use diagnostic::Diagnostic;
-use engine::{BUILTIN_RULES, Rule, Target};
+pub use domain::{Basis, Stage};
+pub use engine::{Rule, RuleOrigin};
+pub use portfolio::YEARS;
+
+use diagnostic::{Code, Diagnostic};
+use engine::{BUILTIN_RULES, Target};
+use model::{FailOn, FileReport, Report};
 use reference::Reference;
-use report::{FailOn, FileReport, Report};
 use source::Source;
+
+/// The JSON Schemas of the input formats, as `crma-check schema` prints them.
+pub mod schemas {
+    /// Portfolio files.
+    pub const PORTFOLIO: &str = include_str!("../schemas/portfolio.schema.json");
+    /// Rule files.
+    pub const RULES: &str = include_str!("../schemas/rules.schema.json");
+}
 
 /// How to check.
 #[derive(Debug, Clone)]
@@ -62,6 +80,28 @@ pub fn today() -> jiff::civil::Date {
 
 /// A rule file that could not be read: its report, with the errors located in it.
 pub type RuleFileErrors = Vec<FileReport>;
+
+/// A `--select` or `--ignore` selector that matches no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoSuchRule {
+    /// The selector as given.
+    pub selector: String,
+    /// A rule id close to it, if any.
+    pub suggestion: Option<String>,
+    /// The ids of the rules there are.
+    pub rules: Vec<String>,
+}
+
+impl fmt::Display for NoSuchRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.suggestion {
+            Some(close) => write!(f, "no rule matches `{}` (did you mean `{close}`?)", self.selector),
+            None => write!(f, "no rule matches `{}` (the rules are {})", self.selector, self.rules.join(", ")),
+        }
+    }
+}
+
+impl std::error::Error for NoSuchRule {}
 
 /// Checks portfolios against a set of rules.
 #[derive(Debug)]
@@ -105,40 +145,41 @@ impl Checker {
                     continue;
                 }
             };
-            match engine::load_rules(&source, checker.reference, false) {
-                Ok(rules) => {
-                    for mut rule in rules {
-                        match checker.rules.iter().position(|r| r.id == rule.id) {
-                            Some(n) => {
-                                rule.origin.replaces = Some(checker.rules[n].origin.path.clone());
-                                checker.rules[n] = rule;
-                            }
-                            None => {
-                                checker.rules.push(rule);
-                                checker.active.push(true);
-                            }
-                        }
-                    }
-                }
-                Err(errors) => failed.push(FileReport::unchecked(&file, Some(source), errors)),
+            if let Err(errors) = checker.add_rules(&source) {
+                failed.push(FileReport::unchecked(&file, Some(source), errors));
             }
         }
         if failed.is_empty() { Ok(checker) } else { Err(failed) }
     }
 
+    /// Reads the rule file `source` into the checker (a rule with the id of an earlier one
+    /// replaces it), or says everything wrong with it.
+    pub fn add_rules(&mut self, source: &Source) -> Result<(), Vec<Diagnostic>> {
+        for mut rule in engine::load_rules(source, self.reference, false)? {
+            match self.rules.iter().position(|r| r.id() == rule.id()) {
+                Some(n) => {
+                    rule.origin.replaces = Some(self.rules[n].origin.path.clone());
+                    self.rules[n] = rule;
+                }
+                None => {
+                    self.rules.push(rule);
+                    self.active.push(true);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Keeps only the rules matching `select` (all if empty) and not matching `ignore`. A
     /// selector is a rule id or the start of one (`CRM00`), in any case. A selector that
     /// matches no rule is an error, with a suggestion.
-    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
-        let matches = |selector: &str, rule: &Rule| rule.id.to_lowercase().starts_with(&selector.to_lowercase());
+    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), NoSuchRule> {
+        let matches = |selector: &str, rule: &Rule| rule.id().to_lowercase().starts_with(&selector.to_lowercase());
         for selector in select.iter().chain(ignore) {
             if !self.rules.iter().any(|r| matches(selector, r)) {
-                let ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
-                let hint = match reference::suggest::did_you_mean(selector, ids.iter().copied()) {
-                    Some(close) => format!(" (did you mean `{close}`?)"),
-                    None => format!(" (the rules are {})", ids.join(", ")),
-                };
-                return Err(format!("no rule matches `{selector}`{hint}"));
+                let rules: Vec<String> = self.rules.iter().map(|r| r.id().to_owned()).collect();
+                let suggestion = suggest::did_you_mean(selector, rules.iter().map(String::as_str)).map(str::to_owned);
+                return Err(NoSuchRule { selector: selector.clone(), suggestion, rules });
             }
         }
         for (rule, active) in self.rules.iter().zip(&mut self.active) {
@@ -151,6 +192,11 @@ impl Checker {
     /// Every loaded rule, active or not, in order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The rule with this id (in any case), if there is one.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id().eq_ignore_ascii_case(id))
     }
 
     /// The rules that run.
@@ -176,12 +222,20 @@ impl Checker {
         }
     }
 
+    /// Checks the bytes of a file called `name` (UTF-8, a byte-order mark allowed).
+    pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
+        match input::decode(name.to_owned(), bytes) {
+            Ok(source) => self.check_source(source),
+            Err(unreadable) => FileReport::unchecked(name, unreadable.source, vec![unreadable.diagnostic]),
+        }
+    }
+
     /// Checks files, each on its own, into one report.
     pub fn check_paths<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Report {
         Report {
             files: paths.into_iter().map(|p| self.check_path(p)).collect(),
             fail_on: self.options.fail_on,
-            rules: self.active_rules().map(rule_info).collect(),
+            rules: self.active_rules().map(|r| r.doc.clone()).collect(),
         }
     }
 
@@ -194,8 +248,8 @@ impl Checker {
         let year = self.options.year.unwrap_or(portfolio.year);
         let active: Vec<&Rule> = self.active_rules().collect();
         let mut evaluation = engine::evaluate(&portfolio, &active, self.reference, year);
-        let active_ids: Vec<&str> = active.iter().map(|r| r.id.as_str()).collect();
-        let known_ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        let active_ids: Vec<&str> = active.iter().map(|r| r.id()).collect();
+        let known_ids: Vec<&str> = self.rules.iter().map(|r| r.id()).collect();
         let own = engine::apply_waivers(
             &portfolio,
             &mut evaluation.findings,
@@ -210,13 +264,12 @@ impl Checker {
             Target::Row(key) => portfolio.ledger.rows().iter().position(|r| r.key == *key).unwrap_or(usize::MAX),
             Target::Overall => usize::MAX,
         };
-        let rule_order = |code: &str| active.iter().position(|r| r.id == code).unwrap_or(usize::MAX);
-        evaluation.findings.sort_by_key(|(target, f)| {
-            (row_order(target), rule_order(&f.code), f.stage, f.country.as_ref().map(|c| c.code.clone()))
-        });
-        evaluation.checks.sort_by_key(|(target, c)| {
+        let rule_order = |code: &str| active.iter().position(|r| r.id() == code).unwrap_or(usize::MAX);
+        let check_order = |target: &Target, c: &model::Check| {
             (row_order(target), rule_order(&c.rule), c.stage, c.country.as_ref().map(|c| c.code.clone()))
-        });
+        };
+        evaluation.findings.sort_by_key(|(target, f)| check_order(target, &f.check));
+        evaluation.checks.sort_by_key(|(target, c)| check_order(target, c));
         let mut findings: Vec<_> = evaluation.findings.into_iter().map(|(_, f)| f).collect();
         findings.extend(own);
         FileReport {
@@ -240,7 +293,7 @@ fn rule_files(path: &Path) -> Result<Vec<String>, Diagnostic> {
         return Ok(vec![display]);
     }
     let entries = std::fs::read_dir(path)
-        .map_err(|error| Diagnostic::error("io", format!("`{display}` cannot be read: {error}")))?;
+        .map_err(|error| Diagnostic::new(Code::Io, format!("`{display}` cannot be read: {error}")))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -248,22 +301,8 @@ fn rule_files(path: &Path) -> Result<Vec<String>, Diagnostic> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(Diagnostic::error("io", format!("the folder `{display}` holds no .json rule files"))
+        return Err(Diagnostic::new(Code::Io, format!("the folder `{display}` holds no .json rule files"))
             .with_help("give a rule file, or a folder of them"));
     }
     Ok(files.into_iter().map(|p| p.display().to_string()).collect())
-}
-
-/// What formats may say about a rule.
-pub fn rule_info(rule: &Rule) -> report::RuleInfo {
-    report::RuleInfo {
-        id: rule.id.clone(),
-        name: rule.name.clone(),
-        summary: rule.summary.clone(),
-        help: rule.help.clone(),
-        legal_basis: rule.legal_basis.clone(),
-        url: rule.url.clone(),
-        severity: rule.severity,
-        explain: rule.explain.clone(),
-    }
 }

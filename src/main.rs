@@ -1,8 +1,10 @@
 //! The `crma-check` command: parses arguments, runs the library, exits with its status.
 
+mod cli;
+
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = crma_check::cli::Cli::parse();
-    std::process::ExitCode::from(crma_check::cli::run(cli))
+    let args = cli::Cli::parse();
+    std::process::ExitCode::from(cli::run(args))
 }

@@ -479,7 +479,7 @@ mod tests {
             #[test]
             fn any_labels_render_narrowly(text in text(), spans in proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0), 1..4)) {
                 let source = Source::new("p.json", text.clone());
-                let mut diagnostic = Diagnostic::error("syntax", "m");
+                let mut diagnostic = Diagnostic::new(crate::diagnostic::Code::Syntax, "m");
                 for (a, b) in spans {
                     let at = |f: f64| {
                         let mut o = (f * text.len() as f64) as usize;

@@ -5,7 +5,7 @@ mod common;
 
 use common::options;
 use crma_check::diagnostic::Severity;
-use crma_check::report::{FileReport, Verdict};
+use crma_check::model::{FileReport, Verdict};
 use crma_check::source::Source;
 use crma_check::{CheckOptions, Checker};
 
@@ -42,7 +42,7 @@ fn input_errors(json: &str) -> Vec<(String, String)> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| (d.code.clone(), d.message.clone()))
+        .map(|d| (d.code.id().to_owned(), d.message.clone()))
         .collect()
 }
 
@@ -52,12 +52,12 @@ fn findings(report: &FileReport) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let mut s = f.code.clone();
-            if let Some(stage) = f.stage {
+            let mut s = f.code().to_owned();
+            if let Some(stage) = f.check.stage {
                 s.push(' ');
                 s.push_str(stage.as_str());
             }
-            if let Some(country) = &f.country {
+            if let Some(country) = &f.check.country {
                 s.push(' ');
                 s.push_str(&country.code);
             }
@@ -93,7 +93,7 @@ fn a_share_exactly_at_65_percent_passes_the_cap() {
     assert!(!has(&at, "CRM004 extraction CD"), "{:?}", findings(&at));
     let over = check(&cobalt("1000", &[("650.001", "CD", "FI"), ("349.999", "AU", "BE")]));
     assert!(has(&over, "CRM004 extraction CD"), "{:?}", findings(&over));
-    let message = &over.findings.iter().find(|f| f.code == "CRM004").unwrap().message;
+    let message = &over.findings.iter().find(|f| f.code() == "CRM004").unwrap().message;
     assert_eq!(message, "DR Congo supplies 65.0001% of cobalt extraction; the cap is 65%");
 }
 
@@ -172,7 +172,7 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
 fn greece_written_el_counts_as_the_eu_with_a_note() {
     let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));
     assert!(!has(&report, "CRM001 extraction"), "{:?}", findings(&report));
-    let note = report.diagnostics.iter().find(|d| d.code == "country-alias").expect("a note");
+    let note = report.diagnostics.iter().find(|d| d.code.id() == "country-alias").expect("a note");
     assert_eq!(note.severity, Severity::Note);
     assert!(note.message.contains("`EL` is read as `GR`"), "{}", note.message);
     assert_eq!(report.table.rows[0].stages[0].eu, 40.0);
@@ -209,11 +209,11 @@ fn unknown_origins_never_count_as_the_eu() {
     assert!(has(&report, "CRM002 processing"));
     assert!(has(&report, "CRM005 processing"));
     assert!(has(&report, "CRM005 extraction"));
-    let unknown = report.findings.iter().find(|f| f.code == "CRM005" && f.message.contains("processing")).unwrap();
+    let unknown = report.findings.iter().find(|f| f.code() == "CRM005" && f.message.contains("processing")).unwrap();
     assert_eq!(unknown.severity, Severity::Warning);
     assert_eq!(unknown.value.as_ref().unwrap().number, 100.0);
     // The EU processing finding says the unknown origins could flip it.
-    let eu = report.findings.iter().find(|f| f.code == "CRM002").unwrap();
+    let eu = report.findings.iter().find(|f| f.code() == "CRM002").unwrap();
     assert!(
         eu.notes.iter().any(|n| n.contains("if all of it were from the EU, the benchmark would be met")),
         "{:?}",
@@ -228,8 +228,11 @@ fn unknown_origins_that_could_break_a_cap_are_named() {
             {"material": "cobalt", "amount": 60, "unit": "t", "origin": {"extraction": "CD", "processing": "FI"}},
             {"material": "cobalt", "amount": 30, "unit": "t", "origin": {"extraction": "AU", "processing": "FI"}}]}"#,
     );
-    let unknown =
-        report.findings.iter().find(|f| f.code == "CRM005" && f.stage.unwrap().as_str() == "extraction").unwrap();
+    let unknown = report
+        .findings
+        .iter()
+        .find(|f| f.code() == "CRM005" && f.check.stage.unwrap().as_str() == "extraction")
+        .unwrap();
     assert!(
         unknown
             .notes
@@ -253,15 +256,15 @@ fn consumption_not_covered_by_any_line_is_of_unknown_origin() {
 fn benchmarks_are_warnings_before_2030_and_errors_from_2030() {
     let json = |year: u16| cobalt("100", &[("100", "CD", "CN")]).replace("2030", &year.to_string());
     let before = check(&json(2029));
-    let cap = before.findings.iter().find(|f| f.code == "CRM004").unwrap();
+    let cap = before.findings.iter().find(|f| f.code() == "CRM004").unwrap();
     assert_eq!(cap.severity, Severity::Warning);
     assert!(cap.notes[0].starts_with("the benchmark applies from 2030"), "{:?}", cap.notes);
     let from = check(&json(2030));
-    assert_eq!(from.findings.iter().find(|f| f.code == "CRM004").unwrap().severity, Severity::Error);
+    assert_eq!(from.findings.iter().find(|f| f.code() == "CRM004").unwrap().severity, Severity::Error);
     // --year overrides the file's year.
     let overridden =
         Checker::builtin(CheckOptions { year: Some(2030), ..options() }).check_source(Source::new("x", json(2025)));
-    assert_eq!(overridden.findings.iter().find(|f| f.code == "CRM004").unwrap().severity, Severity::Error);
+    assert_eq!(overridden.findings.iter().find(|f| f.code() == "CRM004").unwrap().severity, Severity::Error);
 }
 
 fn with_waiver(expires: &str, country: &str) -> String {
@@ -283,7 +286,7 @@ fn a_waiver_turns_a_finding_into_a_waived_one_until_it_expires() {
     assert!(has(&expired, "CRM004 extraction CD"), "an expired waiver waives nothing: {:?}", findings(&expired));
     // The finding counts again, and the expired waiver is an error of its own.
     assert_eq!(expired.counts().errors, waived.counts().errors + 2);
-    let error = expired.findings.iter().find(|f| f.code == "waiver-expired").expect("an error");
+    let error = expired.findings.iter().find(|f| f.code() == "waiver-expired").expect("an error");
     assert_eq!(error.severity, Severity::Error);
     assert_eq!(error.message, "the waiver of CRM004 (cobalt, extraction, CD) expired on 2026-11-22");
 }
@@ -291,11 +294,11 @@ fn a_waiver_turns_a_finding_into_a_waived_one_until_it_expires() {
 #[test]
 fn a_waiver_that_matches_nothing_is_a_warning() {
     let unused = check(&with_waiver("2027-01-01", "CN"));
-    let warning = unused.findings.iter().find(|f| f.code == "waiver-unused").expect("a warning");
+    let warning = unused.findings.iter().find(|f| f.code() == "waiver-unused").expect("a warning");
     assert_eq!(warning.severity, Severity::Warning);
     assert!(has(&unused, "CRM004 extraction CD"));
     let unknown_rule = check(&with_waiver("2027-01-01", "CD").replace("\"CRM004\"", "\"CRM04\""));
-    let warning = unknown_rule.findings.iter().find(|f| f.code == "waiver-unused").unwrap();
+    let warning = unknown_rule.findings.iter().find(|f| f.code() == "waiver-unused").unwrap();
     assert_eq!(warning.message, "the waiver names rule `CRM04`, which is not an active rule");
     assert_eq!(warning.help.as_deref(), Some("did you mean `CRM004`?"));
 }
@@ -317,7 +320,7 @@ fn an_unknown_country_is_an_error_with_a_suggestion() {
         "x",
         r#"{"year": 2025, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "origin": {"extraction": "QQ"}}]}"#,
     ));
-    assert_eq!(report.diagnostics[0].code, "unknown-country");
+    assert_eq!(report.diagnostics[0].code.id(), "unknown-country");
     let schema = Checker::builtin(options()).check_source(Source::new(
         "x",
         r#"{"year": 2025, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "origin": {"extraction": "Germany"}}]}"#,
@@ -343,8 +346,8 @@ fn grades_decide_whether_a_supply_is_strategic() {
             ("tantalum", Verdict::NoBenchmark)
         ]
     );
-    assert!(report.diagnostics.iter().any(|d| d.code == "grade-assumed"));
-    assert!(report.findings.iter().all(|f| f.material.as_ref().unwrap().id == "lithium"));
+    assert!(report.diagnostics.iter().any(|d| d.code.id() == "grade-assumed"));
+    assert!(report.findings.iter().all(|f| f.check.material.as_ref().unwrap().id == "lithium"));
 }
 
 #[test]
@@ -377,12 +380,12 @@ fn rules_over_all_materials_together_see_the_sum() {
         {"material": "copper", "amount": 50, "unit": "t", "origin": {"extraction": "CL", "processing": "DE"}},
         {"material": "copper", "amount": 50, "unit": "t", "origin": {"extraction": "CL", "processing": "CA"}}]}"#;
     let report = check_with(&checker, json);
-    assert!(!report.findings.iter().any(|f| f.code == "ALL-01"), "{:?}", findings(&report));
+    assert!(!report.findings.iter().any(|f| f.code() == "ALL-01"), "{:?}", findings(&report));
     assert_eq!(report.table.overall.as_ref().unwrap().stages[1].eu, 40.0);
     let more_cobalt = json.replace("\"amount\": 70", "\"amount\": 170");
     let report = check_with(&checker, &more_cobalt);
-    let overall = report.findings.iter().find(|f| f.code == "ALL-01").expect("fails together");
-    assert_eq!(overall.material.as_ref().unwrap().id, "*");
+    let overall = report.findings.iter().find(|f| f.code() == "ALL-01").expect("fails together");
+    assert_eq!(overall.check.material.as_ref().unwrap().id, "*");
     assert_eq!(overall.message, "26.7% of all strategic raw materials together is processed in the EU");
 }
 
@@ -395,9 +398,9 @@ fn consumption_keys_are_read_as_supply_materials_are() {
             {"material": "aluminium", "form": "alumina", "amount": 1000, "unit": "t", "origin": {"extraction": "AU", "processing": "DE"}}]}"#,
     );
     let row = &report.table.rows[0];
-    assert_eq!(row.basis, crma_check::report::Basis::Consumption);
+    assert_eq!(row.basis, crma_check::Basis::Consumption);
     assert_eq!(row.stages[1].eu, 100.0, "{row:?}");
-    assert!(!report.diagnostics.iter().any(|d| d.code == "consumption-exceeded"));
+    assert!(!report.diagnostics.iter().any(|d| d.code.id() == "consumption-exceeded"));
 
     // `magnesium metal` names the grade, and so the strategic row.
     let report = check(
@@ -405,7 +408,7 @@ fn consumption_keys_are_read_as_supply_materials_are() {
             {"material": "magnesium", "grade": "metal", "amount": 100, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
     );
     assert_eq!(report.table.rows.len(), 1, "{:?}", report.table.rows);
-    assert_eq!(report.table.rows[0].basis, crma_check::report::Basis::Consumption);
+    assert_eq!(report.table.rows[0].basis, crma_check::Basis::Consumption);
 
     let conflict = input_errors(
         r#"{"year": 2030, "consumption": {"magnesium metal": {"amount": 100, "unit": "t", "grade": "chemical"}}, "supplies": []}"#,
@@ -441,7 +444,7 @@ fn a_total_over_materials_says_what_its_shares_are_of() {
         {"material": "copper", "amount": 100, "unit": "t", "origin": {"extraction": "CL", "processing": "CA"}}]"#;
     let notes = |json: String| {
         let report = check_with(&checker, &json);
-        report.findings.iter().find(|f| f.code == "ALL-01").expect("fails").notes.clone()
+        report.findings.iter().find(|f| f.code() == "ALL-01").expect("fails").notes.clone()
     };
     let none = notes(format!(r#"{{"year": 2030, {supplies}}}"#));
     assert!(

@@ -7,25 +7,12 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{format_output, run_format};
-use crma_check::diagnostic::Diagnostic;
-use crma_check::report::github::{Github, escape_data, escape_property};
-use crma_check::report::{FailOn, FileReport, Format, Report};
+use crma_check::diagnostic::{Code, Diagnostic};
+use crma_check::model::{FailOn, FileReport, Report};
+use crma_check::report::{Format, Style};
 use crma_check::source::{Source, Span};
 use crma_check::{CheckOptions, Checker};
 use serde_json::Value;
-
-// ---------------------------------------------------------------------------------------------
-// The toolkit's definitions and the runner's decoding, transcribed for comparison.
-
-/// `escapeData` of actions/toolkit `packages/core/src/command.ts`, replace by replace.
-fn toolkit_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// `escapeProperty` of actions/toolkit `packages/core/src/command.ts`, replace by replace.
-fn toolkit_escape_property(s: &str) -> String {
-    toolkit_escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 /// How the runner (actions/runner `ActionCommand.cs`, `UnescapeData`) decodes a message:
 /// `%0D`, `%0A`, and `%25` last.
@@ -36,54 +23,6 @@ fn runner_unescape_data(s: &str) -> String {
 /// How the runner (`UnescapeProperty`) decodes a property value.
 fn runner_unescape_property(s: &str) -> String {
     s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
-}
-
-const AWKWARD: &[&str] = &[
-    "",
-    "plain",
-    "100% sure",
-    "%",
-    "%%",
-    "%25",
-    "%0A is not a line break",
-    "%%0A",
-    "%3A%2C",
-    "a:b,c",
-    "::error::injected",
-    "line one\nline two",
-    "crlf\r\nend",
-    "lone\rcarriage",
-    "trailing\n",
-    "Türkiye, 84.0%: over the cap",
-    "key=value,other=thing",
-];
-
-#[test]
-fn escaping_is_the_toolkits() {
-    for s in AWKWARD {
-        assert_eq!(escape_data(s), toolkit_escape_data(s), "data {s:?}");
-        assert_eq!(escape_property(s), toolkit_escape_property(s), "property {s:?}");
-    }
-    assert_eq!(escape_data("50%: a,b\r\nc"), "50%25: a,b%0D%0Ac");
-    assert_eq!(escape_property("50%: a,b\r\nc"), "50%25%3A a%2Cb%0D%0Ac");
-}
-
-#[test]
-fn escaped_text_holds_no_line_break_and_properties_no_delimiter() {
-    for s in AWKWARD {
-        let data = escape_data(s);
-        assert!(!data.contains(['\r', '\n']), "{data:?}");
-        let property = escape_property(s);
-        assert!(!property.contains(['\r', '\n', ':', ',']), "{property:?}");
-    }
-}
-
-#[test]
-fn the_runner_decodes_what_was_escaped() {
-    for s in AWKWARD {
-        assert_eq!(runner_unescape_data(&escape_data(s)), *s, "data {s:?}");
-        assert_eq!(runner_unescape_property(&escape_property(s)), *s, "property {s:?}");
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +237,7 @@ fn the_same_bytes_on_every_run() {
 
 fn render(report: &Report) -> String {
     let mut out = Vec::new();
-    Github.write(report, &mut out).expect("writes to memory");
+    Format::Github.write(report, &Style::default(), &mut out).expect("writes to memory");
     String::from_utf8(out).expect("UTF-8")
 }
 
@@ -306,7 +245,7 @@ fn render(report: &Report) -> String {
 fn awkward_messages_paths_and_titles_survive() {
     let text = "{\n  \"version\": 1\n}\n";
     let source = Source::new("data,q1:2025/100%.json", text);
-    let diagnostic = Diagnostic::error("odd,code:1", "50%: a,b\r\nc::error::d")
+    let diagnostic = Diagnostic::new(Code::Schema, "50%: a,b\r\nc::error::d")
         .with_label(Span::new(4, 11), "here")
         .with_help("try %0A, or: not");
     let report = Report {
@@ -318,11 +257,11 @@ fn awkward_messages_paths_and_titles_survive() {
     assert_eq!(out.lines().count(), 1, "{out}");
     let command = parse(out.trim_end());
     assert_eq!(command.properties["file"], "data,q1:2025/100%.json");
-    assert_eq!(command.properties["title"], "odd,code:1");
+    assert_eq!(command.properties["title"], "schema");
     assert_eq!(command.message, "50%: a,b\r\nc::error::d\nhelp: try %0A, or: not");
     assert_eq!(
         out,
-        "::error file=data%2Cq1%3A2025/100%25.json,line=2,col=3,endLine=2,endColumn=10,title=odd%2Ccode%3A1\
+        "::error file=data%2Cq1%3A2025/100%25.json,line=2,col=3,endLine=2,endColumn=10,title=schema\
          ::50%25: a,b%0D%0Ac::error::d%0Ahelp: try %250A, or: not\n"
     );
 }
@@ -333,7 +272,7 @@ fn a_span_over_several_lines_has_no_columns() {
     let start = text.find("\"version\"").unwrap();
     let end = text.find("2030").unwrap() + 4;
     let source = Source::new("p.json", text);
-    let diagnostic = Diagnostic::warning("spread", "over two lines").with_label(Span::new(start, end), "here");
+    let diagnostic = Diagnostic::new(Code::EmptyPortfolio, "over two lines").with_label(Span::new(start, end), "here");
     let report = Report {
         files: vec![FileReport::unchecked("p.json", Some(source), vec![diagnostic])],
         fail_on: FailOn::Error,
@@ -352,7 +291,7 @@ fn a_finding_with_awkward_notes_round_trips() {
         {"material": "cobalt", "amount": 100, "unit": "t",
          "origin": {"extraction": "CD", "processing": "CN"}}]}"#;
     let mut file = checker.check_source(Source::new("p.json", portfolio));
-    let finding = file.findings.iter_mut().find(|f| f.code == "CRM004").expect("a CRM004 finding");
+    let finding = file.findings.iter_mut().find(|f| f.code() == "CRM004").expect("a CRM004 finding");
     finding.message = "100%, all of it: over the cap".to_owned();
     finding.notes = vec!["a note\r\nwith a break".to_owned(), "%0A stays text".to_owned()];
     let report = Report { files: vec![file], fail_on: FailOn::Error, rules: Vec::new() };

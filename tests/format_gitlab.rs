@@ -8,7 +8,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use crma_check::diagnostic::Severity;
-use crma_check::report::FailOn;
+use crma_check::model::FailOn;
 use serde_json::Value;
 
 use common::{library, run_format};

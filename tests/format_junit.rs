@@ -7,7 +7,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use crma_check::diagnostic::Severity;
-use crma_check::report::FailOn;
+use crma_check::model::FailOn;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
@@ -118,7 +118,7 @@ fn check_against_library(xml: &str, status: i32, paths: &[&str], fail_on: FailOn
         assert_eq!(suite.children.len(), cases.len(), "a suite holds test cases only");
 
         // A case per input diagnostic, per check, and per finding no check gave.
-        let own = file.findings.iter().filter(|f| !file.checks.iter().any(|c| c.key() == f.key())).count();
+        let own = file.findings.iter().filter(|f| !file.checks.iter().any(|c| c.key() == f.check.key())).count();
         assert_eq!(cases.len(), file.diagnostics.len() + file.checks.len() + own, "{path}: test cases");
 
         // The counts match the elements.
@@ -138,19 +138,19 @@ fn check_against_library(xml: &str, status: i32, paths: &[&str], fail_on: FailOn
             .findings
             .iter()
             .filter(|f| f.waived.is_none() && report.fails(f.severity))
-            .map(|f| (f.code.clone(), f.message.clone()))
+            .map(|f| (f.code().to_owned(), f.message.clone()))
             .chain(
                 file.diagnostics
                     .iter()
                     .filter(|d| d.severity != Severity::Error && report.fails(d.severity))
-                    .map(|d| (d.code.clone(), d.message.clone())),
+                    .map(|d| (d.code.id().to_owned(), d.message.clone())),
             )
             .collect();
         let mut expected_errors: Vec<(String, String)> = file
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| (d.code.clone(), d.message.clone()))
+            .map(|d| (d.code.id().to_owned(), d.message.clone()))
             .collect();
         let mut expected_skips: Vec<String> = file
             .findings

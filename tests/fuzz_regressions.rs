@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use crma_check::Checker;
-use crma_check::report::{FORMATS, Outcome, Report, format_named, human};
+use crma_check::model::{Outcome, Report};
+use crma_check::report::{Format, Style};
 
 #[test]
 fn inputs_that_once_crashed_are_refused_cleanly() {
@@ -18,9 +19,8 @@ fn inputs_that_once_crashed_are_refused_cleanly() {
         let path = entry.unwrap().path();
         let file = checker.check_path(path.to_str().unwrap());
         let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
-        let human = human::Human::default();
-        for (name, _) in FORMATS {
-            format_named(name, &human).unwrap().write(&report, &mut std::io::sink()).unwrap();
+        for format in Format::ALL {
+            format.write(&report, &Style::default(), &mut std::io::sink()).unwrap();
         }
         assert_eq!(report.outcome(), Outcome::Unchecked, "{}: these inputs are all invalid", path.display());
         seen += 1;

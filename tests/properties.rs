@@ -4,7 +4,7 @@
 mod common;
 
 use crma_check::Checker;
-use crma_check::report::{FileReport, Table};
+use crma_check::model::{FileReport, Table};
 use crma_check::source::Source;
 use proptest::prelude::*;
 
@@ -158,10 +158,10 @@ fn verdicts(report: &FileReport) -> Vec<String> {
         .map(|f| {
             format!(
                 "{} {} {:?} {} {}",
-                f.code,
-                f.material.as_ref().map_or("", |m| m.label.as_str()),
-                f.stage,
-                f.country.as_ref().map_or("", |c| c.code.as_str()),
+                f.code(),
+                f.check.material.as_ref().map_or("", |m| m.label.as_str()),
+                f.check.stage,
+                f.check.country.as_ref().map_or("", |c| c.code.as_str()),
                 f.severity
             )
         })

@@ -2,11 +2,12 @@
 
 #![no_main]
 
-use crma_check::reference::Reference;
+use crma_check::{CheckOptions, Checker};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(source) = crma_check::input::decode("rules.json".to_owned(), data.to_vec()) {
-        let _ = crma_check::engine::load_rules(&source, Reference::builtin(), false);
+    if let Ok(text) = std::str::from_utf8(data) {
+        let mut checker = Checker::builtin(CheckOptions::default());
+        let _ = checker.add_rules(&crma_check::source::Source::new("rules.json", text));
     }
 });

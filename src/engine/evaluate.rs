@@ -3,13 +3,15 @@
 
 use rustc_hash::FxHashMap;
 
-use super::metrics::{Evidence, Measurement, Risk, evidence_cells};
-use super::rules::{Aggregate, Bound, Rule, fill};
+use super::metric::{Bound, Evidence, Measurement, Risk, Value, evidence_cells};
+use super::rule::{Aggregate, Rule, fill};
+use super::{country_ref, material_ref};
 use crate::diagnostic::{Label, Severity};
-use crate::portfolio::{Basis, EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey, Stage};
+use crate::domain::{Basis, Stage};
+use crate::model::{Check, Finding, MaterialRef, Measure};
+use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey};
 use crate::quantity::{format_number, round4};
 use crate::reference::Reference;
-use crate::report::{Check, CountryRef, Finding, MaterialRef, Measure};
 use crate::source::Source;
 
 /// What a rule was measured on: one material, or all materials in its scope together.
@@ -60,32 +62,32 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
             }
         };
         for (target, row) in targets {
-            let material = material_ref(reference, target, rule);
+            let material = target_material(reference, target, rule);
             for &stage in &rule.stages {
-                let outcome = rule.metric.measure(row, stage, rule.bound);
-                for risk in &outcome.at_risk {
+                let measured = rule.metric.measure(row, stage, rule.bound);
+                for risk in &measured.at_risk {
                     risks
                         .entry((target, stage))
                         .or_default()
-                        .push((rule.id.clone(), describe_risk(reference, rule, risk)));
+                        .push((rule.id().to_owned(), describe_risk(reference, rule, risk)));
                 }
-                let country_ref = |c| CountryRef::of(reference, c);
-                let check = |country: Option<CountryRef>| Check {
-                    rule: rule.id.clone(),
+                let check = |country| Check {
+                    rule: rule.id().to_owned(),
                     material: Some(material.clone()),
                     stage: Some(stage),
                     country,
                 };
-                if outcome.measurements.is_empty() {
+                if measured.measurements.is_empty() {
                     // A per-country rule with no country at this stage: one passing check.
                     evaluation.checks.push((target, check(None)));
                 }
-                for measurement in &outcome.measurements {
-                    evaluation.checks.push((target, check(measurement.country.map(country_ref))));
+                for measurement in &measured.measurements {
+                    evaluation.checks.push((target, check(measurement.country.map(|c| country_ref(reference, c)))));
                 }
-                for measurement in outcome.measurements.iter().filter(|m| !m.passes) {
-                    let finding = finding(&portfolio.source, reference, rule, row, stage, &material, measurement, year);
-                    if matches!(rule.metric, super::metrics::Metric::UnknownShare) {
+                let at = Place { source: &portfolio.source, reference, row, stage, year };
+                for measurement in measured.measurements.iter().filter(|m| !m.passes) {
+                    let finding = finding(&at, rule, &material, measurement);
+                    if rule.metric.names_risks() {
                         unknown_findings.push((evaluation.findings.len(), target, stage));
                     }
                     evaluation.findings.push((target, finding));
@@ -105,18 +107,11 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
     evaluation
 }
 
-fn material_ref(reference: &Reference, target: Target, rule: &Rule) -> MaterialRef {
+/// The material a finding is about: a row's, or the rule's materials together.
+fn target_material(reference: &Reference, target: Target, rule: &Rule) -> MaterialRef {
     match target {
-        Target::Row(key) => MaterialRef::of_row(reference, key),
-        Target::Overall => {
-            let label = match &rule.materials {
-                super::rules::MaterialScope::Strategic => "all strategic raw materials together".to_owned(),
-                super::rules::MaterialScope::Critical => "all critical raw materials together".to_owned(),
-                super::rules::MaterialScope::All => "all materials together".to_owned(),
-                listed @ super::rules::MaterialScope::Listed(_) => format!("{} together", listed.describe(reference)),
-            };
-            MaterialRef::total(label)
-        }
+        Target::Row(key) => material_ref(reference, key),
+        Target::Overall => MaterialRef::total(rule.materials.together(reference)),
     }
 }
 
@@ -128,32 +123,33 @@ fn describe_risk(reference: &Reference, rule: &Rule, risk: &Risk) -> String {
             let threshold = Some(rule.bound.value());
             format!(
                 "{name} is at {}; with the unknown origins it could reach {}, over the {cap} cap",
-                super::metrics::Value::Share(*share).format(threshold),
-                super::metrics::Value::Share(*worst).format(threshold),
+                Value::Share(*share).format(threshold),
+                Value::Share(*worst).format(threshold),
             )
         }
         Risk::NewCountry { unknown } => format!(
             "the unknown origins ({}) are more than the {cap} cap: one country could be behind them",
-            super::metrics::Value::Share(*unknown).format(None)
+            Value::Share(*unknown).format(None)
         ),
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one finding needs all of these")]
-fn finding(
-    source: &Source,
-    reference: &Reference,
-    rule: &Rule,
-    row: &Row,
+/// Where a rule was measured: the file, the row and the stage, in the reporting year.
+struct Place<'a> {
+    source: &'a Source,
+    reference: &'a Reference,
+    row: &'a Row,
     stage: Stage,
-    material: &MaterialRef,
-    measurement: &Measurement,
     year: u16,
-) -> Finding {
+}
+
+/// The finding of a measurement that did not pass.
+fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Measurement) -> Finding {
+    let Place { reference, row, stage, year, .. } = *at;
     let threshold = rule.bound.value();
     let value_text = measurement.value.format(Some(threshold));
     let threshold_text = rule.metric.format_threshold(threshold);
-    let country = measurement.country.map(|c| CountryRef::of(reference, c));
+    let country = measurement.country.map(|c| country_ref(reference, c));
     let origins = rule.metric.origins().map(|o| o.describe()).unwrap_or_default();
     let message = fill(&rule.message, |name| match name {
         "material" => material.label.clone(),
@@ -167,7 +163,7 @@ fn finding(
     });
 
     let mut notes = Vec::new();
-    let mut severity = rule.severity;
+    let mut severity = rule.doc.severity;
     if let Some(from) = rule.applies_from.filter(|from| year < *from) {
         severity = severity.min(Severity::Warning);
         notes.push(format!(
@@ -176,15 +172,9 @@ fn finding(
     }
     if let Some(flip) = measurement.flip {
         let open = flip.open;
-        let share = super::metrics::Value::Share(open.share_of(row.denominator())).format(None);
+        let share = Value::Share(open.share_of(row.denominator())).format(None);
         let unknown = format!("the {} country of {open} ({share}) is not known", stage.as_str());
-        notes.push(match (rule.bound, &rule.metric) {
-            (Bound::Min(_), super::metrics::Metric::GroupShare(_)) => {
-                format!("{unknown}: if all of it were from {origins}, the benchmark would be met")
-            }
-            (Bound::Min(_), _) => format!("{unknown}: it may come from further countries"),
-            (Bound::Max(_), _) => format!("{unknown}: it could raise the share further"),
-        });
+        notes.push(rule.metric.flip_note(rule.bound, &unknown));
     }
     if rule.metric.is_share() {
         let denominator = row.denominator();
@@ -203,16 +193,13 @@ fn finding(
     }
 
     Finding {
-        code: rule.id.clone(),
-        name: rule.name.clone(),
+        check: Check { rule: rule.id().to_owned(), material: Some(material.clone()), stage: Some(stage), country },
+        name: rule.doc.name.clone(),
         severity,
         message,
         notes,
-        help: Some(rule.help.clone()),
-        labels: labels(source, reference, row, stage, measurement, rule.bound),
-        material: Some(material.clone()),
-        stage: Some(stage),
-        country,
+        help: Some(rule.doc.help.clone()),
+        labels: labels(at, measurement, rule.bound),
         value: Some(Measure { number: round4(measurement.value.number()), text: value_text }),
         threshold: Some(Measure { number: threshold.to_f64(), text: threshold_text }),
         waived: None,
@@ -220,14 +207,8 @@ fn finding(
 }
 
 /// Labels on the lines responsible (a few, then "and N more") and on the consumption entry.
-fn labels(
-    source: &Source,
-    reference: &Reference,
-    row: &Row,
-    stage: Stage,
-    m: &Measurement,
-    bound: Bound,
-) -> Vec<Label> {
+fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
+    let Place { source, reference, row, stage, .. } = *at;
     let cells = evidence_cells(row, stage, &m.evidence, bound);
     // The largest lines across the cells, largest first.
     let mut lines: Vec<(&LineRef, Option<crate::reference::CountryId>)> =

@@ -1,16 +1,37 @@
 //! The rule engine: rule files become rules; metrics are measured on the ledger; findings,
-//! waivers and the share table come out. The engine knows metrics, never a particular rule.
+//! waivers and the share table come out, written into the result model
+//! ([`crate::model`]). The engine knows metrics, never a particular rule.
 
 mod evaluate;
-mod metrics;
-mod rules;
+mod metric;
+mod rule;
+mod rule_file;
 mod table;
 mod waivers;
 
-pub use evaluate::{Evaluation, Target, evaluate};
-pub use metrics::{Evidence, Measurement, Metric, OriginSet, Outcome, Value};
-pub use rules::{
-    Aggregate, BUILTIN_RULES, Bound, MaterialScope, PLACEHOLDERS, RULES_SCHEMA, Rule, RuleOrigin, fill, load_rules,
-};
-pub use table::share_table;
-pub use waivers::apply_waivers;
+pub(crate) use evaluate::{Target, evaluate};
+pub use rule::{Rule, RuleOrigin};
+#[cfg(test)]
+pub(crate) use rule_file::RULES_SCHEMA;
+pub(crate) use rule_file::{BUILTIN_RULES, load_rules};
+pub(crate) use table::share_table;
+pub(crate) use waivers::apply_waivers;
+
+use crate::model::{CountryRef, MaterialRef};
+use crate::portfolio::RowKey;
+use crate::reference::{CountryId, Reference};
+
+/// The row of `key`, named as the reference data names it.
+fn material_ref(reference: &Reference, key: RowKey) -> MaterialRef {
+    MaterialRef {
+        id: reference.materials.get(key.material).id.clone(),
+        label: reference.materials.label(key.material, key.tier).to_owned(),
+        tier: Some(key.tier),
+    }
+}
+
+/// The country of `id`, named as the reference data names it.
+fn country_ref(reference: &Reference, id: CountryId) -> CountryRef {
+    let country = reference.countries.get(id);
+    CountryRef { code: country.code.clone(), name: country.name.clone() }
+}

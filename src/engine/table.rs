@@ -2,10 +2,13 @@
 //! outside the EU and the unknown share at each stage, and its verdict.
 
 use super::evaluate::Target;
+use super::{country_ref, material_ref};
 use crate::diagnostic::Severity;
-use crate::portfolio::{Portfolio, Row, RowKey, Stage};
-use crate::reference::{Reference, Tier};
-use crate::report::{CountryRef, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::domain::Stage;
+use crate::model::{Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::portfolio::{Cell, Portfolio, Row, RowKey};
+use crate::quantity::Mass;
+use crate::reference::{CountryId, Reference, Tier};
 
 /// The group the table measures against: the EU, as defined in `rules/countries.json`.
 const HOME_GROUP: &str = "EU";
@@ -23,7 +26,7 @@ pub fn share_table(
             .iter()
             .map(|row| {
                 let verdict = verdict(row.key, findings, checked);
-                table_row(reference, row, MaterialRef::of_row(reference, row.key), verdict)
+                table_row(reference, row, material_ref(reference, row.key), verdict)
             })
             .collect(),
         overall: None,
@@ -78,19 +81,19 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
     let stages = Stage::ALL.map(|stage| {
         let at = row.stage(stage);
         let in_home = |c| home.is_some_and(|g| g.contains(c));
-        let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| cell.mass).sum::<crate::quantity::Mass>();
+        let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| cell.mass).sum::<Mass>();
         let top = at
             .countries()
             .filter(|(c, _)| !in_home(*c))
             // The largest; among equals the first to appear in the file, so ties read as written.
-            .fold(None, |best: Option<(crate::reference::CountryId, &crate::portfolio::Cell)>, (c, cell)| match best {
+            .fold(None, |best: Option<(CountryId, &Cell)>, (c, cell)| match best {
                 Some((_, b)) if b.mass >= cell.mass => best,
                 _ => Some((c, cell)),
             });
         StageShares {
             eu: eu.share_of(denominator).percent_f64(),
             top_third_country: top
-                .map(|(c, cell)| (CountryRef::of(reference, c), cell.mass.share_of(denominator).percent_f64())),
+                .map(|(c, cell)| (country_ref(reference, c), cell.mass.share_of(denominator).percent_f64())),
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });

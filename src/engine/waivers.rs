@@ -3,10 +3,10 @@
 //! (stale exceptions are how exceptions outlive their reasons).
 
 use super::evaluate::Target;
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::{Code, Label};
+use crate::model::{Finding, Waived};
 use crate::portfolio::{Portfolio, Waiver};
 use crate::reference::Reference;
-use crate::report::{Finding, Waived};
 
 /// Applies the portfolio's waivers to `findings` as of `today`, and returns the findings
 /// about the waivers themselves. `active` are the ids of the rules that ran; `known` every
@@ -35,29 +35,26 @@ pub fn apply_waivers(
     for (waiver, used) in portfolio.waivers.iter().zip(used) {
         let what = describe(waiver, reference);
         if waiver.expires < today {
-            own.push(meta(
-                "waiver-expired",
-                Severity::Error,
+            own.push(Finding::of_code(
+                Code::WaiverExpired,
                 format!("the waiver of {what} expired on {}", waiver.expires),
                 vec![Label::new(waiver.expires_span, "expired"), Label::new(waiver.span, String::new())],
                 "the finding it covered counts again: fix it, or renew the waiver with a new date and reason",
             ));
         } else if !known.contains(&waiver.rule.as_str()) {
-            let help = match crate::reference::suggest::did_you_mean(&waiver.rule, known.iter().copied()) {
+            let help = match crate::suggest::did_you_mean(&waiver.rule, known.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the rules are {}", known.join(", ")),
             };
-            own.push(meta(
-                "waiver-unused",
-                Severity::Warning,
+            own.push(Finding::of_code(
+                Code::WaiverUnused,
                 format!("the waiver names rule `{}`, which is not an active rule", waiver.rule),
                 vec![Label::new(waiver.span, "no such rule")],
                 &help,
             ));
         } else if !used && active.contains(&waiver.rule.as_str()) {
-            own.push(meta(
-                "waiver-unused",
-                Severity::Warning,
+            own.push(Finding::of_code(
+                Code::WaiverUnused,
                 format!("the waiver of {what} matches no finding"),
                 vec![Label::new(waiver.span, "matches nothing")],
                 "remove it: what it was for no longer occurs (or narrow `material`, `stage` and `country` to what does)",
@@ -68,7 +65,7 @@ pub fn apply_waivers(
 }
 
 fn matches(waiver: &Waiver, target: Target, finding: &Finding, reference: &Reference) -> bool {
-    if waiver.rule != finding.code {
+    if waiver.rule != finding.code() {
         return false;
     }
     if let Some(material) = waiver.material {
@@ -77,12 +74,12 @@ fn matches(waiver: &Waiver, target: Target, finding: &Finding, reference: &Refer
             _ => return false,
         }
     }
-    if waiver.stage.is_some() && waiver.stage != finding.stage {
+    if waiver.stage.is_some() && waiver.stage != finding.check.stage {
         return false;
     }
     if let Some(country) = waiver.country {
         let code = &reference.countries.get(country).code;
-        if finding.country.as_ref().is_none_or(|c| &c.code != code) {
+        if finding.check.country.as_ref().is_none_or(|c| &c.code != code) {
             return false;
         }
     }
@@ -101,22 +98,4 @@ fn describe(waiver: &Waiver, reference: &Reference) -> String {
         parts.push(reference.countries.get(country).code.clone());
     }
     if parts.is_empty() { waiver.rule.clone() } else { format!("{} ({})", waiver.rule, parts.join(", ")) }
-}
-
-fn meta(code: &str, severity: Severity, message: String, labels: Vec<Label>, help: &str) -> Finding {
-    Finding {
-        code: code.to_owned(),
-        name: code.to_owned(),
-        severity,
-        message,
-        notes: Vec::new(),
-        help: Some(help.to_owned()),
-        labels,
-        material: None,
-        stage: None,
-        country: None,
-        value: None,
-        threshold: None,
-        waived: None,
-    }
 }

@@ -10,10 +10,10 @@ use jsonc_parser::ast::{self, ObjectPropName};
 use jsonc_parser::common::Ranged;
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
 
-use super::schema::Schema;
+use super::schema::{Schema, type_words};
 
 /// Turns a document that the typed reading refused into located diagnostics.
 ///
@@ -24,7 +24,8 @@ pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Erro
     if problems.is_empty() {
         let offset = source.offset_of_line_byte_column(typed_error.line(), typed_error.column());
         problems.push(Problem::root(
-            Diagnostic::error("schema", strip_position(&typed_error.to_string())).with_label(Span::at(offset), "here"),
+            Diagnostic::new(Code::Schema, strip_position(&typed_error.to_string()))
+                .with_label(Span::at(offset), "here"),
         ));
     }
     problems
@@ -35,7 +36,7 @@ pub fn diagnose(source: &Source, schema: &Schema, typed_error: &serde_json::Erro
 pub fn validate(source: &Source, schema: &Schema) -> Vec<Problem> {
     let text = source.text();
     if text.trim().is_empty() {
-        return vec![Problem::root(Diagnostic::error("syntax", "the file is empty").with_help(schema.empty_help()))];
+        return vec![Problem::root(Diagnostic::new(Code::Syntax, "the file is empty").with_help(schema.empty_help()))];
     }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -126,7 +127,7 @@ pub fn syntax_error(source: &Source, error: &serde_json::Error) -> Diagnostic {
         }
         _ => Span::new(at, text[at..].chars().next().map_or(at, |c| at + c.len_utf8())),
     };
-    Diagnostic::error("syntax", message).with_label(span, label)
+    Diagnostic::new(Code::Syntax, message).with_label(span, label)
 }
 
 fn plain_syntax_message(raw: &str) -> (String, &'static str) {
@@ -219,7 +220,7 @@ fn duplicate_keys(node: &ast::Value<'_>, problems: &mut Vec<Problem>) {
                 let name = prop_name(&prop.name);
                 if let Some(first) = object.properties[..n].iter().find(|p| prop_name(&p.name) == name) {
                     problems.push(Problem::root(
-                        Diagnostic::error("duplicate-key", format!("`{name}` is written twice in the same object"))
+                        Diagnostic::new(Code::DuplicateKey, format!("`{name}` is written twice in the same object"))
                             .with_label(name_span(&prop.name), "written again here")
                             .with_label(name_span(&first.name), "first written here")
                             .with_help("keep one of them: readers of JSON disagree on which one counts"),
@@ -315,44 +316,83 @@ fn schema_problem(
         ast::Value::Array(a) => Span::new(a.range.start, a.range.start + 1),
         other => span_of(other),
     });
+    if let Kind::AdditionalProperties { unexpected } = error.kind() {
+        let name = unexpected.first().cloned().unwrap_or_default();
+        return unknown_field(schema, node, pointer, &name, span, parent_pointer(error.schema_path().as_str()));
+    }
     let instance = document.pointer(&pointer);
-    let place = describe_place(&pointer, schema.place_words());
-    let subject = if place.is_empty() { "the document".to_owned() } else { place.clone() };
+    let (message, label, mut help) = in_words(schema, &pointer, instance, error);
+    if let Some(hint) = instance.and_then(|v| schema.hint(&pointer, v)) {
+        help = Some(hint);
+    }
+    let mut diagnostic = Diagnostic::new(Code::Schema, message).with_label(span, label);
+    if let Some(help) = help {
+        diagnostic = diagnostic.with_help(help);
+    }
+    let pair = match error.kind() {
+        Kind::Required { property } => Pair::Missing(pointer.clone(), property.as_str().unwrap_or_default().to_owned()),
+        _ => Pair::None,
+    };
+    (Problem { pointer, diagnostic }, pair)
+}
+
+/// A field the schema does not allow, labelled at its key, with the field it is likely a
+/// misspelling of (`schema_object` is the pointer of the schema object that lists them).
+fn unknown_field(
+    schema: &Schema,
+    node: Option<&ast::Value<'_>>,
+    pointer: String,
+    name: &str,
+    span: Span,
+    schema_object: &str,
+) -> (Problem, Pair) {
+    let allowed = schema.property_names(schema_object);
+    let key_span = match node {
+        Some(ast::Value::Object(o)) => {
+            o.properties.iter().find(|p| prop_name(&p.name) == name).map(|p| name_span(&p.name))
+        }
+        _ => None,
+    };
+    let (item, path) = item_and_path(&pointer, schema.place_words());
+    let field = path.map_or(name.to_owned(), |p| format!("{p}.{name}"));
+    let where_ = item.map(|i| format!(" in {i}")).unwrap_or_default();
+    let close = crate::suggest::did_you_mean(name, allowed.iter().map(String::as_str));
+    let pair = close.map_or(Pair::None, |c| Pair::Misspelt(pointer.clone(), c.to_owned()));
+    let help = match close {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("the fields allowed here are: {}", allowed.join(", ")),
+    };
+    let diagnostic = Diagnostic::new(Code::Schema, format!("unknown field `{field}`{where_}"))
+        .with_label(key_span.unwrap_or(span), "not a field of this object")
+        .with_help(help);
+    (Problem { pointer: format!("{pointer}/{name}"), diagnostic }, pair)
+}
+
+/// A schema error in words: the message, the label and, where one helps, the help.
+fn in_words(
+    schema: &Schema,
+    pointer: &str,
+    instance: Option<&Value>,
+    error: &jsonschema::ValidationError<'_>,
+) -> (String, String, Option<String>) {
+    use jsonschema::error::ValidationErrorKind as Kind;
+
+    let place = describe_place(pointer, schema.place_words());
+    let subject = if place.is_empty() { "the document".to_owned() } else { place };
     let found = instance.map(describe_value).unwrap_or_default();
     let schema_path = error.schema_path().as_str();
-    let keyword_parent = parent_pointer(schema_path);
-
-    let (message, label, mut help): (String, String, Option<String>) = match error.kind() {
-        Kind::AdditionalProperties { unexpected } => {
-            let allowed = schema.property_names(keyword_parent);
-            let name = unexpected.first().cloned().unwrap_or_default();
-            let key_span = match node {
-                Some(ast::Value::Object(o)) => {
-                    o.properties.iter().find(|p| prop_name(&p.name) == name).map(|p| name_span(&p.name))
-                }
-                _ => None,
-            };
-            let (item, path) = item_and_path(&pointer, schema.place_words());
-            let field = path.map_or(name.clone(), |p| format!("{p}.{name}"));
-            let where_ = item.map(|i| format!(" in {i}")).unwrap_or_default();
-            let close = crate::reference::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
-            let pair = close.map_or(Pair::None, |c| Pair::Misspelt(pointer.clone(), c.to_owned()));
-            let help = match close {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("the fields allowed here are: {}", allowed.join(", ")),
-            };
-            let diagnostic = Diagnostic::error("schema", format!("unknown field `{field}`{where_}"))
-                .with_label(key_span.unwrap_or(span), "not a field of this object")
-                .with_help(help);
-            let pointer = format!("{pointer}/{name}");
-            return (Problem { pointer, diagnostic }, pair);
-        }
+    let close_to = |choices: &[String]| {
+        instance
+            .and_then(Value::as_str)
+            .and_then(|s| crate::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
+            .map(|close| format!("did you mean `{close}`?"))
+    };
+    match error.kind() {
         Kind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
-            let whose = subject.clone();
-            let description = schema.property_description(keyword_parent, &name);
+            let description = schema.property_description(parent_pointer(schema_path), &name);
             (
-                format!("{whose} has no `{name}`"),
+                format!("{subject} has no `{name}`"),
                 format!("`{name}` is required here"),
                 description.map(|d| format!("`{name}`: {d}")),
             )
@@ -366,10 +406,7 @@ fn schema_problem(
                 .as_array()
                 .map(|a| a.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect())
                 .unwrap_or_default();
-            let help = instance
-                .and_then(Value::as_str)
-                .and_then(|s| crate::reference::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
-                .map(|close| format!("did you mean `{close}`?"));
+            let help = close_to(&choices);
             (
                 format!("{subject} must be one of {}; found {found}", choices.join(", ")),
                 "not one of the allowed values".to_owned(),
@@ -405,53 +442,15 @@ fn schema_problem(
         }
         Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
             let (choices, words) = schema.alternatives(schema_path);
-            let help = instance
-                .and_then(Value::as_str)
-                .and_then(|s| crate::reference::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
-                .map(|close| format!("did you mean `{close}`?"));
+            let help = close_to(&choices);
             (format!("{subject} must be {words}; found {found}"), "not one of the allowed values".to_owned(), help)
         }
         _ => (format!("{subject}: {error}"), "here".to_owned(), None),
-    };
-    if let Some(hint) = instance.and_then(|v| schema.hint(&pointer, v)) {
-        help = Some(hint);
     }
-    let mut diagnostic = Diagnostic::error("schema", message).with_label(span, label);
-    if let Some(help) = help {
-        diagnostic = diagnostic.with_help(help);
-    }
-    let pair = match error.kind() {
-        Kind::Required { property } => Pair::Missing(pointer.clone(), property.as_str().unwrap_or_default().to_owned()),
-        _ => Pair::None,
-    };
-    (Problem { pointer, diagnostic }, pair)
 }
 
 fn parent_pointer(pointer: &str) -> &str {
     pointer.rfind('/').map_or("", |at| &pointer[..at])
-}
-
-/// A JSON Schema type, or a list of them, in words: "a list", "a string or null".
-pub(super) fn type_words(kind: &str) -> String {
-    let lower = kind.to_lowercase();
-    let words: Vec<&str> = ["object", "array", "string", "integer", "number", "boolean", "null"]
-        .into_iter()
-        .filter(|t| lower.contains(t))
-        .collect();
-    let word = |t: &str| match t {
-        "object" => "an object",
-        "array" => "a list",
-        "string" => "a string",
-        "integer" => "a whole number",
-        "number" => "a number",
-        "boolean" => "true or false",
-        _ => "null",
-    };
-    match words.as_slice() {
-        [] => "of another type".to_owned(),
-        [one] => word(one).to_owned(),
-        many => many.iter().map(|t| word(t)).collect::<Vec<_>>().join(" or "),
-    }
 }
 
 /// A value in words, for "…; found a string \"12\"".

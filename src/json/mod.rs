@@ -4,6 +4,6 @@ mod diagnose;
 mod schema;
 mod spanned;
 
-pub use diagnose::{Problem, describe_place, describe_value, diagnose, pointer_segments, syntax_error, validate};
-pub use schema::{Hint, Schema};
+pub use diagnose::{diagnose, validate};
+pub use schema::Schema;
 pub use spanned::{FromRaw, Number, Spanned, Text, present};

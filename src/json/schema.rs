@@ -10,7 +10,6 @@ pub type Hint = fn(pointer: &str, value: &Value) -> Option<String>;
 
 /// A schema and how to speak about the documents it describes.
 pub struct Schema {
-    text: &'static str,
     document: Value,
     validator: OnceLock<jsonschema::Validator>,
     place_words: &'static [(&'static str, &'static str)],
@@ -36,7 +35,6 @@ impl Schema {
         hint: Option<Hint>,
     ) -> Schema {
         Schema {
-            text,
             // The schemas are embedded in the binary and validated by the tests.
             document: serde_json::from_str(text).expect("an embedded schema is valid JSON"),
             validator: OnceLock::new(),
@@ -53,11 +51,6 @@ impl Schema {
                 // The tests compile every embedded schema.
                 .expect("an embedded schema compiles")
         })
-    }
-
-    /// The schema's text, as `crma-check schema` prints it.
-    pub fn text(&self) -> &'static str {
-        self.text
     }
 
     pub(super) fn place_words(&self) -> &[(&str, &str)] {
@@ -110,7 +103,7 @@ impl Schema {
             } else if let Some(constant) = branch.get("const") {
                 words.push(format!("`{}`", constant.as_str().map_or_else(|| constant.to_string(), str::to_owned)));
             } else if let Some(kind) = branch.get("type") {
-                words.push(super::diagnose::type_words(&kind.to_string()));
+                words.push(type_words(&kind.to_string()));
             }
         }
         let words = match words.split_last() {
@@ -134,6 +127,29 @@ impl Schema {
         }
         let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
         self.document.pointer(target)?.get("description")?.as_str()
+    }
+}
+
+/// A JSON Schema type, or a list of them, in words: "a list", "a string or null".
+pub(super) fn type_words(kind: &str) -> String {
+    let lower = kind.to_lowercase();
+    let words: Vec<&str> = ["object", "array", "string", "integer", "number", "boolean", "null"]
+        .into_iter()
+        .filter(|t| lower.contains(t))
+        .collect();
+    let word = |t: &str| match t {
+        "object" => "an object",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        _ => "null",
+    };
+    match words.as_slice() {
+        [] => "of another type".to_owned(),
+        [one] => word(one).to_owned(),
+        many => many.iter().map(|t| word(t)).collect::<Vec<_>>().join(" or "),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::json::Text;
+use super::record::Field;
 use crate::source::{Source, Span};
 
 /// The supply ids of a file.
@@ -21,7 +21,7 @@ pub(super) struct SupplyIds<'de> {
 
 enum Order<'de> {
     /// Every id so far greater than the one before; `last` is the latest.
-    Increasing { last: Text<'de>, spans: Vec<Span> },
+    Increasing { last: Field<'de>, spans: Vec<Span> },
     /// Not so: every id's hash and place.
     Unordered(Vec<(u64, Span)>),
 }
@@ -35,14 +35,14 @@ pub(super) struct Repeat {
 
 impl<'de> SupplyIds<'de> {
     pub(super) fn new(source: &'de Source) -> Self {
-        let order = Order::Increasing { last: Text(std::borrow::Cow::Borrowed("")), spans: Vec::new() };
+        let order = Order::Increasing { last: Field { text: "".into(), span: None }, spans: Vec::new() };
         SupplyIds { source, escaped: FxHashMap::default(), order }
     }
 
     /// Keeps `id` (not empty), found at its own span or, for an id written with escapes,
     /// kept by `fallback`. Returns the id's own span, if it has one.
-    pub(super) fn add(&mut self, id: &Text<'de>, fallback: Span) -> Option<Span> {
-        let own = id.span(self.source);
+    pub(super) fn add(&mut self, id: &Field<'de>, fallback: Span) -> Option<Span> {
+        let own = id.span.filter(|_| id.borrowed_text().is_some());
         if own.is_none() {
             self.escaped.insert(fallback.start, id.as_str().to_owned());
         }
@@ -105,12 +105,13 @@ mod tests {
     /// The repeats among the string values of `text` (each read as an id at its place).
     fn repeats(text: &str) -> Vec<(String, usize, usize)> {
         let source = Source::new("ids", text.to_owned());
-        let values: Vec<Text<'_>> = serde_json::from_str(source.text()).unwrap();
+        let values: Vec<crate::json::Text<'_>> = serde_json::from_str(source.text()).unwrap();
         let mut ids = SupplyIds::new(&source);
         let mut escaped_at = 0;
-        for value in &values {
+        for value in values {
             escaped_at += 1;
-            ids.add(value, Span::at(100_000 + escaped_at));
+            let span = value.span(&source);
+            ids.add(&Field { text: value.0, span }, Span::at(100_000 + escaped_at));
         }
         // Which value a span is at (an escaped id's stand-in span is past the end: the last).
         let at = |span: Span| {

@@ -4,52 +4,10 @@
 //! the ledger as they are read and never kept. For each sum the ledger also keeps the few
 //! largest lines behind it, so that a finding can point at the lines responsible.
 
+use crate::domain::{Basis, Stage};
 use crate::quantity::Mass;
 use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
 use crate::source::Span;
-
-/// A stage of the value chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Stage {
-    /// Extraction of ores, minerals or concentrates.
-    Extraction,
-    /// Processing, all intermediate steps included.
-    Processing,
-    /// Recycling from waste.
-    Recycling,
-}
-
-impl Stage {
-    /// The three stages, in value-chain order.
-    pub const ALL: [Stage; 3] = [Stage::Extraction, Stage::Processing, Stage::Recycling];
-
-    /// The word used in files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Extraction => "extraction",
-            Stage::Processing => "processing",
-            Stage::Recycling => "recycling",
-        }
-    }
-
-    /// The stage named `name` in a file.
-    pub fn parse(name: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    /// The past participle for sentences ("extracted", "processed", "recycled").
-    pub fn participle(self) -> &'static str {
-        match self {
-            Stage::Extraction => "extracted",
-            Stage::Processing => "processed",
-            Stage::Recycling => "recycled",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// The rows of a ledger are keyed by material and tier: supplies of one material that fall
 /// under different annex entries (battery-grade lithium, lithium of other grades) are
@@ -152,11 +110,6 @@ impl StageLedger {
     /// Every country with its cell, in order of first appearance.
     pub fn countries(&self) -> impl Iterator<Item = (CountryId, &Cell)> {
         self.countries.iter().map(|(c, cell)| (*c, cell))
-    }
-
-    /// Total mass with a known country at this stage.
-    pub fn known(&self) -> Mass {
-        self.countries.iter().map(|(_, cell)| cell.mass).sum()
     }
 
     fn merge(&mut self, other: &StageLedger) {
@@ -283,17 +236,6 @@ struct Total {
     uncovered: Mass,
 }
 
-/// How the denominator of a material's shares was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// The stated annual consumption.
-    Consumption,
-    /// The sum of the supply lines (no consumption given).
-    Supplies,
-    /// A total over materials, some with consumption and some without.
-    Mixed,
-}
-
 /// All rows of a portfolio, in order of first appearance.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -322,11 +264,6 @@ impl Ledger {
             }
         };
         &mut self.rows[n]
-    }
-
-    /// The row of `key`, if any.
-    pub fn row(&self, key: RowKey) -> Option<&Row> {
-        self.index.get(slot(key)).copied().flatten().map(|n| &self.rows[n as usize])
     }
 
     /// All rows.

@@ -1,16 +1,29 @@
-//! The portfolio: the input format, read into a ledger of sums and checked for meaning.
+//! The portfolio: a file read into a ledger of sums and checked for meaning.
+//!
+//! A reader per file format (`json`) turns the file into input-neutral records (`record`);
+//! the builder (`build`) checks what they mean and sums them into the ledger (`ledger`),
+//! which is all the engine reads.
 
+mod build;
 mod ids;
+mod json;
 mod ledger;
-mod lines;
-mod load;
+mod record;
 
-pub use ledger::{Basis, Cell, Consumption, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey, Stage, StageLedger};
-pub use load::{FORMAT_VERSION, PORTFOLIO_SCHEMA, YEARS, load};
+#[cfg(test)]
+pub(crate) use json::PORTFOLIO_SCHEMA;
+pub use json::load;
+#[cfg(test)]
+pub(crate) use ledger::Consumption;
+pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey};
 
 use crate::diagnostic::Diagnostic;
+use crate::domain::Stage;
 use crate::reference::{CountryId, MaterialId};
 use crate::source::{Source, Span};
+
+/// The reporting years a portfolio (and `--year`) may give, as the schema says.
+pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
 
 /// A portfolio that was read without errors.
 #[derive(Debug)]
@@ -21,8 +34,6 @@ pub struct Portfolio {
     pub name: Option<String>,
     /// Its reporting year.
     pub year: u16,
-    /// Where the year is written.
-    pub year_span: Span,
     /// Its supplies and consumption, summed.
     pub ledger: Ledger,
     /// Its waivers.

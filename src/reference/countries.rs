@@ -245,7 +245,7 @@ impl Countries {
             return Some(country);
         }
         if text.len() > 2 {
-            let name = super::suggest::did_you_mean(text, self.countries.iter().map(|c| c.name.as_str()))?;
+            let name = crate::suggest::did_you_mean(text, self.countries.iter().map(|c| c.name.as_str()))?;
             return self.countries.iter().find(|c| c.name == name);
         }
         None

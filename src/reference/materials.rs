@@ -294,7 +294,7 @@ impl Materials {
             .materials
             .iter()
             .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.members.iter().map(|member| member.name.as_str())));
-        super::suggest::did_you_mean(name, names)
+        crate::suggest::did_you_mean(name, names)
     }
 
     /// The tier of a supply of `material` with the declared `grade`.

@@ -7,7 +7,6 @@
 mod countries;
 mod forms;
 mod materials;
-pub mod suggest;
 mod units;
 
 use std::sync::OnceLock;

@@ -1,8 +1,9 @@
 //! One view of everything a file's report says, for the formats: its input diagnostics, then
 //! its findings, each with its location.
 
-use super::{FileReport, Finding, Location, Waived};
+use super::Location;
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::{FileReport, Finding, Waived};
 
 /// An input diagnostic or a finding, located.
 #[derive(Debug, Clone)]
@@ -70,8 +71,8 @@ impl FileReport {
     pub fn entries<'a>(&'a self) -> impl Iterator<Item = Entry<'a>> {
         let located = |labels: &'a [Label]| if self.source.is_some() { labels } else { &[] };
         let diagnostics = self.diagnostics.iter().map(move |d| Entry {
-            code: &d.code,
-            name: &d.code,
+            code: d.code.id(),
+            name: d.code.id(),
             severity: d.severity,
             message: &d.message,
             notes: &[],
@@ -82,7 +83,7 @@ impl FileReport {
             diagnostic: Some(d),
         });
         let findings = self.findings.iter().map(move |f| Entry {
-            code: &f.code,
+            code: f.code(),
             name: &f.name,
             severity: f.severity,
             message: &f.message,

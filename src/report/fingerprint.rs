@@ -34,8 +34,8 @@ impl Fingerprints {
 fn identity(entry: &Entry<'_>) -> String {
     let path = repository_path(&entry.location.path);
     match entry.finding {
-        Some(f) if f.material.is_some() || f.stage.is_some() || f.country.is_some() => {
-            let (rule, material, stage, country) = f.key();
+        Some(f) if f.check.material.is_some() || f.check.stage.is_some() || f.check.country.is_some() => {
+            let (rule, material, stage, country) = f.check.key();
             let stage = stage.map(|s| s.as_str()).unwrap_or_default();
             ["finding", &path, rule, material.unwrap_or_default(), stage, country.unwrap_or_default()].join("\u{1f}")
         }

@@ -46,37 +46,33 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{Entry, FileReport, Format, Report};
+use super::Entry;
 use crate::diagnostic::Severity;
+use crate::model::{FileReport, Report};
 
 /// GitHub Actions workflow commands: one annotation per input diagnostic and per finding.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Github;
-
-impl Format for Github {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut text = String::new();
-        for file in &report.files {
-            for entry in file.entries() {
-                text.push_str(&command(file, &entry));
-                text.push('\n');
-            }
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut text = String::new();
+    for file in &report.files {
+        for entry in file.entries() {
+            text.push_str(&command(file, &entry));
+            text.push('\n');
         }
-        out.write_all(text.as_bytes())
     }
+    out.write_all(text.as_bytes())
 }
 
 /// Escapes a command's message as `escapeData` in actions/toolkit `command.ts` does:
 /// `%` → `%25`, carriage return → `%0D`, line feed → `%0A`. The `%` goes first, so that the
 /// runner, which undoes `%25` last, gets the text back.
-pub fn escape_data(text: &str) -> String {
+pub(super) fn escape_data(text: &str) -> String {
     escape(text, false)
 }
 
 /// Escapes a command's property value as `escapeProperty` in actions/toolkit `command.ts`
 /// does: as [`escape_data`], and also `:` → `%3A` and `,` → `%2C`, which would otherwise end
 /// the properties or the value.
-pub fn escape_property(text: &str) -> String {
+pub(super) fn escape_property(text: &str) -> String {
     escape(text, true)
 }
 
@@ -144,6 +140,78 @@ fn workspace_path(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // ---------------------------------------------------------------------------------------------
+    // The toolkit's definitions and the runner's decoding, transcribed for comparison.
+
+    /// `escapeData` of actions/toolkit `packages/core/src/command.ts`, replace by replace.
+    fn toolkit_escape_data(s: &str) -> String {
+        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    }
+
+    /// `escapeProperty` of actions/toolkit `packages/core/src/command.ts`, replace by replace.
+    fn toolkit_escape_property(s: &str) -> String {
+        toolkit_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+
+    /// How the runner (actions/runner `ActionCommand.cs`, `UnescapeData`) decodes a message:
+    /// `%0D`, `%0A`, and `%25` last.
+    fn runner_unescape_data(s: &str) -> String {
+        s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    }
+
+    /// How the runner (`UnescapeProperty`) decodes a property value.
+    fn runner_unescape_property(s: &str) -> String {
+        s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    }
+
+    const AWKWARD: &[&str] = &[
+        "",
+        "plain",
+        "100% sure",
+        "%",
+        "%%",
+        "%25",
+        "%0A is not a line break",
+        "%%0A",
+        "%3A%2C",
+        "a:b,c",
+        "::error::injected",
+        "line one\nline two",
+        "crlf\r\nend",
+        "lone\rcarriage",
+        "trailing\n",
+        "Türkiye, 84.0%: over the cap",
+        "key=value,other=thing",
+    ];
+
+    #[test]
+    fn escaping_is_the_toolkits() {
+        for s in AWKWARD {
+            assert_eq!(escape_data(s), toolkit_escape_data(s), "data {s:?}");
+            assert_eq!(escape_property(s), toolkit_escape_property(s), "property {s:?}");
+        }
+        assert_eq!(escape_data("50%: a,b\r\nc"), "50%25: a,b%0D%0Ac");
+        assert_eq!(escape_property("50%: a,b\r\nc"), "50%25%3A a%2Cb%0D%0Ac");
+    }
+
+    #[test]
+    fn escaped_text_holds_no_line_break_and_properties_no_delimiter() {
+        for s in AWKWARD {
+            let data = escape_data(s);
+            assert!(!data.contains(['\r', '\n']), "{data:?}");
+            let property = escape_property(s);
+            assert!(!property.contains(['\r', '\n', ':', ',']), "{property:?}");
+        }
+    }
+
+    #[test]
+    fn the_runner_decodes_what_was_escaped() {
+        for s in AWKWARD {
+            assert_eq!(runner_unescape_data(&escape_data(s)), *s, "data {s:?}");
+            assert_eq!(runner_unescape_property(&escape_property(s)), *s, "property {s:?}");
+        }
+    }
 
     #[test]
     fn paths_are_relative_with_slashes() {

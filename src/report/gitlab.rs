@@ -50,20 +50,16 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Entry, FileReport, Fingerprints, Format, Report, repository_path};
+use super::{Entry, Fingerprints, repository_path};
 use crate::diagnostic::Severity;
+use crate::model::{FileReport, Report};
 
 /// GitLab Code Quality.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Gitlab;
-
-impl Format for Gitlab {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut fingerprints = Fingerprints::default();
-        let issues: Vec<Issue> = report.files.iter().flat_map(|file| issues(file, &mut fingerprints)).collect();
-        serde_json::to_writer_pretty(&mut *out, &issues)?;
-        out.write_all(b"\n")
-    }
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut fingerprints = Fingerprints::default();
+    let issues: Vec<Issue> = report.files.iter().flat_map(|file| issues(file, &mut fingerprints)).collect();
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]

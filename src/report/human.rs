@@ -4,54 +4,50 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{FileReport, Finding, Format, Outcome, Report, TableRow, percent};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::portfolio::Stage;
-use crate::quantity::format_number;
+use super::words::{not_checked, outcome_past, percent, plural};
+use super::{Entry, Style};
+use crate::diagnostic::{Rendered, Severity};
+use crate::domain::Stage;
+use crate::model::{FileReport, Finding, Report, TableRow};
 
-/// Renders reports for people.
-#[derive(Debug, Clone)]
-pub struct Human {
-    /// Use colour (ANSI escapes).
-    pub color: bool,
-    /// Width to wrap messages at.
-    pub width: usize,
-    /// Only diagnostics and findings: no tables, no summary, no notes.
-    pub quiet: bool,
-}
-
-impl Default for Human {
-    fn default() -> Self {
-        Human { color: false, width: 100, quiet: false }
+/// Writes `report` for people, in `style`.
+pub(super) fn write(report: &Report, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
+    let human = Human(*style);
+    let mut text = String::new();
+    for file in &report.files {
+        human.file(&mut text, file);
     }
+    if !style.quiet {
+        human.summary(&mut text, report);
+    }
+    out.write_all(text.as_bytes())
 }
 
-impl Format for Human {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut text = String::new();
-        for file in &report.files {
-            self.file(&mut text, file);
-        }
-        if !self.quiet {
-            self.summary(&mut text, report);
-        }
-        out.write_all(text.as_bytes())
-    }
-}
+struct Human(Style);
 
 impl Human {
     fn handler(&self) -> miette::GraphicalReportHandler {
         let theme =
-            if self.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-        miette::GraphicalReportHandler::new_themed(theme).with_width(self.width).with_links(false).with_context_lines(1)
+            if self.0.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+        miette::GraphicalReportHandler::new_themed(theme)
+            .with_width(self.0.width)
+            .with_links(false)
+            .with_context_lines(1)
     }
 
-    fn diagnostic(&self, out: &mut String, file: &FileReport, diagnostic: &Diagnostic) {
+    fn entry(&self, out: &mut String, file: &FileReport, entry: &Entry<'_>) {
         let handler = self.handler();
-        let rendered = diagnostic.render(file.source.as_ref());
+        let rendered = Rendered {
+            code: entry.code,
+            severity: entry.severity,
+            message: entry.full_message().into(),
+            labels: entry.labels,
+            help: entry.help,
+            source: file.source.as_ref(),
+        };
         // Rendering into a String cannot fail; a failure would be a bug in miette.
         let _ = handler.render_report(out, &rendered);
-        if diagnostic.labels.is_empty() {
+        if entry.labels.is_empty() {
             // No snippet to say which file: say it.
             let _ = writeln!(out, "  ╰─ in {}", file.path);
         }
@@ -59,16 +55,17 @@ impl Human {
     }
 
     fn file(&self, out: &mut String, file: &FileReport) {
-        for diagnostic in &file.diagnostics {
-            if self.quiet && diagnostic.severity == Severity::Note {
-                continue;
+        for entry in file.entries() {
+            let skipped = if entry.is_input() {
+                self.0.quiet && entry.severity == Severity::Note
+            } else {
+                entry.waived().is_some()
+            };
+            if !skipped {
+                self.entry(out, file, &entry);
             }
-            self.diagnostic(out, file, diagnostic);
         }
-        for finding in file.findings.iter().filter(|f| f.counts()) {
-            self.diagnostic(out, file, &finding.to_diagnostic());
-        }
-        if self.quiet || !file.checked() {
+        if self.0.quiet || !file.checked() {
             return;
         }
         let waived: Vec<&Finding> = file.findings.iter().filter(|f| !f.counts()).collect();
@@ -76,7 +73,8 @@ impl Human {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
                 if let Some(w) = &finding.waived {
-                    let _ = writeln!(out, "  {} {} (until {}: {})", finding.code, finding.message, w.expires, w.reason);
+                    let _ =
+                        writeln!(out, "  {} {} (until {}: {})", finding.code(), finding.message, w.expires, w.reason);
                 }
             }
             out.push('\n');
@@ -137,24 +135,16 @@ impl Human {
             let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), file.supply_lines));
         }
         let outcome = report.outcome();
-        let verdict = match outcome {
-            Outcome::Pass => "passed",
-            Outcome::Fail => "failed",
-            Outcome::Unchecked => "could not be completed",
-        };
+        let verdict = outcome_past(outcome);
         let level = report.fail_on.describe();
         let line = format!("check {verdict} ({level}; exit status {})", outcome.exit_code());
-        let _ = writeln!(out, "{}", if self.color { bold(&line) } else { line });
+        let _ = writeln!(out, "{}", if self.0.color { bold(&line) } else { line });
     }
 }
 
-fn counts_line(counts: super::Counts, checked: bool, lines: u32) -> String {
+fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> String {
     if !checked {
-        return format!(
-            "not checked: {} input error{}",
-            counts.input_errors,
-            if counts.input_errors == 1 { "" } else { "s" }
-        );
+        return not_checked(counts.input_errors);
     }
     let mut parts = vec![plural(counts.errors, "error"), plural(counts.warnings, "warning")];
     if counts.waived > 0 {
@@ -163,16 +153,7 @@ fn counts_line(counts: super::Counts, checked: bool, lines: u32) -> String {
     if counts.notes > 0 {
         parts.push(plural(counts.notes, "note"));
     }
-    format!(
-        "{} ({} supply line{} checked)",
-        parts.join(", "),
-        format_number(f64::from(lines)),
-        if lines == 1 { "" } else { "s" }
-    )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line"))
 }
 
 fn bold(text: &str) -> String {

@@ -5,23 +5,19 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Basis, Counts, FileReport, Format, Location, Outcome, Report, StageShares, TableRow};
-use crate::portfolio::Stage;
+use super::Location;
+use crate::domain::Stage;
+use crate::model::{Basis, Counts, FileReport, Report, StageShares, TableRow};
 use crate::quantity::round4;
 
 /// The version of the report format.
 pub const REPORT_VERSION: u32 = 1;
 
 /// The stable JSON report.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Json;
-
-impl Format for Json {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let document = Document::new(report);
-        serde_json::to_writer_pretty(&mut *out, &document)?;
-        out.write_all(b"\n")
-    }
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let document = Document::new(report);
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]
@@ -191,11 +187,7 @@ impl<'a> Document<'a> {
         Document {
             version: REPORT_VERSION,
             tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
-            outcome: match outcome {
-                Outcome::Pass => "pass",
-                Outcome::Fail => "fail",
-                Outcome::Unchecked => "unchecked",
-            },
+            outcome: outcome.id(),
             exit_status: outcome.exit_code(),
             fail_on: report.fail_on.name(),
             summary: Summary::new(report.files.len(), report.counts()),
@@ -211,7 +203,7 @@ impl<'a> File<'a> {
         for entry in file.entries() {
             if let Some(d) = entry.diagnostic {
                 diagnostics.push(DiagnosticOut {
-                    code: &d.code,
+                    code: d.code.id(),
                     severity: d.severity.as_str(),
                     message: &d.message,
                     help: d.help.as_deref(),
@@ -219,19 +211,19 @@ impl<'a> File<'a> {
                 });
             } else if let Some(f) = entry.finding {
                 findings.push(FindingOut {
-                    rule: &f.code,
+                    rule: f.code(),
                     name: &f.name,
                     severity: f.severity.as_str(),
                     message: &f.message,
                     notes: &f.notes,
                     help: f.help.as_deref(),
                     place: entry.location.into(),
-                    material: f.material.as_ref().map(|m| m.id.as_str()),
-                    material_label: f.material.as_ref().map(|m| m.label.as_str()),
-                    tier: f.material.as_ref().and_then(|m| m.tier).map(|t| t.id()),
-                    stage: f.stage.map(Stage::as_str),
-                    country: f.country.as_ref().map(|c| c.code.as_str()),
-                    country_name: f.country.as_ref().map(|c| c.name.as_str()),
+                    material: f.check.material.as_ref().map(|m| m.id.as_str()),
+                    material_label: f.check.material.as_ref().map(|m| m.label.as_str()),
+                    tier: f.check.material.as_ref().and_then(|m| m.tier).map(|t| t.id()),
+                    stage: f.check.stage.map(Stage::as_str),
+                    country: f.check.country.as_ref().map(|c| c.code.as_str()),
+                    country_name: f.check.country.as_ref().map(|c| c.name.as_str()),
                     value: f.value.as_ref().map(|v| v.number),
                     value_text: f.value.as_ref().map(|v| v.text.as_str()),
                     threshold: f.threshold.as_ref().map(|t| t.number),

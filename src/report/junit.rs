@@ -61,25 +61,21 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Check, Entry, FileReport, Format, Location, Report, repository_path};
+use super::{Entry, Location, repository_path};
 use crate::diagnostic::Severity;
+use crate::model::{Check, FileReport, Report};
 
 /// JUnit XML.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Junit;
-
-impl Format for Junit {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut junit = quick_junit::Report::new("crma-check");
-        junit.set_time(Duration::ZERO);
-        for file in &report.files {
-            junit.add_test_suite(suite(report, file));
-        }
-        // Serialized to memory first, so that a write error keeps its kind (a closed pipe).
-        let mut xml = Vec::new();
-        junit.serialize(&mut xml).map_err(io::Error::other)?;
-        out.write_all(&xml)
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut junit = quick_junit::Report::new("crma-check");
+    junit.set_time(Duration::ZERO);
+    for file in &report.files {
+        junit.add_test_suite(suite(report, file));
     }
+    // Serialized to memory first, so that a write error keeps its kind (a closed pipe).
+    let mut xml = Vec::new();
+    junit.serialize(&mut xml).map_err(io::Error::other)?;
+    out.write_all(&xml)
 }
 
 /// The suite of one file.
@@ -91,7 +87,7 @@ fn suite(report: &Report, file: &FileReport) -> TestSuite {
         cases.push(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
     }
     for check in &file.checks {
-        let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.key() == check.key()));
+        let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.check.key() == check.key()));
         cases.push(match finding {
             Some(entry) => entry_case(report, file, &path, entry, check_name(check)),
             None => {
@@ -102,7 +98,7 @@ fn suite(report: &Report, file: &FileReport) -> TestSuite {
         });
     }
     for entry in &entries {
-        if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.key())) {
+        if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.check.key())) {
             cases.push(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
         }
     }

@@ -45,41 +45,37 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{Counts, Entry, FailOn, FileReport, Format, Outcome, Report, Verdict, percent};
+use super::Entry;
+use super::words::{outcome_past, percent, plural};
 use crate::diagnostic::Severity;
-use crate::portfolio::Stage;
-use crate::quantity::format_number;
+use crate::domain::Stage;
+use crate::model::{Counts, FailOn, FileReport, Outcome, Report, Verdict};
 
 /// The Markdown summary, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Markdown;
-
-impl Format for Markdown {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut md = String::new();
-        summary(&mut md, report);
-        if report.files.len() > 1 {
-            overview(&mut md, report);
-        }
-        for file in &report.files {
-            file_section(&mut md, file, report.fail_on);
-        }
-        // One trailing line break, however the last section ended.
-        while md.ends_with("\n\n") {
-            md.pop();
-        }
-        out.write_all(md.as_bytes())
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut md = String::new();
+    summary(&mut md, report);
+    if report.files.len() > 1 {
+        overview(&mut md, report);
     }
+    for file in &report.files {
+        file_section(&mut md, file, report.fail_on);
+    }
+    // One trailing line break, however the last section ended.
+    while md.ends_with("\n\n") {
+        md.pop();
+    }
+    out.write_all(md.as_bytes())
 }
 
 fn summary(md: &mut String, report: &Report) {
     let outcome = report.outcome();
-    let heading = match outcome {
-        Outcome::Pass => "✅ crma-check passed",
-        Outcome::Fail => "❌ crma-check failed",
-        Outcome::Unchecked => "⛔ crma-check could not be completed",
+    let mark = match outcome {
+        Outcome::Pass => "✅",
+        Outcome::Fail => "❌",
+        Outcome::Unchecked => "⛔",
     };
-    let _ = writeln!(md, "## {heading}\n");
+    let _ = writeln!(md, "## {mark} crma-check {}\n", outcome_past(outcome));
     let files = report.files.len();
     let unchecked = report.files.iter().filter(|f| !f.checked()).count();
     let mut line = format!("{} in {}", counts_text(report.counts()), plural(files, "file"));
@@ -359,10 +355,6 @@ fn counts_text(c: Counts) -> String {
         parts.push(plural(c.notes, "note"));
     }
     parts.join(", ")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{} {word}{}", format_number(n as f64), if n == 1 { "" } else { "s" })
 }
 
 /// `text` as a code span: a fence of backticks longer than any run in it, padded with a space

@@ -38,7 +38,7 @@
 //!   (`[text](id)`), the only way GitHub shows them. The message is the finding's sentence,
 //!   its notes, and its specific help where that differs from the rule's.
 //! - **Rule descriptors** do not depend on the input: every active rule, then every code of
-//!   the tool ([`codes::CODES`]). `fullDescription` holds the summary, the legal basis and as
+//!   the tool ([`Code::ALL`]). `fullDescription` holds the summary, the legal basis and as
 //!   many whole paragraphs of the rule's explanation as fit GitHub's 1,024 characters; the
 //!   help (text and Markdown) holds all of them, with what to do.
 
@@ -48,9 +48,10 @@ use std::io;
 use serde_json::json;
 use serde_sarif::sarif as s;
 
-use super::{Entry, FileReport, Fingerprints, Format, Location, Outcome, Report, RuleInfo};
-use crate::codes;
-use crate::diagnostic::Severity;
+use super::words::{not_checked, outcome_meaning};
+use super::{Entry, Fingerprints, Location};
+use crate::diagnostic::{Code, Severity};
+use crate::model::{FileReport, Report, RuleDoc};
 
 /// The JSON Schema the output declares, and validates against.
 pub const SCHEMA_URI: &str =
@@ -69,14 +70,9 @@ const DESCRIPTION_LIMIT: usize = 1024;
 const NAME_LIMIT: usize = 255;
 
 /// SARIF 2.1.0: one run, a result per finding and input diagnostic.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Sarif;
-
-impl Format for Sarif {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &log(report))?;
-        out.write_all(b"\n")
-    }
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+    out.write_all(b"\n")
 }
 
 /// The SARIF log of `report`.
@@ -132,12 +128,10 @@ fn invocation(report: &Report) -> s::Invocation {
         .iter()
         .filter(|file| !file.checked())
         .map(|file| {
-            let errors = file.counts().input_errors;
-            let plural = if errors == 1 { "" } else { "s" };
             let location = Location::new(&file.path, None, None);
             s::Notification::builder()
                 .level(json!("error"))
-                .message(text(&format!("{}: not checked: {errors} input error{plural}", file.path)))
+                .message(text(&format!("{}: {}", file.path, not_checked(file.counts().input_errors))))
                 .locations(vec![
                     s::Location::builder()
                         .physical_location(
@@ -151,11 +145,7 @@ fn invocation(report: &Report) -> s::Invocation {
     let mut invocation = s::Invocation::builder()
         .execution_successful(unchecked.is_empty())
         .exit_code(i64::from(outcome.exit_code()))
-        .exit_code_description(match outcome {
-            Outcome::Pass => "no finding at or above the fail level",
-            Outcome::Fail => "findings at or above the fail level",
-            Outcome::Unchecked => "a file could not be checked",
-        })
+        .exit_code_description(outcome_meaning(outcome))
         .build();
     if !unchecked.is_empty() {
         invocation.tool_execution_notifications = Some(unchecked);
@@ -314,13 +304,13 @@ struct Rules {
 
 impl Rules {
     /// Every active rule, then every code of the tool whose id no rule has taken.
-    fn new(active: &[RuleInfo]) -> Rules {
+    fn new(active: &[RuleDoc]) -> Rules {
         let mut rules = Rules { descriptors: Vec::new(), index: HashMap::new(), help: Vec::new(), rule: Vec::new() };
         for rule in active {
             rules.push(rule_descriptor(rule), &rule.help, true);
         }
-        for code in codes::CODES {
-            rules.push(code_descriptor(code), code.help, false);
+        for &code in Code::ALL {
+            rules.push(code_descriptor(code), code.help(), false);
         }
         rules
     }
@@ -364,7 +354,7 @@ impl Rules {
     }
 }
 
-fn rule_descriptor(rule: &RuleInfo) -> s::ReportingDescriptor {
+fn rule_descriptor(rule: &RuleDoc) -> s::ReportingDescriptor {
     let summary = sentence(&rule.summary);
     let url = rule.url.as_deref().filter(|u| is_absolute_uri(u));
 
@@ -414,12 +404,12 @@ fn rule_descriptor(rule: &RuleInfo) -> s::ReportingDescriptor {
     descriptor
 }
 
-fn code_descriptor(code: &codes::Code) -> s::ReportingDescriptor {
+fn code_descriptor(code: Code) -> s::ReportingDescriptor {
     let help = s::MultiformatMessageString::builder()
-        .text(format!("{}\n\nHow to fix: {}", code.summary, code.help))
-        .markdown(format!("{}\n\n**How to fix:** {}", code.summary, code.help))
+        .text(format!("{}\n\nHow to fix: {}", code.summary(), code.help()))
+        .markdown(format!("{}\n\n**How to fix:** {}", code.summary(), code.help()))
         .build();
-    descriptor(code.id, code.id, code.severity, code.summary, code.summary, help)
+    descriptor(code.id(), code.id(), code.severity(), code.summary(), code.summary(), help)
 }
 
 fn descriptor(

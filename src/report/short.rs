@@ -6,26 +6,21 @@
 
 use std::io;
 
-use super::{Format, Report};
+use crate::model::Report;
 
 /// One line per finding.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Short;
-
-impl Format for Short {
-    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        for file in &report.files {
-            for entry in file.entries() {
-                let l = &entry.location;
-                let (severity, suffix) = match entry.waived() {
-                    Some(waived) => ("note", format!(" [waived until {}]", waived.expires)),
-                    None => (entry.severity.as_str(), String::new()),
-                };
-                // One line each: a message never holds a line break.
-                let message = entry.message.replace(['\n', '\r'], " ");
-                writeln!(out, "{}:{}:{}: {severity}[{}]: {message}{suffix}", l.path, l.line, l.column, entry.code)?;
-            }
+pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    for file in &report.files {
+        for entry in file.entries() {
+            let l = &entry.location;
+            let (severity, suffix) = match entry.waived() {
+                Some(waived) => ("note", format!(" [waived until {}]", waived.expires)),
+                None => (entry.severity.as_str(), String::new()),
+            };
+            // One line each: a message never holds a line break.
+            let message = entry.message.replace(['\n', '\r'], " ");
+            writeln!(out, "{}:{}:{}: {severity}[{}]: {message}{suffix}", l.path, l.line, l.column, entry.code)?;
         }
-        Ok(())
     }
+    Ok(())
 }

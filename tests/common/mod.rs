@@ -71,7 +71,7 @@ pub fn options() -> crma_check::CheckOptions {
 }
 
 /// What the library finds in `paths`, as the binary does with `--as-of AS_OF --fail-on`.
-pub fn library(paths: &[&str], fail_on: crma_check::report::FailOn) -> crma_check::report::Report {
+pub fn library(paths: &[&str], fail_on: crma_check::model::FailOn) -> crma_check::model::Report {
     crma_check::Checker::builtin(crma_check::CheckOptions { fail_on, ..options() }).check_paths(paths.iter().copied())
 }
 

@@ -1,6 +1,7 @@
-//! Reading a portfolio file: one typed, borrowing pass over the JSON. Supply lines are
-//! read into place and handed, in batches, to the builder (`lines`), which checks what they
-//! mean on a second thread; nothing per line is kept once it is in the ledger.
+//! The JSON reader: one typed, borrowing pass over a portfolio file. Supply lines are read
+//! into place and handed, in batches, to the builder (`build`), which checks what they mean
+//! on a second thread; nothing per line is kept once it is in the ledger. The reader turns
+//! the file's shapes into records (`record`); the builder never sees JSON.
 //!
 //! The pass stops at the first value the schema would refuse; the error path in
 //! [`crate::json`] then reports every schema error of the file at once.
@@ -12,18 +13,19 @@ use std::sync::mpsc::SyncSender;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::Portfolio;
-use super::ledger::Stage;
-use super::lines::LedgerBuilder;
-use crate::diagnostic::Diagnostic;
+use super::build::LedgerBuilder;
+use super::record::{ConsumptionRecord, Field, Refused, SupplyRecord, WaiverRecord};
+use super::{Portfolio, YEARS};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::domain::Stage;
 use crate::json::{self, Number, Schema, Spanned, Text, present};
 use crate::reference::{Reference, UnknownCountry, is_country_code};
-use crate::source::{Source, Span};
+use crate::source::Source;
 
 /// The portfolio schema, embedded.
 pub static PORTFOLIO_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     Schema::new(
-        include_str!("../../schemas/portfolio.schema.json"),
+        crate::schemas::PORTFOLIO,
         &[("supplies", "supply line"), ("waivers", "waiver")],
         "a portfolio is a JSON object with at least `year` and `supplies`; `crma-check schema` prints the format",
         Some(schema_hint),
@@ -32,9 +34,6 @@ pub static PORTFOLIO_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
 
 /// The format version this build reads.
 pub const FORMAT_VERSION: u64 = 1;
-
-/// The reporting years a portfolio (and `--year`) may give, as the schema says.
-pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
 
 /// Supply lines go to the builder's thread in batches of this many.
 const BATCH: usize = 512;
@@ -50,17 +49,17 @@ const QUEUE: usize = 8;
 pub fn load(source: &Source, reference: &Reference) -> Result<Portfolio, Vec<Diagnostic>> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<SupplyLine<'_>>>(QUEUE);
     std::thread::scope(|scope| {
-        let builder = scope.spawn(move || -> Result<LedgerBuilder<'_, '_>, &'static str> {
+        let builder = scope.spawn(move || -> Result<LedgerBuilder<'_, '_>, Refused> {
             let mut builder = LedgerBuilder::new(source, reference);
             // A refused line ends the thread, and with it the channel: the parser stops too.
             for batch in receiver {
-                for line in &batch {
-                    builder.supply(line)?;
+                for line in batch {
+                    builder.supply(&line.into_record(source)?)?;
                 }
             }
             Ok(builder)
         });
-        let mut top = Top::new(source, sender);
+        let mut top = Top::new(sender);
         let mut deserializer = serde_json::Deserializer::from_str(source.text());
         let parsed = deserializer
             .deserialize_map(PortfolioVisitor { top: &mut top })
@@ -68,19 +67,21 @@ pub fn load(source: &Source, reference: &Reference) -> Result<Portfolio, Vec<Dia
             .and_then(|()| top.flush().map_err(refuse));
         // Dropping the sender lets the builder see the end of the lines (a field left in a
         // `..` pattern would live to the end of the scope, and the join would wait forever).
-        let Top { name, year, consumption, waivers, lines, batch, source: _ } = top;
+        let Top { name, year, consumption, waivers, lines, batch } = top;
         drop((lines, batch));
         let built = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let refused =
-            |what: &str| error_path(source, &<serde_json::Error as de::Error>::custom(Refused(what.to_owned())));
+        let refused = |refused: Refused| {
+            error_path(source, &<serde_json::Error as de::Error>::custom(Stop(refused.what.to_owned())))
+        };
         match (parsed, built) {
             (Err(error), _) => Err(error_path(source, &error)),
             (Ok(()), Err(what)) => Err(refused(what)),
             (Ok(()), Ok(mut builder)) => {
                 for (key, entry) in consumption {
-                    builder.consumption(&key, entry).map_err(refused)?;
+                    builder.consumption(&entry.into_record(key, source)).map_err(refused)?;
                 }
-                builder.finish(name, year, &waivers)
+                let waivers: Vec<WaiverRecord<'_>> = waivers.into_iter().map(|w| w.into_record(source)).collect();
+                builder.finish(name, year.unwrap_or_default(), &waivers)
             }
         }
     })
@@ -95,8 +96,8 @@ fn error_path(source: &Source, error: &serde_json::Error) -> Vec<Diagnostic> {
         let span = version.diagnostic.primary_span().unwrap_or_default();
         let written = source.slice(span);
         return vec![
-            Diagnostic::error(
-                "unsupported-version",
+            Diagnostic::new(
+                Code::UnsupportedVersion,
                 format!("this file is format version {written}; crma-check reads format version {FORMAT_VERSION}"),
             )
             .with_label(span, "unsupported version")
@@ -130,15 +131,56 @@ fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<String> {
 /// One supply line, as read: filled in place by [`SupplySeed`], queued for the builder, and
 /// dropped once it is in the ledger.
 #[derive(Default)]
-pub(super) struct SupplyLine<'a> {
-    pub(super) id: Option<Text<'a>>,
-    pub(super) material: Option<Text<'a>>,
-    pub(super) grade: Option<Text<'a>>,
-    pub(super) amount: Option<Spanned<'a, Number<'a>>>,
-    pub(super) unit: Option<Text<'a>>,
-    pub(super) form: Option<Text<'a>>,
-    pub(super) content: Option<Spanned<'a, Number<'a>>>,
-    pub(super) origin: Option<Origin<'a>>,
+struct SupplyLine<'a> {
+    id: Option<Text<'a>>,
+    material: Option<Text<'a>>,
+    grade: Option<Text<'a>>,
+    amount: Option<Spanned<'a, Number<'a>>>,
+    unit: Option<Text<'a>>,
+    form: Option<Text<'a>>,
+    content: Option<Spanned<'a, Number<'a>>>,
+    origin: Option<Origin<'a>>,
+}
+
+impl<'a> SupplyLine<'a> {
+    /// The line as a record; refused if a required field is missing ([`SupplySeed`] refuses
+    /// such a line, so this cannot happen).
+    fn into_record(self, source: &Source) -> Result<SupplyRecord<'a>, Refused> {
+        let missing = Refused { what: "missing field", span: None };
+        let text = |t: Option<Text<'a>>| t.map(|t| text_field(t, source));
+        let mut origin = [None, None, None];
+        if let Some(written) = self.origin {
+            for (slot, code) in origin.iter_mut().zip([written.extraction, written.processing, written.recycling]) {
+                *slot = text(code);
+            }
+        }
+        Ok(SupplyRecord {
+            id: text(self.id),
+            material: text(self.material).ok_or(missing)?,
+            grade: text(self.grade),
+            amount: number_field(self.amount.ok_or(missing)?, source),
+            unit: text(self.unit).ok_or(missing)?,
+            form: text(self.form),
+            content: self.content.map(|c| number_field(c, source)),
+            origin,
+        })
+    }
+}
+
+/// A string read as [`Text`], located where it is borrowed from the file.
+fn text_field<'a>(text: Text<'a>, source: &Source) -> Field<'a> {
+    let span = text.span(source);
+    Field { text: text.0, span }
+}
+
+/// A value read with its span.
+fn spanned_field<'a>(text: Spanned<'a, Text<'a>>, source: &Source) -> Field<'a> {
+    Field { span: Some(text.span(source)), text: text.value.0 }
+}
+
+/// A number: its text, as written.
+fn number_field<'a>(number: Spanned<'a, Number<'a>>, source: &Source) -> Field<'a> {
+    Field::borrowed(number.value.0, number.span(source))
 }
 
 /// The fields of a supply line, as the schema names them.
@@ -146,7 +188,7 @@ const SUPPLY_FIELDS: &[&str] = &["id", "material", "grade", "amount", "unit", "f
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Origin<'a> {
+struct Origin<'a> {
     #[serde(borrow, default, deserialize_with = "present")]
     extraction: Option<Text<'a>>,
     #[serde(borrow, default, deserialize_with = "present")]
@@ -155,57 +197,74 @@ pub(super) struct Origin<'a> {
     recycling: Option<Text<'a>>,
 }
 
-impl<'a> Origin<'a> {
-    pub(super) fn at(&self, stage: Stage) -> Option<&Text<'a>> {
-        match stage {
-            Stage::Extraction => self.extraction.as_ref(),
-            Stage::Processing => self.processing.as_ref(),
-            Stage::Recycling => self.recycling.as_ref(),
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsumptionLine<'a> {
+    #[serde(borrow)]
+    amount: Spanned<'a, Number<'a>>,
+    #[serde(borrow)]
+    unit: Spanned<'a, Text<'a>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    grade: Option<Spanned<'a, Text<'a>>>,
+}
+
+impl<'a> ConsumptionLine<'a> {
+    /// The entry of the material written as `key`, as a record.
+    fn into_record(self, key: Text<'a>, source: &Source) -> ConsumptionRecord<'a> {
+        ConsumptionRecord {
+            material: text_field(key, source),
+            amount: number_field(self.amount, source),
+            unit: spanned_field(self.unit, source),
+            grade: self.grade.map(|g| spanned_field(g, source)),
         }
     }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ConsumptionLine<'a> {
+struct WaiverLine<'a> {
     #[serde(borrow)]
-    pub(super) amount: Spanned<'a, Number<'a>>,
-    #[serde(borrow)]
-    pub(super) unit: Spanned<'a, Text<'a>>,
+    rule: Spanned<'a, Text<'a>>,
     #[serde(borrow, default, deserialize_with = "present")]
-    pub(super) grade: Option<Spanned<'a, Text<'a>>>,
+    material: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    stage: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    country: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow)]
+    reason: Spanned<'a, Text<'a>>,
+    #[serde(borrow)]
+    expires: Spanned<'a, Text<'a>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct WaiverLine<'a> {
-    #[serde(borrow)]
-    pub(super) rule: Spanned<'a, Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    pub(super) material: Option<Spanned<'a, Text<'a>>>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    pub(super) stage: Option<Spanned<'a, Text<'a>>>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    pub(super) country: Option<Spanned<'a, Text<'a>>>,
-    #[serde(borrow)]
-    pub(super) reason: Spanned<'a, Text<'a>>,
-    #[serde(borrow)]
-    pub(super) expires: Spanned<'a, Text<'a>>,
+impl<'a> WaiverLine<'a> {
+    /// The waiver as a record.
+    fn into_record(self, source: &Source) -> WaiverRecord<'a> {
+        let field = |t: Spanned<'a, Text<'a>>| spanned_field(t, source);
+        WaiverRecord {
+            rule: field(self.rule),
+            material: self.material.map(field),
+            stage: self.stage.map(field),
+            country: self.country.map(field),
+            reason: field(self.reason),
+            expires: field(self.expires),
+        }
+    }
 }
 
 /// Why the typed pass stops: a value the schema refuses. The message is only shown if the
 /// schema, asked again, finds nothing (which the tests rule out).
 #[derive(Debug)]
-struct Refused(String);
+struct Stop(String);
 
-impl fmt::Display for Refused {
+impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 fn refuse<E: de::Error>(what: impl fmt::Display) -> E {
-    E::custom(Refused(what.to_string()))
+    E::custom(Stop(what.to_string()))
 }
 
 // ---- The top level ----------------------------------------------------------------------
@@ -214,9 +273,8 @@ const FIELDS: &[&str] = &["$schema", "version", "name", "year", "consumption", "
 
 /// What the parse keeps of the top level, and where its supply lines go.
 struct Top<'de> {
-    source: &'de Source,
     name: Option<String>,
-    year: Option<(u16, Span)>,
+    year: Option<u16>,
     consumption: Vec<(Text<'de>, ConsumptionLine<'de>)>,
     waivers: Vec<WaiverLine<'de>>,
     batch: Vec<SupplyLine<'de>>,
@@ -224,9 +282,8 @@ struct Top<'de> {
 }
 
 impl<'de> Top<'de> {
-    fn new(source: &'de Source, lines: SyncSender<Vec<SupplyLine<'de>>>) -> Self {
+    fn new(lines: SyncSender<Vec<SupplyLine<'de>>>) -> Self {
         Top {
-            source,
             name: None,
             year: None,
             consumption: Vec::new(),
@@ -288,7 +345,7 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 "year" => {
                     let year = map.next_value::<Spanned<'de, Number<'de>>>()?;
                     match year.value.integer().and_then(|y| u16::try_from(y).ok()).filter(|y| YEARS.contains(y)) {
-                        Some(y) => top.year = Some((y, year.span(top.source))),
+                        Some(y) => top.year = Some(y),
                         None => return Err(refuse("year out of range")),
                     }
                 }
@@ -340,7 +397,7 @@ impl<'de> Visitor<'de> for SuppliesSeed<'_, 'de> {
 }
 
 /// Reads one supply line and queues it for the builder.
-pub(super) struct SupplySeed<'b, 'de> {
+struct SupplySeed<'b, 'de> {
     top: &'b mut Top<'de>,
 }
 

@@ -7,18 +7,20 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::metrics::{Metric, OriginSet};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::metric::{Bound, Metric, OriginSet};
+use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
-use crate::portfolio::Stage;
+use crate::model::RuleDoc;
 use crate::quantity::Decimal;
-use crate::reference::{CountrySet, MaterialId, Reference, Tier};
-use crate::source::Source;
+use crate::reference::{CountrySet, Reference};
+use crate::source::{Source, Span};
 
 /// The rule file schema, embedded.
 pub static RULES_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     Schema::new(
-        include_str!("../../schemas/rules.schema.json"),
+        crate::schemas::RULES,
         &[("rules", "rule")],
         "a rule file is a JSON object with a list of `rules`; see schemas/rules.schema.json",
         None,
@@ -30,158 +32,6 @@ pub const RULES_FORMAT_VERSION: u64 = 1;
 
 /// The built-in CRMA ruleset: its path in the repository and its text.
 pub const BUILTIN_RULES: (&str, &str) = ("rules/crma.json", include_str!("../../rules/crma.json"));
-
-/// Which materials a rule applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MaterialScope {
-    /// Strategic raw materials (Annex I).
-    Strategic,
-    /// Critical raw materials (Annex II), strategic ones included.
-    Critical,
-    /// Every material, out-of-scope ones included.
-    All,
-    /// The listed materials, at any tier.
-    Listed(Vec<MaterialId>),
-}
-
-impl MaterialScope {
-    /// Whether a row of `material` at `tier` is in scope.
-    pub fn includes(&self, material: MaterialId, tier: Tier) -> bool {
-        match self {
-            MaterialScope::Strategic => tier == Tier::Strategic,
-            MaterialScope::Critical => tier != Tier::OutOfScope,
-            MaterialScope::All => true,
-            MaterialScope::Listed(list) => list.contains(&material),
-        }
-    }
-
-    /// In words, for `explain`.
-    pub fn describe(&self, reference: &Reference) -> String {
-        match self {
-            MaterialScope::Strategic => "each strategic raw material (Annex I of the CRMA)".to_owned(),
-            MaterialScope::Critical => "each critical raw material (Annex II of the CRMA)".to_owned(),
-            MaterialScope::All => "each material".to_owned(),
-            MaterialScope::Listed(list) => {
-                let names: Vec<&str> = list.iter().map(|m| reference.materials.get(*m).name.as_str()).collect();
-                names.join(", ")
-            }
-        }
-    }
-}
-
-/// Whether each material is checked on its own or the materials in scope together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregate {
-    /// Each material on its own.
-    PerMaterial,
-    /// All materials in scope, summed.
-    Overall,
-}
-
-/// The side of the threshold that passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
-    /// At least this.
-    Min(Decimal),
-    /// At most this.
-    Max(Decimal),
-}
-
-impl Bound {
-    /// The threshold.
-    pub fn value(self) -> Decimal {
-        match self {
-            Bound::Min(v) | Bound::Max(v) => v,
-        }
-    }
-}
-
-/// Where a rule was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleOrigin {
-    /// The file (`rules/crma.json` for the built-in rules).
-    pub path: String,
-    /// Whether the rule is built in.
-    pub builtin: bool,
-    /// The origin of the built-in rule this one replaced, if any.
-    pub replaces: Option<String>,
-}
-
-/// One rule.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// Its code (`CRM004`).
-    pub id: String,
-    /// Its short name (`third-country-cap`).
-    pub name: String,
-    /// What it checks, in a line.
-    pub summary: String,
-    /// Where it comes from.
-    pub legal_basis: Option<String>,
-    /// A link to the text it comes from.
-    pub url: Option<String>,
-    /// Its severity from the year it applies.
-    pub severity: Severity,
-    /// The year from which it applies.
-    pub applies_from: Option<u16>,
-    /// The materials it applies to.
-    pub materials: MaterialScope,
-    /// Per material, or overall.
-    pub aggregate: Aggregate,
-    /// The stages it checks, each on its own.
-    pub stages: Vec<Stage>,
-    /// What it measures.
-    pub metric: Metric,
-    /// The threshold.
-    pub bound: Bound,
-    /// The finding's sentence, with placeholders.
-    pub message: String,
-    /// What to do about a finding.
-    pub help: String,
-    /// Paragraphs for `explain`.
-    pub explain: Vec<String>,
-    /// Where it was read from.
-    pub origin: RuleOrigin,
-}
-
-/// The placeholders a message may use.
-pub const PLACEHOLDERS: &[&str] = &["material", "stage", "participle", "country", "origins", "value", "threshold"];
-
-/// Fills a message template. Unknown placeholders cannot occur: rule files are checked.
-pub fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push_str(&value(&rest[open + 1..open + close]));
-                rest = &rest[open + close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The placeholders in a template that are not known, with their byte ranges in it.
-fn unknown_placeholders(template: &str) -> Vec<(String, usize, usize)> {
-    let mut unknown = Vec::new();
-    let mut from = 0;
-    while let Some(open) = template[from..].find('{').map(|o| o + from) {
-        let Some(close) = template[open..].find('}').map(|c| c + open) else { break };
-        let name = &template[open + 1..close];
-        if !PLACEHOLDERS.contains(&name) {
-            unknown.push((name.to_owned(), open, close + 1));
-        }
-        from = close + 1;
-    }
-    unknown
-}
 
 // ---- Reading rule files -----------------------------------------------------------------
 
@@ -296,8 +146,8 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
         && version.value.integer() != Some(RULES_FORMAT_VERSION)
     {
         return Err(vec![
-            Diagnostic::error(
-                "unsupported-version",
+            Diagnostic::new(
+                Code::UnsupportedVersion,
                 format!(
                     "this rule file is format version {}; crma-check reads version {RULES_FORMAT_VERSION}",
                     version.value.0
@@ -314,12 +164,12 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
     for line in &file.rules {
         match read_rule(source, reference, line, builtin) {
             Ok(rule) => {
-                if let Some(first) = rules.iter().position(|r| r.id == rule.id) {
+                if let Some(first) = rules.iter().position(|r| r.id() == rule.id()) {
                     let first_span = file.rules[first].id.span(source);
                     errors.push(
-                        Diagnostic::error(
-                            "duplicate-rule",
-                            format!("rule `{}` is defined twice in this file", rule.id),
+                        Diagnostic::new(
+                            Code::DuplicateRule,
+                            format!("rule `{}` is defined twice in this file", rule.id()),
                         )
                         .with_label(line.id.span(source), "defined again here")
                         .with_label(first_span, "first defined here")
@@ -334,6 +184,7 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
     if errors.is_empty() { Ok(rules) } else { Err(errors) }
 }
 
+/// Reads one rule, or says everything wrong with it.
 fn read_rule(
     source: &Source,
     reference: &Reference,
@@ -343,45 +194,110 @@ fn read_rule(
     let mut errors = Vec::new();
     let id = line.id.value.to_string();
     let rule_span = line.id.span(source);
-    if crate::codes::find(&id).is_some() {
+    if Code::find(&id).is_some() {
         errors.push(
-            Diagnostic::error("rule-id", format!("`{id}` is a diagnostic code of crma-check itself"))
+            Diagnostic::new(Code::RuleId, format!("`{id}` is a diagnostic code of crma-check itself"))
                 .with_label(rule_span, "taken")
                 .with_help("give the rule another id: findings, waivers and --select would confuse the two"),
         );
     }
+    let materials = read_scope(source, reference, line, &mut errors);
+    let metric = read_metric(source, reference, line, &mut errors);
+    let bound = read_bound(source, line, &id, rule_span, &mut errors);
+    if let (Some(metric), Some(bound)) = (&metric, bound)
+        && let Some(problem) = metric.threshold_problem(bound.value())
+    {
+        let span = line.min.as_ref().or(line.max.as_ref()).map_or(rule_span, |t| t.span(source));
+        errors.push(Diagnostic::new(Code::RuleThreshold, problem.to_owned()).with_label(span, "out of range"));
+    }
+    check_placeholders(source, line, &mut errors);
 
-    let materials = match &line.materials {
-        None => MaterialScope::Strategic,
-        Some(materials) => match &materials.value {
-            Materials::Keyword(word) => match word.as_str() {
+    let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
+        if errors.is_empty() {
+            // The schema admits no such rule; should it ever, refuse it visibly.
+            errors.push(
+                Diagnostic::new(
+                    Code::Schema,
+                    format!("rule `{id}` cannot be read: its metric or threshold is invalid"),
+                )
+                .with_label(rule_span, "this rule"),
+            );
+        }
+        return Err(errors);
+    };
+    Ok(Rule {
+        doc: RuleDoc {
+            id,
+            name: line.name.value.to_string(),
+            summary: line.summary.to_string(),
+            help: line.help.to_string(),
+            legal_basis: line.legal_basis.as_ref().map(Text::to_string),
+            url: line.url.as_ref().map(Text::to_string),
+            severity: if line.severity.as_str() == "warning" { Severity::Warning } else { Severity::Error },
+            explain: line.explain.iter().flatten().map(Text::to_string).collect(),
+        },
+        applies_from: line.applies_from.as_ref().and_then(|y| y.value.integer()).and_then(|y| u16::try_from(y).ok()),
+        materials,
+        aggregate: match line.aggregate.as_ref().map(Text::as_str) {
+            Some("overall") => Aggregate::Overall,
+            _ => Aggregate::PerMaterial,
+        },
+        stages: match &line.stages {
+            None => Stage::ALL.to_vec(),
+            Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
+        },
+        metric,
+        bound,
+        message: line.message.value.to_string(),
+        origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
+    })
+}
+
+/// `materials`: a keyword, or a list of names that must all be known.
+fn read_scope(
+    source: &Source,
+    reference: &Reference,
+    line: &RuleLine<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> MaterialScope {
+    let Some(materials) = &line.materials else { return MaterialScope::Strategic };
+    let names = match &materials.value {
+        Materials::Keyword(word) => {
+            return match word.as_str() {
                 "strategic" => MaterialScope::Strategic,
                 "critical" => MaterialScope::Critical,
                 _ => MaterialScope::All,
-            },
-            Materials::Listed(names) => {
-                let mut list = Vec::new();
-                for name in names {
-                    match reference.materials.resolve(name.value.as_str()) {
-                        Some(resolved) => list.push(resolved.material),
-                        None => {
-                            let help = match reference.materials.suggest(name.value.as_str()) {
-                                Some(close) => format!("did you mean `{close}`?"),
-                                None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
-                            };
-                            errors.push(
-                                Diagnostic::error("unknown-material", format!("unknown material `{}`", name.value))
-                                    .with_label(name.span(source), "not a known material")
-                                    .with_help(help),
-                            );
-                        }
-                    }
-                }
-                MaterialScope::Listed(list)
-            }
-        },
+            };
+        }
+        Materials::Listed(names) => names,
     };
+    let mut list = Vec::new();
+    for name in names {
+        match reference.materials.resolve(name.value.as_str()) {
+            Some(resolved) => list.push(resolved.material),
+            None => {
+                let help = match reference.materials.suggest(name.value.as_str()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
+                };
+                errors.push(
+                    Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
+                        .with_label(name.span(source), "not a known material")
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    MaterialScope::Listed(list)
+}
 
+/// `metric` with its `origins` (every country where none are given).
+fn read_metric(
+    source: &Source,
+    reference: &Reference,
+    line: &RuleLine<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Metric> {
     let origins = match &line.origins {
         None => None,
         Some(origins) => match origin_set(source, reference, origins) {
@@ -392,31 +308,34 @@ fn read_rule(
             }
         },
     };
-    let metric_name = line.metric.value.as_str();
-    let metric = match (metric_name, origins) {
-        ("group-share", origins) => Some(Metric::GroupShare(origins.unwrap_or_else(OriginSet::any))),
-        ("country-share", origins) => Some(Metric::CountryShare(origins.unwrap_or_else(OriginSet::any))),
-        ("distinct-origins", origins) => Some(Metric::DistinctOrigins(origins.unwrap_or_else(OriginSet::any))),
-        ("concentration", origins) => Some(Metric::Concentration(origins.unwrap_or_else(OriginSet::any))),
-        ("unknown-share", origins) => {
-            if let (Some(_), Some(written)) = (origins, &line.origins) {
-                errors.push(
-                    Diagnostic::error("rule-metric", "the metric `unknown-share` takes no `origins`")
-                        .with_label(written.span(source), "not used by this metric")
-                        .with_help("remove `origins`"),
-                );
-            }
-            Some(Metric::UnknownShare)
-        }
-        _ => None,
-    };
+    let name = line.metric.value.as_str();
+    let kind = Metric::kind_named(name)?;
+    if !kind.takes_origins()
+        && let (Some(_), Some(written)) = (&origins, &line.origins)
+    {
+        errors.push(
+            Diagnostic::new(Code::RuleMetric, format!("the metric `{name}` takes no `origins`"))
+                .with_label(written.span(source), "not used by this metric")
+                .with_help("remove `origins`"),
+        );
+    }
+    Some(Metric::new(kind, origins.unwrap_or_else(OriginSet::any)))
+}
 
-    let bound = match (&line.min, &line.max) {
+/// `min` or `max`: exactly one of them.
+fn read_bound(
+    source: &Source,
+    line: &RuleLine<'_>,
+    id: &str,
+    rule_span: Span,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Bound> {
+    match (&line.min, &line.max) {
         (Some(min), None) => Decimal::parse(min.value.0).ok().map(Bound::Min),
         (None, Some(max)) => Decimal::parse(max.value.0).ok().map(Bound::Max),
         (Some(min), Some(max)) => {
             errors.push(
-                Diagnostic::error("rule-threshold", format!("rule `{id}` gives both `min` and `max`"))
+                Diagnostic::new(Code::RuleThreshold, format!("rule `{id}` gives both `min` and `max`"))
                     .with_label(min.span(source), "min")
                     .with_label(max.span(source), "max")
                     .with_help(
@@ -427,29 +346,26 @@ fn read_rule(
         }
         (None, None) => {
             errors.push(
-                Diagnostic::error("rule-threshold", format!("rule `{id}` has no threshold"))
+                Diagnostic::new(Code::RuleThreshold, format!("rule `{id}` has no threshold"))
                     .with_label(rule_span, "no `min` or `max`")
                     .with_help("give `min` (the least value that passes) or `max` (the greatest)"),
             );
             None
         }
-    };
-    if let (Some(metric), Some(bound)) = (&metric, bound)
-        && let Some(problem) = metric.threshold_problem(bound.value())
-    {
-        let span = line.min.as_ref().or(line.max.as_ref()).map_or(rule_span, |t| t.span(source));
-        errors.push(Diagnostic::error("rule-threshold", problem.to_owned()).with_label(span, "out of range"));
     }
+}
 
+/// Every unknown placeholder of `message`, at its place where the string allows.
+fn check_placeholders(source: &Source, line: &RuleLine<'_>, errors: &mut Vec<Diagnostic>) {
     let message_span = line.message.span(source);
     for (name, start, end) in unknown_placeholders(line.message.value.as_str()) {
         // Point at the placeholder itself when the string has no escapes before it.
         let raw_offset = line.message.raw.find(&line.message.value.as_str()[start..end]);
         let span = raw_offset.map_or(message_span, |o| {
-            crate::source::Span::new(message_span.start as usize + o, message_span.start as usize + o + end - start)
+            Span::new(message_span.start as usize + o, message_span.start as usize + o + end - start)
         });
         errors.push(
-            Diagnostic::error("rule-placeholder", format!("unknown placeholder `{{{name}}}` in the message"))
+            Diagnostic::new(Code::RulePlaceholder, format!("unknown placeholder `{{{name}}}` in the message"))
                 .with_label(span, "not a placeholder")
                 .with_help(format!(
                     "the placeholders are {}",
@@ -457,43 +373,6 @@ fn read_rule(
                 )),
         );
     }
-
-    let applies_from = line.applies_from.as_ref().and_then(|y| y.value.integer());
-    let stages = match &line.stages {
-        None => Stage::ALL.to_vec(),
-        Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
-    };
-    let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
-        if errors.is_empty() {
-            // The schema admits no such rule; should it ever, refuse it visibly.
-            errors.push(
-                Diagnostic::error("schema", format!("rule `{id}` cannot be read: its metric or threshold is invalid"))
-                    .with_label(rule_span, "this rule"),
-            );
-        }
-        return Err(errors);
-    };
-    Ok(Rule {
-        id,
-        name: line.name.value.to_string(),
-        summary: line.summary.to_string(),
-        legal_basis: line.legal_basis.as_ref().map(Text::to_string),
-        url: line.url.as_ref().map(Text::to_string),
-        severity: if line.severity.as_str() == "warning" { Severity::Warning } else { Severity::Error },
-        applies_from: applies_from.and_then(|y| u16::try_from(y).ok()),
-        materials,
-        aggregate: match line.aggregate.as_ref().map(Text::as_str) {
-            Some("overall") => Aggregate::Overall,
-            _ => Aggregate::PerMaterial,
-        },
-        stages,
-        metric,
-        bound,
-        message: line.message.value.to_string(),
-        help: line.help.to_string(),
-        explain: line.explain.iter().flatten().map(Text::to_string).collect(),
-        origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
-    })
 }
 
 fn origin_set(
@@ -506,7 +385,7 @@ fn origin_set(
         (None, Some(entries)) => (entries, false),
         _ => {
             return Err(vec![
-                Diagnostic::error("rule-origins", "`origins` needs exactly one of `in` and `not_in`")
+                Diagnostic::new(Code::RuleOrigins, "`origins` needs exactly one of `in` and `not_in`")
                     .with_label(origins.span(source), "give `in` or `not_in`")
                     .with_help(
                         "`{\"in\": [\"EU\"]}` means the EU; `{\"not_in\": [\"EU\"]}` means every country outside it",
@@ -529,13 +408,13 @@ fn origin_set(
             names.push(countries.get(country).name.clone());
         } else {
             let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
-            let help = match crate::reference::suggest::did_you_mean(text, groups.iter().copied()) {
+            let help = match crate::suggest::did_you_mean(text, groups.iter().copied()) {
                 Some(close) => format!("did you mean the group `{close}`?"),
                 None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
             };
             errors.push(
-                Diagnostic::error(
-                    "rule-origins",
+                Diagnostic::new(
+                    Code::RuleOrigins,
                     format!("`{text}` is neither a group of countries nor a country code"),
                 )
                 .with_label(entry.span(source), "unknown")
@@ -555,18 +434,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates_fill_and_check_placeholders() {
-        let filled = fill("{country} supplies {value} of {material}", |name| name.to_uppercase());
-        assert_eq!(filled, "COUNTRY supplies VALUE of MATERIAL");
-        assert_eq!(unknown_placeholders("{country} and {cuntry}"), vec![("cuntry".to_owned(), 14, 22)]);
-        assert_eq!(fill("no { close", |_| String::new()), "no { close");
-    }
-
-    #[test]
     fn the_builtin_ruleset_loads() {
         let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
         let rules = load_rules(&source, Reference::builtin(), true).unwrap();
-        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
         assert_eq!(ids, ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"]);
         assert!(rules.iter().all(|r| r.origin.builtin));
     }

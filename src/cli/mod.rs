@@ -1,0 +1,138 @@
+//! The command line: the arguments (`args`), what the commands other than the check print
+//! (`text`), and running it all into an exit status.
+
+mod args;
+mod text;
+
+use std::io::{self, IsTerminal, Write};
+
+pub use args::Cli;
+use args::{CheckArgs, ColorChoice, Command, SchemaKind};
+use crma_check::model::Report;
+use crma_check::report::{Format, Style};
+use crma_check::{CheckOptions, Checker};
+
+/// Whether to colour: as asked, or with `auto` on a terminal unless `NO_COLOR` is set (to
+/// anything but the empty string, as no-color.org says) or `TERM` is `dumb`.
+fn use_color(choice: ColorChoice, terminal: bool, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal && env("NO_COLOR").is_none_or(|v| v.is_empty()) && env("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// Runs a command line; returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let stdout = io::stdout();
+    let color = use_color(cli.color, stdout.is_terminal(), |name| std::env::var_os(name));
+    let options = CheckOptions {
+        year: cli.check.year,
+        today: cli.check.as_of.unwrap_or_else(crma_check::today),
+        fail_on: cli.check.fail_on,
+    };
+    let width = if stdout.is_terminal() { terminal_width() } else { 100 };
+    let style = Style { color, width, quiet: cli.check.quiet };
+    let mut checker = match Checker::with_rule_files(&cli.rules, options.clone()) {
+        Ok(checker) => checker,
+        Err(failed) => {
+            // A broken rule file stops everything: the check cannot be made. A check says so
+            // in the format asked for (a pipeline reading SARIF should see where), the other
+            // commands in words.
+            let report = Report { files: failed, fail_on: options.fail_on, rules: Vec::new() };
+            if cli.command.is_none() {
+                let _ = write_report(&cli.check, &style, &report);
+                return 2;
+            }
+            let _ = Format::Human.write(&report, &style, &mut stdout.lock());
+            return 2;
+        }
+    };
+    let text = match cli.command {
+        Some(Command::Explain { rule }) => text::explain(&checker, &rule),
+        Some(Command::Rules) => Ok(text::rules(&checker)),
+        Some(Command::Schema { which: SchemaKind::Portfolio }) => Ok(crma_check::schemas::PORTFOLIO.to_owned()),
+        Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crma_check::schemas::RULES.to_owned()),
+        Some(Command::Forms) => Ok(text::forms(&checker)),
+        Some(Command::Materials) => Ok(text::materials(&checker)),
+        None => {
+            if let Err(no_such_rule) = checker.select(&cli.check.select, &cli.check.ignore) {
+                eprintln!("error: {no_such_rule}");
+                return 2;
+            }
+            let report = checker.check_paths(cli.check.files.iter().map(String::as_str));
+            return match write_report(&cli.check, &style, &report) {
+                Ok(()) => report.outcome().exit_code(),
+                Err(()) => 2,
+            };
+        }
+    };
+    match text {
+        Ok(text) => {
+            let mut out = stdout.lock();
+            let _ = out.write_all(text.as_bytes());
+            if !text.ends_with('\n') {
+                let _ = out.write_all(b"\n");
+            }
+            0
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+/// Writes the report in the format asked for, to standard output or to `--output` (and
+/// then, unless the format is `human`, the human report to standard output as well).
+/// A failure to write is said on standard error.
+fn write_report(check: &CheckArgs, style: &Style, report: &Report) -> Result<(), ()> {
+    let stdout = io::stdout();
+    let written = match &check.output {
+        None => check.format.write(report, style, &mut stdout.lock()),
+        Some(path) => write_file(path, |file| check.format.write(report, style, file)).and_then(|()| {
+            if check.format == Format::Human { Ok(()) } else { Format::Human.write(report, style, &mut stdout.lock()) }
+        }),
+    };
+    written.map_err(|error| {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            let target = check.output.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
+            eprintln!("error: cannot write the report{target}: {error}");
+        }
+    })
+}
+
+/// Writes a file through a buffer, in one go.
+fn write_file(path: &std::path::Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    write(&mut buffer)?;
+    std::fs::write(path, buffer)
+}
+
+/// The terminal's width (at least 60 columns), for wrapping messages.
+fn terminal_width() -> usize {
+    let columns = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    let columns = columns.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()));
+    columns.unwrap_or(100).max(60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_on_a_terminal_unless_the_environment_says_no() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| std::ffi::OsString::from(v))
+        };
+        assert!(use_color(ColorChoice::Auto, true, env(&[])));
+        assert!(!use_color(ColorChoice::Auto, false, env(&[])), "not on a pipe");
+        assert!(!use_color(ColorChoice::Auto, true, env(&[("NO_COLOR", "1")])));
+        assert!(use_color(ColorChoice::Auto, true, env(&[("NO_COLOR", "")])), "an empty NO_COLOR is unset");
+        assert!(!use_color(ColorChoice::Auto, true, env(&[("TERM", "dumb")])));
+        assert!(use_color(ColorChoice::Always, false, env(&[("NO_COLOR", "1")])), "asked for explicitly");
+        assert!(!use_color(ColorChoice::Never, true, env(&[])));
+    }
+}

@@ -1,0 +1,188 @@
+//! The tool's own diagnostic codes: input errors, notes about how input was read, and
+//! checks of waivers. (Rule findings carry their rule's id instead.) Each code's id, severity,
+//! summary and help are written once, here; `crma-check explain` and the machine formats
+//! describe codes from this table.
+//!
+//! To add a code: one line in the table below; then `Code::NewCode.diagnostic(message)`.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $severity:ident, $summary:literal, $help:literal; )*) => {
+        /// A diagnostic code of the tool itself.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in the order of the table.
+            pub const ALL: &[Code] = &[ $( Code::$variant, )* ];
+
+            /// The code as written in reports (`unknown-material`).
+            pub fn id(self) -> &'static str {
+                match self { $( Code::$variant => $id, )* }
+            }
+
+            /// Its severity: every diagnostic of this code has it.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// What it means, in a line.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+
+            /// What to do about it, in general (a diagnostic's own help may say more).
+            pub fn help(self) -> &'static str {
+                match self { $( Code::$variant => $help, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file could not be read (missing, a folder, no permission).
+    Io = "io", Error,
+        "A file could not be read (missing, a folder, no permission).",
+        "Check the path.";
+    /// A file is not valid UTF-8.
+    Encoding = "encoding", Error,
+        "A file is not valid UTF-8.",
+        "Save it as UTF-8, as JSON requires.";
+    /// A file is not valid JSON.
+    Syntax = "syntax", Error,
+        "A file is not valid JSON.",
+        "Fix the JSON at the place shown.";
+    /// A key is written twice in one JSON object.
+    DuplicateKey = "duplicate-key", Error,
+        "A key is written twice in one JSON object.",
+        "Keep one of them.";
+    /// A value does not fit the format (a wrong type, a missing field, an unknown field, a value out of range).
+    Schema = "schema", Error,
+        "A value does not fit the format (a wrong type, a missing field, an unknown field, a value out of range).",
+        "Fix the value; `crma-check schema` prints the format.";
+    /// A file is of a format version this build does not read.
+    UnsupportedVersion = "unsupported-version", Error,
+        "A file is of a format version this build does not read.",
+        "Use the matching crma-check release.";
+    /// A material name, alias or symbol is not known.
+    UnknownMaterial = "unknown-material", Error,
+        "A material name, alias or symbol is not known.",
+        "Use a name from `crma-check materials`; a suggestion is given where one is close.";
+    /// A country code is not an ISO 3166-1 alpha-2 code.
+    UnknownCountry = "unknown-country", Error,
+        "A country code is not an ISO 3166-1 alpha-2 code.",
+        "Use the two-letter ISO code of the country.";
+    /// A traded form is not in the table of forms.
+    UnknownForm = "unknown-form", Error,
+        "A traded form is not in the table of forms.",
+        "Use a form from `crma-check forms`, or give `content` instead.";
+    /// A traded form does not contain the line's material.
+    FormMismatch = "form-mismatch", Error,
+        "A traded form does not contain the line's material.",
+        "Check the material and the form.";
+    /// A line gives both `form` and `content`.
+    FormAndContent = "form-and-content", Error,
+        "A line gives both `form` and `content`.",
+        "Give one of them.";
+    /// A material of variable grade (an ore) is given without `content`.
+    ContentRequired = "content-required", Error,
+        "A material of variable grade (an ore) is given without `content`.",
+        "Give `content`, the fraction of the amount that is the material.";
+    /// A material name implies a grade that `grade` contradicts.
+    GradeConflict = "grade-conflict", Error,
+        "A material name implies a grade that `grade` contradicts.",
+        "Make them agree.";
+    /// An amount is too large, too small, or too precise to be added up exactly.
+    AmountRange = "amount-range", Error,
+        "An amount is too large, too small, or too precise to be added up exactly.",
+        "Check the amount and its unit.";
+    /// Two supply lines have the same id.
+    DuplicateId = "duplicate-id", Error,
+        "Two supply lines have the same id.",
+        "Give each line its own id.";
+    /// Two consumption entries are for the same material (and grade).
+    DuplicateConsumption = "duplicate-consumption", Error,
+        "Two consumption entries are for the same material (and grade).",
+        "Keep one.";
+    /// A date does not exist in the calendar.
+    InvalidDate = "invalid-date", Error,
+        "A date does not exist in the calendar.",
+        "Write a real date, YYYY-MM-DD.";
+    /// A rule file defines the same rule id twice.
+    DuplicateRule = "duplicate-rule", Error,
+        "A rule file defines the same rule id twice.",
+        "Give each rule its own id.";
+    /// A rule's id is one of crma-check's own diagnostic codes.
+    RuleId = "rule-id", Error,
+        "A rule's id is one of crma-check's own diagnostic codes.",
+        "Give the rule another id.";
+    /// A rule's metric and its parameters do not fit together.
+    RuleMetric = "rule-metric", Error,
+        "A rule's metric and its parameters do not fit together.",
+        "See schemas/rules.schema.json.";
+    /// A rule's `origins` is malformed or names an unknown group or country.
+    RuleOrigins = "rule-origins", Error,
+        "A rule's `origins` is malformed or names an unknown group or country.",
+        "Use groups (`EU`, `OCT`, `partners`) or ISO country codes.";
+    /// A rule's threshold is missing, doubled or out of range.
+    RuleThreshold = "rule-threshold", Error,
+        "A rule's threshold is missing, doubled or out of range.",
+        "Give one of `min` and `max`, in the metric's range.";
+    /// A rule's message uses an unknown placeholder.
+    RulePlaceholder = "rule-placeholder", Error,
+        "A rule's message uses an unknown placeholder.",
+        "Use the placeholders listed in the help.";
+    /// Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.
+    GradeAssumed = "grade-assumed", Note,
+        "Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.",
+        "Give `grade` on those lines.";
+    /// A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).
+    CountryAlias = "country-alias", Note,
+        "A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).",
+        "Write the ISO code to silence the note.";
+    /// A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.
+    ConsumptionExceeded = "consumption-exceeded", Note,
+        "A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.",
+        "Check the consumption figure.";
+    /// The portfolio has no supply lines.
+    EmptyPortfolio = "empty-portfolio", Warning,
+        "The portfolio has no supply lines.",
+        "Add supply lines.";
+    /// A waiver's date has passed: the finding it covered counts again.
+    WaiverExpired = "waiver-expired", Error,
+        "A waiver's date has passed: the finding it covered counts again.",
+        "Fix the finding, or renew the waiver with a new date and reason.";
+    /// A waiver matches no finding, or names a rule that is not active.
+    WaiverUnused = "waiver-unused", Warning,
+        "A waiver matches no finding, or names a rule that is not active.",
+        "Remove it, or correct its rule, material, stage or country.";
+}
+
+impl Code {
+    /// The code with this id.
+    pub fn find(id: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.id() == id)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_found() {
+        for code in Code::ALL {
+            assert_eq!(Code::find(code.id()), Some(*code));
+        }
+        assert_eq!(Code::find("CRM004"), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! Diagnostics: a code, a severity, one sentence, labelled spans and help.
+//!
+//! Loaders and the engine create them as values; they are rendered only at the edge, by the
+//! report formats. A [`Diagnostic`] points into one [`Source`] by byte spans.
+
+mod code;
+mod render;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use code::Code;
+pub use render::Rendered;
+
+use crate::source::{Source, Span};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Information: never fails a check.
+    Note,
+    /// Fails the check under `--fail-on warning`.
+    Warning,
+    /// Fails the check under `--fail-on error` (the default).
+    Error,
+}
+
+impl Severity {
+    /// The lower-case word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with the words shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there, or why it matters.
+    pub text: String,
+}
+
+impl Label {
+    /// A label.
+    pub fn new(span: Span, text: impl Into<String>) -> Label {
+        Label { span, text: text.into() }
+    }
+}
+
+/// One message about one input file (a rule's finding is a [`crate::model::Finding`]).
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Its code (`unknown-material`).
+    pub code: Code,
+    /// How serious it is.
+    pub severity: Severity,
+    /// One sentence.
+    pub message: String,
+    /// Labelled spans; the first is the primary location. Empty for a file that has no text
+    /// (a missing file, say): the location is then the file itself.
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `code`, at the code's severity, to be given labels and help.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { code, severity: code.severity(), message: message.into(), labels: Vec::new(), help: None }
+    }
+
+    /// Adds a label (the first one added is the primary location).
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label::new(span, text));
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The primary span, if any.
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+
+    /// Adapts the diagnostic to miette for rendering against `source`.
+    pub fn render<'a>(&'a self, source: Option<&'a Source>) -> Rendered<'a> {
+        Rendered {
+            code: self.code.id(),
+            severity: self.severity,
+            message: self.message.as_str().into(),
+            labels: &self.labels,
+            help: self.help.as_deref(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Findings: the checks a rule made, and those that did not pass, with their numbers and the
+//! places behind them.
+
+use crate::diagnostic::{Code, Label, Severity};
+use crate::domain::Stage;
+use crate::reference::Tier;
+
+/// One check a rule made: a rule on a material at a stage (for one country, for per-country
+/// metrics). A check fails where a finding has the same [`CheckKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The rule's id, or a code of the tool's own (`waiver-expired`).
+    pub rule: String,
+    /// The material (or `*` for all materials in scope).
+    pub material: Option<MaterialRef>,
+    /// The stage.
+    pub stage: Option<Stage>,
+    /// The country, for per-country metrics.
+    pub country: Option<CountryRef>,
+}
+
+/// What identifies a check, and the finding it gave: rule, material label, stage, country.
+pub type CheckKey<'a> = (&'a str, Option<&'a str>, Option<Stage>, Option<&'a str>);
+
+impl Check {
+    /// Its key.
+    pub fn key(&self) -> CheckKey<'_> {
+        (
+            &self.rule,
+            self.material.as_ref().map(|m| m.label.as_str()),
+            self.stage,
+            self.country.as_ref().map(|c| c.code.as_str()),
+        )
+    }
+}
+
+/// A rule's verdict on one material (and stage, and country) that did not pass; or a
+/// finding of the tool's own about the portfolio's waivers.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The check that did not pass: rule, material, stage, country.
+    pub check: Check,
+    /// The rule's short name.
+    pub name: String,
+    /// Its severity, after the year rule (a benchmark before it applies is a warning).
+    pub severity: Severity,
+    /// One sentence with the numbers.
+    pub message: String,
+    /// Further remarks: when the rule applies, whether unknown origins could change it.
+    pub notes: Vec<String>,
+    /// What to do.
+    pub help: Option<String>,
+    /// The supply lines and consumption entry responsible; the first is the location.
+    pub labels: Vec<Label>,
+    /// The measured value, if any.
+    pub value: Option<Measure>,
+    /// The threshold, if any.
+    pub threshold: Option<Measure>,
+    /// The waiver that accepts this finding, if one does.
+    pub waived: Option<Waived>,
+}
+
+impl Finding {
+    /// A finding of the tool's own code (about a waiver, say), at the code's severity.
+    pub fn of_code(code: Code, message: String, labels: Vec<Label>, help: &str) -> Finding {
+        Finding {
+            check: Check { rule: code.id().to_owned(), material: None, stage: None, country: None },
+            name: code.id().to_owned(),
+            severity: code.severity(),
+            message,
+            notes: Vec::new(),
+            help: Some(help.to_owned()),
+            labels,
+            value: None,
+            threshold: None,
+            waived: None,
+        }
+    }
+
+    /// The rule's id, or the tool's code.
+    pub fn code(&self) -> &str {
+        &self.check.rule
+    }
+
+    /// Whether the finding counts towards the exit status: it is not waived.
+    pub fn counts(&self) -> bool {
+        self.waived.is_none()
+    }
+}
+
+/// A material as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialRef {
+    /// The material's id (`lithium`), or `*` for a rule over all materials in scope.
+    pub id: String,
+    /// How reports name the row (`lithium (battery grade)`).
+    pub label: String,
+    /// Its tier, for a single material.
+    pub tier: Option<Tier>,
+}
+
+impl MaterialRef {
+    /// A total over the materials described by `label`.
+    pub fn total(label: impl Into<String>) -> MaterialRef {
+        MaterialRef { id: "*".to_owned(), label: label.into(), tier: None }
+    }
+}
+
+/// A country as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryRef {
+    /// The ISO code.
+    pub code: String,
+    /// The name.
+    pub name: String,
+}
+
+/// A number with the words it is shown in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// The number: a share in percent, a count, an index.
+    pub number: f64,
+    /// The number as shown in messages (`73.9%`).
+    pub text: String,
+}
+
+/// Why a finding does not fail the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waived {
+    /// The waiver's reason.
+    pub reason: String,
+    /// Its last day.
+    pub expires: jiff::civil::Date,
+}

@@ -1,0 +1,39 @@
+//! Consumption records: a material's annual consumption, the denominator of its shares.
+
+use super::LedgerBuilder;
+use super::resolve::Entry;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::portfolio::ledger::{Consumption, RowKey};
+use crate::portfolio::record::{ConsumptionRecord, Refused};
+
+impl<'de, 'r> LedgerBuilder<'de, 'r> {
+    /// Checks a consumption entry and adds it to its row. Its material is read as a supply
+    /// line's is: a name for a traded form (`alumina`) counts as the material it contains,
+    /// one for a grade (`magnesium metal`) as that grade.
+    pub(crate) fn consumption(&mut self, entry: &ConsumptionRecord<'de>) -> Result<(), Refused> {
+        let amount_span = entry.amount.span.unwrap_or_default();
+        let key_span = entry.material.span_or(amount_span);
+        let declared = self.grade(entry.grade.as_ref())?;
+        let unit = self.unit(&entry.unit)?;
+        let Some(material) = self.material(&entry.material, key_span)? else { return Ok(()) };
+        let Ok(form) = self.implied_form(&material, &entry.material, Entry::Consumption) else { return Ok(()) };
+        let grade_span = entry.grade.as_ref().and_then(|g| g.span);
+        let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
+        let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };
+        let tier = self.reference.materials.standing(material.resolved.material, grade).tier;
+        let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
+        match row.consumption {
+            Some(first) => {
+                let label = self.reference.materials.label(material.resolved.material, tier).to_owned();
+                self.problems.add(Code::DuplicateConsumption, |code| {
+                    Diagnostic::new(code, format!("two consumption entries for {label}"))
+                        .with_label(key_span, "second entry")
+                        .with_label(first.span, "first entry")
+                        .with_help("give one annual consumption per material (and grade)")
+                });
+            }
+            None => row.consumption = Some(Consumption { mass, span: amount_span }),
+        }
+        Ok(())
+    }
+}

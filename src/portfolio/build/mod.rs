@@ -1,0 +1,140 @@
+//! The ledger builder: what each record means. Every record's material, grade, amount, unit,
+//! form and countries are resolved and checked, and the record is added to the ledger.
+//! Errors of meaning do not stop the reading: they are collected, grouped and capped (see
+//! `problems`).
+//!
+//! The builder takes input-neutral records (`super::record`): it never sees the format a
+//! file is written in. The JSON reader runs it on a thread of its own, beside the parser.
+
+mod consumption;
+mod problems;
+mod resolve;
+mod supply;
+mod waiver;
+
+use rustc_hash::FxHashMap;
+
+use super::Portfolio;
+use super::ids::SupplyIds;
+use super::ledger::Ledger;
+use super::record::WaiverRecord;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::quantity::{Converter, Mass};
+use crate::reference::{FormId, Reference, Resolved};
+use crate::source::Source;
+use problems::Problems;
+
+/// Checks what each record means and adds it to the ledger; then the consumption entries
+/// and waivers, once read.
+pub(crate) struct LedgerBuilder<'de, 'r> {
+    source: &'de Source,
+    reference: &'r Reference,
+    ledger: Ledger,
+    lines: u32,
+    /// The total mass of all supply lines so far.
+    supplied: Mass,
+    ids: SupplyIds<'de>,
+    materials: FxHashMap<&'de str, Option<Resolved<'r>>>,
+    forms: FxHashMap<&'de str, Option<FormId>>,
+    /// A converter for each unit and form met, at `unit × (forms + 1) + form + 1`.
+    converters: Vec<Option<Converter>>,
+    problems: Problems,
+}
+
+impl<'de, 'r> LedgerBuilder<'de, 'r> {
+    /// A builder for the records of `source`.
+    pub(crate) fn new(source: &'de Source, reference: &'r Reference) -> Self {
+        LedgerBuilder {
+            source,
+            reference,
+            ledger: Ledger::default(),
+            lines: 0,
+            supplied: Mass::ZERO,
+            ids: SupplyIds::new(source),
+            materials: FxHashMap::default(),
+            forms: FxHashMap::default(),
+            converters: Vec::new(),
+            problems: Problems::default(),
+        }
+    }
+
+    /// Resolves the waivers, completes the ledger and hands over the portfolio, or every
+    /// error found.
+    pub(crate) fn finish(
+        mut self,
+        name: Option<String>,
+        year: u16,
+        waiver_records: &[WaiverRecord<'de>],
+    ) -> Result<Portfolio, Vec<Diagnostic>> {
+        let mut waivers = Vec::new();
+        for record in waiver_records {
+            // Its format was checked by the reader, so only errors of meaning remain, and
+            // `waiver` records those itself.
+            match self.waiver(record) {
+                Ok(Some(waiver)) => waivers.push(waiver),
+                Ok(None) => {}
+                // Cannot happen (the format was checked); if it did, fail closed, visibly.
+                Err(refused) => {
+                    let span = record.rule.span.unwrap_or_default();
+                    self.problems.add(Code::Schema, |code| {
+                        Diagnostic::new(code, format!("invalid waiver: {}", refused.what))
+                            .with_label(span, "this waiver")
+                    });
+                }
+            }
+        }
+        self.duplicate_ids();
+        self.consumption_exceeded();
+        let (errors, mut notes) = self.problems.into_diagnostics();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if self.lines == 0 {
+            notes.push(Diagnostic::new(
+                Code::EmptyPortfolio,
+                "the portfolio has no supply lines: there is nothing to check",
+            ));
+        }
+        Ok(Portfolio {
+            source: self.source.clone(),
+            name,
+            year,
+            ledger: self.ledger,
+            waivers,
+            notes,
+            supply_lines: self.lines,
+        })
+    }
+
+    /// Reports every supply id used more than once, at each use after the first.
+    fn duplicate_ids(&mut self) {
+        for repeat in self.ids.repeats() {
+            self.problems.add(Code::DuplicateId, |code| {
+                Diagnostic::new(code, format!("supply id `{}` is used twice", repeat.id))
+                    .with_label(repeat.again, "used again here")
+                    .with_label(repeat.first, "first used here")
+                    .with_help("ids must be unique within a file: messages and waivers refer to lines by them")
+            });
+        }
+    }
+
+    /// A note for each material whose supplies exceed its stated consumption.
+    fn consumption_exceeded(&mut self) {
+        for row in self.ledger.rows() {
+            if let Some(consumption) = row.consumption.filter(|c| row.supplied > c.mass) {
+                let label = self.reference.materials.label(row.key.material, row.key.tier);
+                self.problems.notes.push(
+                    Diagnostic::new(
+                        Code::ConsumptionExceeded,
+                        format!(
+                            "the supplies of {label} add up to {}, more than its annual consumption of {}",
+                            row.supplied, consumption.mass
+                        ),
+                    )
+                    .with_label(consumption.span, "annual consumption")
+                    .with_help("shares are of consumption, so they may add up to more than 100%; check the consumption figure if that is not meant (stock building, say)"),
+                );
+            }
+        }
+    }
+}

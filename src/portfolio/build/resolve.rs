@@ -1,0 +1,291 @@
+//! Resolving the values of a record: material names, grades, units, countries, forms and
+//! amounts, each against the reference data, with its errors recorded where it is written.
+
+use super::LedgerBuilder;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::portfolio::record::{Field, Refused};
+use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
+use crate::reference::{
+    CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
+    is_country_code,
+};
+use crate::source::Span;
+
+/// Where a material name is written.
+#[derive(Clone, Copy)]
+pub(super) enum Entry {
+    Supply,
+    Consumption,
+}
+
+/// A material name as read: what it resolved to and where it was written.
+pub(super) struct NamedMaterial<'r> {
+    pub(super) resolved: Resolved<'r>,
+    pub(super) span: Span,
+}
+
+impl<'de, 'r> LedgerBuilder<'de, 'r> {
+    /// Resolves a material name, reporting an unknown one (grouped by name).
+    pub(super) fn material(&mut self, name: &Field<'de>, span: Span) -> Result<Option<NamedMaterial<'r>>, Refused> {
+        if name.as_str().is_empty() {
+            return Err(Refused::at("empty material", name));
+        }
+        let materials = &self.reference.materials;
+        let resolved = match name.borrowed_text() {
+            Some(text) => *self.materials.entry(text).or_insert_with(|| materials.resolve(text)),
+            None => materials.resolve(name.as_str()),
+        };
+        match resolved {
+            Some(resolved) => Ok(Some(NamedMaterial { resolved, span })),
+            None => {
+                let text = name.as_str();
+                let reference = self.reference;
+                self.problems.grouped(Code::UnknownMaterial, &text.to_lowercase(), span, |code, span| {
+                    unknown_material(reference, code, text).with_label(span, "not a known material")
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    pub(super) fn grade(&self, grade: Option<&Field<'de>>) -> Result<Option<GradeId>, Refused> {
+        match grade {
+            None => Ok(None),
+            Some(grade) => {
+                self.reference.materials.grade(grade.as_str()).map(Some).ok_or(Refused::at("unknown grade", grade))
+            }
+        }
+    }
+
+    pub(super) fn unit(&self, unit: &Field<'de>) -> Result<UnitId, Refused> {
+        self.reference.units.find(unit.as_str()).ok_or(Refused::at("unknown unit", unit))
+    }
+
+    /// A country code, resolved; `None` (with an error recorded) if unknown.
+    pub(super) fn country(&mut self, code: &Field<'de>, span: Span) -> Result<Option<CountryId>, Refused> {
+        let text = code.as_str();
+        match self.reference.countries.resolve(text) {
+            Ok(CountryReading::Iso(id)) => Ok(Some(id)),
+            Ok(CountryReading::Alias(alias)) => {
+                let means = self.reference.countries.get(alias.means);
+                self.problems.grouped(Code::CountryAlias, &alias.code, span, |code, span| {
+                    Diagnostic::new(code, format!("`{}` is read as `{}`, {}", alias.code, means.code, means.name))
+                        .with_label(span, format!("read as {} ({})", means.code, means.name))
+                        .with_help(alias.note.clone())
+                });
+                Ok(Some(alias.means))
+            }
+            Err(_) if !is_country_code(text) => Err(Refused::at("not a two-letter code", code)),
+            Err(unknown) => {
+                let text = text.to_uppercase();
+                self.problems.grouped(Code::UnknownCountry, &text, span, |code, span| {
+                    let help = match unknown {
+                        UnknownCountry::Reserved(help) => help.to_owned(),
+                        UnknownCountry::Unknown(Some(country)) => {
+                            format!("did you mean `{}` ({})?", country.code, country.name)
+                        }
+                        UnknownCountry::Unknown(None) => {
+                            "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
+                        }
+                    };
+                    Diagnostic::new(code, format!("`{text}` is not an ISO 3166-1 country code"))
+                        .with_label(span, "not a country code")
+                        .with_help(help)
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    /// An amount as contained mass, by `unit` and `form` (cached) or with a `content`;
+    /// `None` (with an error recorded) if out of range.
+    pub(super) fn mass(
+        &mut self,
+        amount: &Field<'de>,
+        unit: UnitId,
+        form: Option<FormId>,
+        content: Option<Decimal>,
+    ) -> Result<Option<Mass>, Refused> {
+        let span = amount.span.unwrap_or_default();
+        let value = match Decimal::parse(amount.as_str()) {
+            Ok(value) if !value.is_zero() => value,
+            // The schema refuses these.
+            Ok(_) | Err(DecimalError::Negative | DecimalError::NotANumber) => {
+                return Err(Refused::at("amount not greater than 0", amount));
+            }
+            Err(DecimalError::TooPrecise) => {
+                self.too_precise("an amount", span);
+                return Ok(None);
+            }
+            Err(DecimalError::OutOfRange) => {
+                self.problems.add(Code::AmountRange, |code| {
+                    Diagnostic::new(code, "an amount out of range").with_label(span, "exponent out of range").with_help(
+                        "write the amount in a unit that keeps it between a picogram and a million million tonnes",
+                    )
+                });
+                return Ok(None);
+            }
+        };
+        let reference = self.reference;
+        let factor = || {
+            let by_unit = reference.units.get(unit).tonnes;
+            form.map_or(Some(by_unit), |f| by_unit.checked_mul(reference.forms.get(f).fraction))
+        };
+        let mass = match content {
+            Some(content) => factor().and_then(|f| Mass::from_amount(value, f, Some(content))),
+            None => {
+                let forms = reference.forms.all().len();
+                let slot = usize::from(unit.0) * (forms + 1) + form.map_or(0, |f| usize::from(f.0) + 1);
+                if self.converters.len() <= slot {
+                    self.converters.resize(slot + 1, None);
+                }
+                let converter = match &mut self.converters[slot] {
+                    Some(converter) => converter,
+                    empty => empty.insert(Converter::new(factor().ok_or(Refused::at("factor overflow", amount))?)),
+                };
+                converter.convert(value)
+            }
+        };
+        match mass {
+            Some(mass) if !mass.is_zero() => Ok(Some(mass)),
+            Some(_) => {
+                self.problems.add(Code::AmountRange, |code| {
+                    Diagnostic::new(code, "an amount too small to count: less than a picogram")
+                        .with_label(span, "rounds to zero")
+                });
+                Ok(None)
+            }
+            None => {
+                let limit = format_number(MAX_LINE_TONNES as f64);
+                self.problems.add(Code::AmountRange, |code| {
+                    Diagnostic::new(code, format!("an amount too large: more than {limit} t"))
+                        .with_label(span, "out of range")
+                        .with_help("check the unit: a single line above a million million tonnes is almost certainly a mistake")
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    pub(super) fn too_precise(&mut self, what: &'static str, span: Span) {
+        self.problems.add(Code::AmountRange, |code| {
+            Diagnostic::new(code, format!("{what} with more than 36 significant digits"))
+                .with_label(span, "too many digits to count exactly")
+                .with_help("round it: crma-check counts amounts exactly and will not round them silently")
+        });
+    }
+
+    /// A traded form; `None` (with an error recorded) if unknown.
+    pub(super) fn form(&mut self, form: &Field<'de>, span: Span) -> Option<FormId> {
+        let forms = &self.reference.forms;
+        let found = match form.borrowed_text() {
+            Some(text) => *self.forms.entry(text).or_insert_with(|| forms.find(text)),
+            None => forms.find(form.as_str()),
+        };
+        if found.is_none() {
+            let text = form.as_str();
+            self.problems.grouped(Code::UnknownForm, &text.to_lowercase(), span, |code, span| {
+                let suggestion = crate::suggest::did_you_mean(text, forms.names());
+                let help = match suggestion {
+                    Some(close) => format!("did you mean `{close}`? Where the form is not listed, give `content`, the fraction of the amount that is the material"),
+                    None => "`crma-check forms` lists the traded forms; for others give `content`, the fraction of the amount that is the material".to_owned(),
+                };
+                Diagnostic::new(code, format!("unknown traded form `{text}`"))
+                    .with_label(span, "not a known traded form")
+                    .with_help(help)
+            });
+        }
+        found
+    }
+
+    /// The traded form a material name stands for (`alumina`), if any; `Err` (with an error
+    /// recorded) for a name of variable grade (`bauxite`), which a supply line must give a
+    /// `content` for and a consumption entry cannot be written under.
+    pub(super) fn implied_form(
+        &mut self,
+        material: &NamedMaterial<'r>,
+        written: &Field<'de>,
+        entry: Entry,
+    ) -> Result<Option<FormId>, ()> {
+        let reason = match material.resolved.implied {
+            Implied::Form(form) => return Ok(Some(form)),
+            Implied::Nothing | Implied::Grade(_) => return Ok(None),
+            Implied::RequiresContent(reason) => reason,
+        };
+        let (span, written) = (material.span, written.as_str());
+        let name = &self.reference.materials.get(material.resolved.material).name;
+        self.problems.add(Code::ContentRequired, |code| {
+            let diagnostic = match entry {
+                Entry::Supply => Diagnostic::new(
+                    code,
+                    format!("`{written}` needs `content`, the fraction of the amount that is the material"),
+                )
+                .with_help(reason),
+                Entry::Consumption => Diagnostic::new(
+                    code,
+                    format!("`{written}` is of variable grade: its consumption cannot be counted as {name}"),
+                )
+                .with_help(format!("give the annual consumption of {name} it contains, under `{name}`")),
+            };
+            diagnostic.with_label(span, "of variable grade")
+        });
+        Err(())
+    }
+
+    /// The grade a line or entry counts at: declared, implied by the material name
+    /// (`magnesium metal`), or neither; `None` (with an error recorded) where the two differ.
+    pub(super) fn line_grade(
+        &mut self,
+        material: &NamedMaterial<'r>,
+        declared: Option<GradeId>,
+        declared_span: Option<Span>,
+    ) -> Option<Option<GradeId>> {
+        let implied = match material.resolved.implied {
+            Implied::Grade(grade) => Some(grade),
+            _ => None,
+        };
+        match (declared, implied) {
+            (Some(declared), Some(implied)) if declared != implied => {
+                let span = declared_span.unwrap_or(material.span);
+                let implied = &self.reference.materials.grade_by_id(implied).id;
+                self.problems.add(Code::GradeConflict, |code| {
+                    Diagnostic::new(code, format!("the material name says {implied} grade, but `grade` says otherwise"))
+                        .with_label(span, "conflicting grade")
+                });
+                None
+            }
+            _ => Some(declared.or(implied)),
+        }
+    }
+
+    pub(super) fn grade_assumed(&mut self, material: MaterialId, grade: GradeId, span: Span) {
+        let materials = &self.reference.materials;
+        let m = materials.get(material);
+        self.problems.grouped(Code::GradeAssumed, &m.name, span, |code, span| {
+            let grade = &materials.grade_by_id(grade).id;
+            let entry = m.strategic.as_ref().map_or(&m.name, |listing| &listing.entry);
+            Diagnostic::new(code, format!("{} without a grade is taken as {grade} grade, and so as strategic", m.name))
+                .with_label(span, "no grade given")
+                .with_help(format!(
+                    "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
+                ))
+        });
+    }
+}
+
+fn unknown_material(reference: &Reference, code: Code, text: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::new(code, format!("unknown material `{text}`"));
+    if let Some(form) = reference.forms.find(text) {
+        let form = reference.forms.get(form);
+        return diagnostic.with_help(format!(
+            "`{text}` is a traded form: write the material it contains and the form, as in `\"material\": \"{}\", \"form\": \"{}\"`",
+            form.element, form.id
+        ));
+    }
+    match reference.materials.suggest(text) {
+        Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+        None => diagnostic.with_help(
+            "write a raw material by name, alias or chemical symbol: `lithium`, `Li`, `cobalt`, `neodymium` …",
+        ),
+    }
+}
