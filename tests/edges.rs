@@ -97,6 +97,53 @@ fn a_share_exactly_at_65_percent_passes_the_cap() {
     assert_eq!(message, "DR Congo supplies 65.0001% of cobalt extraction; the cap is 65%");
 }
 
+/// A 2030 portfolio of one material: its consumption (a name the portfolio accepts, an
+/// amount in tonnes), and lines `(material as written, form, amount, extraction, processing)`.
+fn in_forms(consumption: (&str, &str), lines: &[(&str, Option<&str>, &str, &str, &str)]) -> String {
+    let supplies: Vec<String> = lines
+        .iter()
+        .map(|(material, form, amount, e, p)| {
+            let form = form.map(|f| format!(r#", "form": "{f}""#)).unwrap_or_default();
+            format!(r#"{{"material": "{material}", "grade": "battery", "amount": {amount}, "unit": "t"{form}, "origin": {{"extraction": "{e}", "processing": "{p}"}}}}"#)
+        })
+        .collect();
+    let (name, amount) = consumption;
+    format!(
+        r#"{{"year": 2030, "consumption": {{"{name}": {{"amount": {amount}, "unit": "t", "grade": "battery"}}}}, "supplies": [{}]}}"#,
+        supplies.join(",")
+    )
+}
+
+#[test]
+fn a_share_exactly_at_a_threshold_passes_whatever_the_traded_form() {
+    // 650 t of 1,000 t of alumina: the contained aluminium fraction has no finite decimal
+    // expansion, and the share is still exactly 65%.
+    let alumina = check(&in_forms(
+        ("alumina", "1000"),
+        &[("alumina", None, "650", "GN", "CN"), ("alumina", None, "350", "AU", "DE")],
+    ));
+    assert!(!has(&alumina, "CRM004 extraction GN"), "{:?}", findings(&alumina));
+    assert!(!has(&alumina, "CRM004 processing CN"), "{:?}", findings(&alumina));
+    assert!(!alumina.diagnostics.iter().any(|d| d.code.id() == "consumption-exceeded"), "{:?}", alumina.diagnostics);
+    // 13 lots of 2 t LCE against 40 t LCE: 26 of 40, exactly 65%.
+    let lots: Vec<(&str, Option<&str>, &str, &str, &str)> =
+        std::iter::repeat_n(("lithium", Some("lithium-carbonate"), "2", "CL", "CN"), 13)
+            .chain(std::iter::repeat_n(("lithium", Some("lithium-carbonate"), "2", "AU", "DE"), 7))
+            .collect();
+    let lce = check(&in_forms(("lithium carbonate", "40"), &lots));
+    assert!(!has(&lce, "CRM004 processing CN"), "{:?}", findings(&lce));
+    // 10 t of 100 t of lithium hydroxide monohydrate extracted in the EU: exactly 10%.
+    let hydroxide = check(&in_forms(
+        ("lithium hydroxide monohydrate", "100"),
+        &[
+            ("lithium", Some("lithium-hydroxide-monohydrate"), "10", "PT", "DE"),
+            ("lithium", Some("lithium-hydroxide-monohydrate"), "90", "AU", "DE"),
+        ],
+    ));
+    assert!(!has(&hydroxide, "CRM001 extraction"), "{:?}", findings(&hydroxide));
+    assert_eq!(hydroxide.table.rows[0].stages[0].eu, 10.0);
+}
+
 #[test]
 fn two_thousand_lines_of_0_325_t_are_exactly_650_t() {
     let lines: Vec<(&str, &str, &str)> =

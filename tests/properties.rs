@@ -289,3 +289,90 @@ proptest! {
         }
     }
 }
+
+// ---- Exact at every threshold ---------------------------------------------------------------
+
+/// A lithium line: a traded form (or none), a unit, an amount in thousandths of a unit.
+#[derive(Debug, Clone)]
+struct Lot {
+    form: Option<&'static str>,
+    unit: &'static str,
+    thousandths: u64,
+}
+
+/// Forms whose contained fraction has no finite decimal expansion, and none.
+const LITHIUM_FORMS: &[Option<&str>] =
+    &[None, Some("lithium-carbonate"), Some("lithium-hydroxide-monohydrate"), Some("spodumene-sc6")];
+const UNITS: &[&str] = &["t", "kg", "lb", "kt"];
+
+fn lot() -> impl Strategy<Value = Lot> {
+    (prop::sample::select(LITHIUM_FORMS), prop::sample::select(UNITS), 1u64..50_000_000)
+        .prop_map(|(form, unit, thousandths)| Lot { form, unit, thousandths })
+}
+
+/// A supply line of `times` × the lot, at `country` for extraction and processing; the
+/// amount is split into two lines where it can be, so that no single line carries it.
+fn lot_lines(lot: &Lot, times: u64, country: &str) -> Vec<String> {
+    let total = lot.thousandths * times;
+    let parts = if total > 1 { vec![total / 3, total - total / 3] } else { vec![total] };
+    parts
+        .into_iter()
+        .filter(|part| *part > 0)
+        .map(|part| {
+            let form = lot.form.map(|f| format!(", \"form\": \"{f}\"")).unwrap_or_default();
+            format!(
+                "{{\"material\": \"lithium\", \"grade\": \"battery\", \"amount\": {}, \"unit\": \"{}\"{form}, \"origin\": {{\"extraction\": \"{country}\", \"processing\": \"{country}\"}}}}",
+                decimal(part, 3),
+                lot.unit
+            )
+        })
+        .collect()
+}
+
+/// A 2030 portfolio of lithium: `inside × lots` from `country`, `outside × lots` from
+/// Australia, and `extra` lines as written.
+fn exact_portfolio(lots: &[Lot], country: &str, inside: u64, outside: u64, extra: &[&str]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for lot in lots {
+        lines.extend(lot_lines(lot, inside, country));
+        lines.extend(lot_lines(lot, outside, "AU"));
+    }
+    lines.extend(extra.iter().map(|l| (*l).to_owned()));
+    format!("{{\"year\": 2030, \"supplies\": [{}]}}", lines.join(", "))
+}
+
+/// Whether `rule` found something about lithium processing.
+fn fails_at_processing(report: &FileReport, rule: &str) -> bool {
+    report.findings.iter().any(|f| f.code() == rule && f.check.stage.map(|s| s.as_str()) == Some("processing"))
+}
+
+/// One picogram (10⁻¹⁸ t) of lithium processed in `country`.
+fn one_picogram(country: &str) -> String {
+    format!(
+        "{{\"material\": \"lithium\", \"grade\": \"battery\", \"amount\": 1e-18, \"unit\": \"t\", \"origin\": {{\"extraction\": \"{country}\", \"processing\": \"{country}\"}}}}"
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Lots in any forms and units whose exact share is the 65% cap pass it (13 parts of 20),
+    /// and one picogram more from the capped country fails it.
+    #[test]
+    fn a_share_exactly_at_the_cap_passes_and_a_picogram_more_fails(lots in prop::collection::vec(lot(), 1..5)) {
+        let at = check(&exact_portfolio(&lots, "CN", 13, 7, &[]));
+        prop_assert!(!fails_at_processing(&at, "CRM004"), "exactly 65% fails: {:?}", verdicts(&at));
+        let over = check(&exact_portfolio(&lots, "CN", 13, 7, &[&one_picogram("CN")]));
+        prop_assert!(fails_at_processing(&over, "CRM004"), "a picogram over 65% passes: {:?}", verdicts(&over));
+    }
+
+    /// Lots in any forms and units whose exact EU share is the 40% minimum meet it (2 parts
+    /// of 5), and one picogram more from outside the EU falls short.
+    #[test]
+    fn a_share_exactly_at_the_minimum_passes_and_a_picogram_less_fails(lots in prop::collection::vec(lot(), 1..5)) {
+        let at = check(&exact_portfolio(&lots, "DE", 2, 3, &[]));
+        prop_assert!(!fails_at_processing(&at, "CRM002"), "exactly 40% fails: {:?}", verdicts(&at));
+        let under = check(&exact_portfolio(&lots, "DE", 2, 3, &[&one_picogram("AU")]));
+        prop_assert!(fails_at_processing(&under, "CRM002"), "a picogram under 40% passes: {:?}", verdicts(&under));
+    }
+}

@@ -3,14 +3,14 @@
 
 use rustc_hash::FxHashMap;
 
-use super::metric::{Bound, Evidence, Measurement, Risk, Value, evidence_cells};
+use super::metric::{Bound, Evidence, Measurement, Risk, evidence_cells};
 use super::rule::{Aggregate, Rule, fill};
 use super::{country_ref, material_ref};
 use crate::diagnostic::{Label, Severity};
 use crate::domain::{Basis, Stage};
 use crate::model::{Check, Finding, MaterialRef, Measure};
 use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey};
-use crate::quantity::{format_number, round4};
+use crate::quantity::{Percent, format_number, format_share, round4};
 use crate::reference::Reference;
 use crate::source::Source;
 
@@ -120,16 +120,16 @@ fn describe_risk(reference: &Reference, rule: &Rule, risk: &Risk) -> String {
     match risk {
         Risk::Country { country, share, worst } => {
             let name = &reference.countries.get(*country).name;
-            let threshold = Some(rule.bound.value());
+            let threshold = Percent::new(rule.bound.value());
             format!(
                 "{name} is at {}; with the unknown origins it could reach {}, over the {cap} cap",
-                Value::Share(*share).format(threshold),
-                Value::Share(*worst).format(threshold),
+                format_share(share, threshold),
+                format_share(worst, threshold),
             )
         }
         Risk::NewCountry { unknown } => format!(
             "the unknown origins ({}) are more than the {cap} cap: one country could be behind them",
-            Value::Share(*unknown).format(None)
+            format_share(unknown, None)
         ),
     }
 }
@@ -170,9 +170,9 @@ fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Me
             "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"
         ));
     }
-    if let Some(flip) = measurement.flip {
-        let open = flip.open;
-        let share = Value::Share(open.share_of(row.denominator())).format(None);
+    if let Some(flip) = &measurement.flip {
+        let open = &flip.open;
+        let share = format_share(&open.share_of(row.denominator()), None);
         let unknown = format!("the {} country of {open} ({share}) is not known", stage.as_str());
         notes.push(rule.metric.flip_note(rule.bound, &unknown));
     }
@@ -213,7 +213,7 @@ fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
     // The largest lines across the cells, largest first.
     let mut lines: Vec<(&LineRef, Option<crate::reference::CountryId>)> =
         cells.iter().flat_map(|c| c.cell.top().map(move |line| (line, c.country))).collect();
-    lines.sort_by(|a, b| b.0.mass.cmp(&a.0.mass).then(a.0.index.cmp(&b.0.index)));
+    lines.sort_by(|a, b| b.0.mass.approx().cmp(&a.0.mass.approx()).then(a.0.index.cmp(&b.0.index)));
     lines.truncate(EVIDENCE_LINES);
     let total_lines: u32 = cells.iter().map(|c| c.cell.lines).sum();
     let mut labels: Vec<Label> = lines
@@ -234,7 +234,7 @@ fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
         let lines = if more == 1 { "line" } else { "lines" };
         last.text.push_str(&format!("; and {} more {lines}", format_number(f64::from(more))));
     }
-    if let Some(consumption) = row.consumption {
+    if let Some(consumption) = &row.consumption {
         let uncovered = row.uncovered();
         let text = if matches!(m.evidence, Evidence::Unknown) && !uncovered.is_zero() {
             format!("annual consumption {}: {uncovered} of it is covered by no supply line", consumption.mass)

@@ -81,7 +81,7 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
     let stages = Stage::ALL.map(|stage| {
         let at = row.stage(stage);
         let in_home = |c| home.is_some_and(|g| g.contains(c));
-        let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| cell.mass).sum::<Mass>();
+        let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| &cell.mass).sum::<Mass>();
         let top = at
             .countries()
             .filter(|(c, _)| !in_home(*c))
@@ -97,5 +97,5 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });
-    TableRow { material, denominator, basis: row.basis(), stages, verdict }
+    TableRow { material, denominator: denominator.clone(), basis: row.basis(), stages, verdict }
 }

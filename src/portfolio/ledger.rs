@@ -5,7 +5,7 @@
 //! largest lines behind it, so that a finding can point at the lines responsible.
 
 use crate::domain::{Basis, Stage};
-use crate::quantity::Mass;
+use crate::quantity::{LineMass, Mass};
 use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
 use crate::source::Span;
 
@@ -27,7 +27,7 @@ pub const EVIDENCE_LINES: usize = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineRef {
     /// Its contained mass.
-    pub mass: Mass,
+    pub mass: LineMass,
     /// Its position among the supply lines (0-based), which breaks ties.
     pub index: u32,
     /// The value to label: the country code of the stage, or the material name.
@@ -57,14 +57,16 @@ pub struct Cell {
 impl Cell {
     /// Adds a line.
     pub fn add(&mut self, line: LineRef) {
-        self.mass += line.mass;
+        self.mass.add_line(line.mass);
         self.lines += 1;
         self.keep(line);
     }
 
     /// Keeps `line` among the largest, if it is one; the earliest first among equals.
     fn keep(&mut self, line: LineRef) {
-        let Some(pos) = self.top.iter().position(|slot| slot.is_none_or(|kept| line.mass > kept.mass)) else {
+        let Some(pos) =
+            self.top.iter().position(|slot| slot.is_none_or(|kept| line.mass.approx() > kept.mass.approx()))
+        else {
             return;
         };
         self.top[pos..].rotate_right(1);
@@ -73,7 +75,7 @@ impl Cell {
 
     /// Adds everything in `other`.
     pub fn merge(&mut self, other: &Cell) {
-        self.mass += other.mass;
+        self.mass += &other.mass;
         self.lines += other.lines;
         for line in other.top.iter().flatten() {
             self.keep(*line);
@@ -121,7 +123,7 @@ impl StageLedger {
 }
 
 /// The stated annual consumption of a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consumption {
     /// The mass.
     pub mass: Mass,
@@ -163,17 +165,17 @@ impl Row {
     }
 
     /// The denominator of every share: consumption if stated, else the sum of supplies.
-    pub fn denominator(&self) -> Mass {
-        match (self.total, self.consumption) {
-            (Some(total), _) => total.denominator,
-            (None, Some(consumption)) => consumption.mass,
-            (None, None) => self.supplied,
+    pub fn denominator(&self) -> &Mass {
+        match (&self.total, &self.consumption) {
+            (Some(total), _) => &total.denominator,
+            (None, Some(consumption)) => &consumption.mass,
+            (None, None) => &self.supplied,
         }
     }
 
     /// How [`Row::denominator`] was found.
     pub fn basis(&self) -> Basis {
-        match (self.total, self.consumption) {
+        match (&self.total, &self.consumption) {
             (Some(total), _) => total.basis,
             (None, Some(_)) => Basis::Consumption,
             (None, None) => Basis::Supplies,
@@ -182,9 +184,9 @@ impl Row {
 
     /// Consumption that no supply line covers.
     pub fn uncovered(&self) -> Mass {
-        match (self.total, self.consumption) {
-            (Some(total), _) => total.uncovered,
-            (None, Some(consumption)) => consumption.mass.saturating_sub(self.supplied),
+        match (&self.total, &self.consumption) {
+            (Some(total), _) => total.uncovered.clone(),
+            (None, Some(consumption)) => consumption.mass.saturating_sub(&self.supplied),
             (None, None) => Mass::ZERO,
         }
     }
@@ -192,14 +194,17 @@ impl Row {
     /// Mass of unknown origin at `stage`: lines expected to name it that do not, and, for
     /// extraction and processing, consumption no line covers (taken as primary material).
     pub fn unknown(&self, stage: Stage) -> Mass {
-        let uncovered = if stage == Stage::Recycling { Mass::ZERO } else { self.uncovered() };
-        self.stage(stage).unknown.mass + uncovered
+        let mut unknown = self.stage(stage).unknown.mass.clone();
+        if stage != Stage::Recycling {
+            unknown += &self.uncovered();
+        }
+        unknown
     }
 
     /// Mass whose origin at `stage` could turn out to be anywhere: the unknown mass, and for
     /// recycling also uncovered consumption (which might be recycled material).
     pub fn open(&self, stage: Stage) -> Mass {
-        self.stage(stage).unknown.mass + self.uncovered()
+        &self.stage(stage).unknown.mass + &self.uncovered()
     }
 
     /// The sum of several rows, for rules over a group of materials taken together: each
@@ -214,10 +219,10 @@ impl Row {
             } else if total.basis != row.basis() {
                 total.basis = Basis::Mixed;
             }
-            merged.supplied += row.supplied;
+            merged.supplied += &row.supplied;
             merged.lines += row.lines;
             total.denominator += row.denominator();
-            total.uncovered += row.uncovered();
+            total.uncovered += &row.uncovered();
             for stage in Stage::ALL {
                 merged.stage_mut(stage).merge(row.stage(stage));
             }
@@ -229,7 +234,7 @@ impl Row {
 
 /// What a total over several rows sums row by row, since it cannot be found from the sums
 /// of supplies and consumption.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Total {
     denominator: Mass,
     basis: Basis,
@@ -275,11 +280,12 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quantity::{Decimal, Fraction};
+    use crate::quantity::{Decimal, Fraction, product_picograms};
 
     fn line(tonnes: &str, index: u32) -> LineRef {
+        let product = product_picograms(Decimal::parse(tonnes).unwrap(), Fraction::ONE).unwrap();
         LineRef {
-            mass: Mass::from_tonnes(Decimal::parse(tonnes).unwrap(), Fraction::ONE).unwrap(),
+            mass: LineMass::new(product, None).unwrap(),
             index,
             at: Span::at(index as usize),
             id: None,
@@ -299,7 +305,7 @@ mod tests {
         let kept: Vec<u32> = cell.top().map(|l| l.index).collect();
         assert_eq!(kept, [1, 4, 5]);
         assert_eq!(cell.lines, 6);
-        assert_eq!(cell.mass, line("36", 0).mass);
+        assert_eq!(cell.mass, Mass::from_tonnes(Decimal::parse("36").unwrap(), Fraction::ONE).unwrap());
     }
 
     #[test]
@@ -310,7 +316,7 @@ mod tests {
         let mut b = Cell::default();
         b.add(line("7", 2));
         a.merge(&b);
-        assert_eq!(a.mass, line("13", 0).mass);
+        assert_eq!(a.mass, Mass::from_tonnes(Decimal::parse("13").unwrap(), Fraction::ONE).unwrap());
         assert_eq!(a.lines, 3);
         assert_eq!(a.top().map(|l| l.index).collect::<Vec<_>>(), [2, 0, 1]);
     }

@@ -2,9 +2,8 @@
 
 use std::cmp::Ordering;
 
-use num_bigint::BigUint;
 use num_rational::BigRational;
-use num_traits::ToPrimitive;
+use num_traits::{ToPrimitive, Zero};
 
 use super::{Bound, Evidence, Measured, Measurement, MetricKind, OriginSet, Scale, Value};
 use crate::domain::Stage;
@@ -36,8 +35,8 @@ impl MetricKind for Concentration {
 
     fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured {
         let at = row.stage(stage);
-        let masses: Vec<Mass> =
-            at.countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| cell.mass).collect();
+        let masses: Vec<&Mass> =
+            at.countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).collect();
         let (index, cmp) = index(&masses, bound.value());
         Measured::one(Measurement {
             value: Value::Index(index),
@@ -51,13 +50,14 @@ impl MetricKind for Concentration {
 
 /// The Herfindahl-Hirschman index of `masses` (each as a share of their sum, in percent,
 /// squared and added), and how it compares with `threshold`, exactly.
-fn index(masses: &[Mass], threshold: Decimal) -> (f64, Ordering) {
-    let total: BigUint = masses.iter().map(|m| BigUint::from(m.picograms())).sum();
-    if total == BigUint::ZERO {
-        return (0.0, BigRational::from_integer(0.into()).cmp(&threshold.to_big()));
+fn index(masses: &[&Mass], threshold: Decimal) -> (f64, Ordering) {
+    let exact: Vec<BigRational> = masses.iter().map(|m| m.exact().to_big()).collect();
+    let total: BigRational = exact.iter().sum();
+    if total.is_zero() {
+        return (0.0, BigRational::zero().cmp(&threshold.to_big()));
     }
-    let squares: BigUint = masses.iter().map(|m| BigUint::from(m.picograms()).pow(2)).sum();
-    let index = BigRational::new((squares * 10_000u32).into(), total.pow(2).into());
+    let squares: BigRational = exact.iter().map(|m| m * m).sum();
+    let index = squares * BigRational::from_integer(10_000.into()) / (&total * &total);
     (index.to_f64().unwrap_or(f64::NAN), index.cmp(&threshold.to_big()))
 }
 
@@ -69,9 +69,9 @@ mod tests {
     #[test]
     fn the_index_is_exact_at_its_threshold() {
         // Two equal suppliers: 50² + 50² = 5,000.
-        assert_eq!(index(&[t("3"), t("3")], d("5000")), (5000.0, Ordering::Equal));
-        assert_eq!(index(&[t("1")], d("10000")), (10000.0, Ordering::Equal));
-        assert_eq!(index(&[t("1"), t("2")], d("5555")).1, Ordering::Greater);
+        assert_eq!(index(&[&t("3"), &t("3")], d("5000")), (5000.0, Ordering::Equal));
+        assert_eq!(index(&[&t("1")], d("10000")), (10000.0, Ordering::Equal));
+        assert_eq!(index(&[&t("1"), &t("2")], d("5555")).1, Ordering::Greater);
         assert_eq!(index(&[], d("0")), (0.0, Ordering::Equal));
     }
 }

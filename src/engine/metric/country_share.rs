@@ -32,8 +32,8 @@ impl MetricKind for CountryShare {
         let mut measured = Measured::default();
         for (country, cell) in at.countries().filter(|(c, _)| origins.contains(*c)) {
             let share = cell.mass.share_of(denominator);
-            let worst = (cell.mass + open).share_of(denominator);
-            let mut m = share_measurement(share, bound, worst, open, Evidence::Country(country));
+            let worst = (&cell.mass + &open).share_of(denominator);
+            let mut m = share_measurement(share.clone(), bound, &worst, &open, Evidence::Country(country));
             m.country = Some(country);
             if m.passes && m.flip.is_some() {
                 measured.at_risk.push(Risk::Country { country, share, worst });

@@ -29,10 +29,10 @@ impl MetricKind for GroupShare {
         let at = row.stage(stage);
         let denominator = row.denominator();
         let open = row.open(stage);
-        let part: Mass = at.countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| cell.mass).sum();
+        let part: Mass = at.countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).sum();
         let share = part.share_of(denominator);
-        let best_or_worst = (part + open).share_of(denominator);
-        Measured::one(share_measurement(share, bound, best_or_worst, open, Evidence::Group(origins.clone())))
+        let best_or_worst = (&part + &open).share_of(denominator);
+        Measured::one(share_measurement(share, bound, &best_or_worst, &open, Evidence::Group(origins.clone())))
     }
 
     fn flip_note(&self, bound: Bound, unknown: &str, origins: &str) -> String {

@@ -253,7 +253,7 @@ impl OriginSet {
 /// A share against a bound; `alternative` is the share if all the `open` mass went the way
 /// that could change the verdict (towards the group for a minimum, to the country for a
 /// maximum).
-fn share_measurement(share: Share, bound: Bound, alternative: Share, open: Mass, evidence: Evidence) -> Measurement {
+fn share_measurement(share: Share, bound: Bound, alternative: &Share, open: &Mass, evidence: Evidence) -> Measurement {
     let Some(threshold) = Percent::new(bound.value()) else {
         // Rule files are checked: a share threshold is a valid percentage.
         return Measurement { value: Value::Share(share), country: None, passes: false, flip: None, evidence };
@@ -261,12 +261,12 @@ fn share_measurement(share: Share, bound: Bound, alternative: Share, open: Mass,
     let passes = bound.passes(share.cmp_percent(threshold));
     let alternative_passes = bound.passes(alternative.cmp_percent(threshold));
     let flips = passes != alternative_passes;
-    let flip = (flips && !open.is_zero()).then_some(Flip { open });
+    let flip = (flips && !open.is_zero()).then(|| Flip { open: open.clone() });
     Measurement { value: Value::Share(share), country: None, passes, flip, evidence }
 }
 
 /// The value of a metric.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Value {
     /// A share of the denominator.
     Share(Share),
@@ -278,20 +278,20 @@ pub enum Value {
 
 impl Value {
     /// The value as a number: a share in percent, a count, an index.
-    pub fn number(self) -> f64 {
+    pub fn number(&self) -> f64 {
         match self {
             Value::Share(share) => share.percent_f64(),
-            Value::Count(count) => f64::from(count),
-            Value::Index(index) => index,
+            Value::Count(count) => f64::from(*count),
+            Value::Index(index) => *index,
         }
     }
 
     /// The value in words, precise enough to be on the right side of `threshold`.
-    pub fn format(self, threshold: Option<Decimal>) -> String {
+    pub fn format(&self, threshold: Option<Decimal>) -> String {
         match self {
             Value::Share(share) => format_share(share, threshold.and_then(Percent::new)),
             Value::Count(count) => count.to_string(),
-            Value::Index(index) => format_number(index),
+            Value::Index(index) => format_number(*index),
         }
     }
 }
@@ -310,7 +310,7 @@ pub enum Evidence {
 }
 
 /// Unknown origins large enough to change a verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flip {
     /// The mass of unknown origin at the stage.
     pub open: Mass,
@@ -332,7 +332,7 @@ pub struct Measurement {
 }
 
 /// A passing verdict that unknown origins could overturn.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Risk {
     /// A country under a cap that the unknown mass could push over it.
     Country {
@@ -393,7 +393,7 @@ pub fn evidence_cells<'r>(row: &'r Row, stage: Stage, evidence: &Evidence, bound
         Evidence::Countries(origins) => countries_where(&|c| origins.contains(c)),
     };
     cells.retain(|c| c.cell.lines > 0);
-    cells.sort_by_key(|c| std::cmp::Reverse(c.cell.mass));
+    cells.sort_by(|a, b| b.cell.mass.cmp(&a.cell.mass));
     cells
 }
 
@@ -412,7 +412,7 @@ pub(super) mod fixture {
 
     use super::*;
     use crate::portfolio::{Consumption, Ledger, LineRef, RowKey};
-    use crate::quantity::Fraction;
+    use crate::quantity::{Fraction, LineMass, product_picograms};
     use crate::reference::{Reference, Tier, UnitId};
     use crate::source::Span;
 
@@ -441,8 +441,9 @@ pub(super) mod fixture {
         let mut ledger = Ledger::default();
         let row = ledger.row_mut(RowKey { material: cobalt, tier: Tier::Strategic }, Span::default());
         for (index, (code, tonnes)) in lines.iter().enumerate() {
+            let product = product_picograms(d(tonnes), Fraction::ONE).expect("in range");
             let line = LineRef {
-                mass: t(tonnes),
+                mass: LineMass::new(product, None).expect("in range"),
                 index: index as u32,
                 at: Span::default(),
                 id: None,
@@ -451,7 +452,7 @@ pub(super) mod fixture {
                 form: None,
                 content: None,
             };
-            row.supplied += line.mass;
+            row.supplied.add_line(line.mass);
             row.lines += 1;
             let at = row.stage_mut(stage);
             match code {

@@ -31,7 +31,7 @@ impl MetricKind for UnknownShare {
 
     fn measure(&self, row: &Row, stage: Stage, bound: Bound, _origins: &OriginSet) -> Measured {
         let share = row.unknown(stage).share_of(row.denominator());
-        Measured::one(share_measurement(share, bound, share, Mass::ZERO, Evidence::Unknown))
+        Measured::one(share_measurement(share.clone(), bound, &share, &Mass::ZERO, Evidence::Unknown))
     }
 
     fn names_risks(&self) -> bool {

@@ -22,17 +22,18 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };
         let tier = self.reference.materials.standing(material.resolved.material, grade).tier;
         let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
-        match row.consumption {
+        match &row.consumption {
             Some(first) => {
+                let first = first.span;
                 let label = self.reference.materials.label(material.resolved.material, tier).to_owned();
                 self.problems.add(Code::DuplicateConsumption, |code| {
                     Diagnostic::new(code, format!("two consumption entries for {label}"))
                         .with_label(key_span, "second entry")
-                        .with_label(first.span, "first entry")
+                        .with_label(first, "first entry")
                         .with_help("give one annual consumption per material (and grade)")
                 });
             }
-            None => row.consumption = Some(Consumption { mass, span: amount_span }),
+            None => row.consumption = Some(Consumption { mass: mass.mass(), span: amount_span }),
         }
         Ok(())
     }

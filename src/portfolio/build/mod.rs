@@ -19,7 +19,7 @@ use super::ids::SupplyIds;
 use super::ledger::Ledger;
 use super::record::WaiverRecord;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::quantity::{Converter, Mass};
+use crate::quantity::Converter;
 use crate::reference::{FormId, Reference, Resolved};
 use crate::source::Source;
 use problems::Problems;
@@ -31,12 +31,12 @@ pub(crate) struct LedgerBuilder<'de, 'r> {
     reference: &'r Reference,
     ledger: Ledger,
     lines: u32,
-    /// The total mass of all supply lines so far.
-    supplied: Mass,
+    /// The picograms of product of all supply lines so far, which bound every sum.
+    supplied: u128,
     ids: SupplyIds<'de>,
     materials: FxHashMap<&'de str, Option<Resolved<'r>>>,
     forms: FxHashMap<&'de str, Option<FormId>>,
-    /// A converter for each unit and form met, at `unit × (forms + 1) + form + 1`.
+    /// A converter for each unit met, by its index.
     converters: Vec<Option<Converter>>,
     problems: Problems,
 }
@@ -49,7 +49,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             reference,
             ledger: Ledger::default(),
             lines: 0,
-            supplied: Mass::ZERO,
+            supplied: 0,
             ids: SupplyIds::new(source),
             materials: FxHashMap::default(),
             forms: FxHashMap::default(),
@@ -121,7 +121,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     /// A note for each material whose supplies exceed its stated consumption.
     fn consumption_exceeded(&mut self) {
         for row in self.ledger.rows() {
-            if let Some(consumption) = row.consumption.filter(|c| row.supplied > c.mass) {
+            if let Some(consumption) = row.consumption.as_ref().filter(|c| row.supplied > c.mass) {
                 let label = self.reference.materials.label(row.key.material, row.key.tier);
                 self.problems.notes.push(
                     Diagnostic::new(

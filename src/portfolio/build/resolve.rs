@@ -4,7 +4,7 @@
 use super::LedgerBuilder;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::portfolio::record::{Field, Refused};
-use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
+use crate::quantity::{Converter, Decimal, DecimalError, LineMass, MAX_LINE_TONNES, content_picograms, format_number};
 use crate::reference::{
     CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
     is_country_code,
@@ -97,15 +97,16 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         }
     }
 
-    /// An amount as contained mass, by `unit` and `form` (cached) or with a `content`;
-    /// `None` (with an error recorded) if out of range.
+    /// An amount as contained mass: picograms of product by `unit` (and `content`), exactly
+    /// for up to 18 decimals in tonnes, in `form`; `None` (with an error recorded) if out of
+    /// range.
     pub(super) fn mass(
         &mut self,
         amount: &Field<'de>,
         unit: UnitId,
         form: Option<FormId>,
         content: Option<Decimal>,
-    ) -> Result<Option<Mass>, Refused> {
+    ) -> Result<Option<LineMass>, Refused> {
         let span = amount.span.unwrap_or_default();
         let value = match Decimal::parse(amount.as_str()) {
             Ok(value) if !value.is_zero() => value,
@@ -126,27 +127,19 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 return Ok(None);
             }
         };
-        let reference = self.reference;
-        let factor = || {
-            let by_unit = reference.units.get(unit).tonnes;
-            form.map_or(Some(by_unit), |f| by_unit.checked_mul(reference.forms.get(f).fraction))
-        };
-        let mass = match content {
-            Some(content) => factor().and_then(|f| Mass::from_amount(value, f, Some(content))),
+        let by_unit = self.reference.units.get(unit).tonnes;
+        let product = match content {
+            Some(content) => content_picograms(value, by_unit, content),
             None => {
-                let forms = reference.forms.all().len();
-                let slot = usize::from(unit.0) * (forms + 1) + form.map_or(0, |f| usize::from(f.0) + 1);
+                let slot = usize::from(unit.0);
                 if self.converters.len() <= slot {
                     self.converters.resize(slot + 1, None);
                 }
-                let converter = match &mut self.converters[slot] {
-                    Some(converter) => converter,
-                    empty => empty.insert(Converter::new(factor().ok_or(Refused::at("factor overflow", amount))?)),
-                };
-                converter.convert(value)
+                self.converters[slot].get_or_insert_with(|| Converter::new(by_unit)).convert(value)
             }
         };
-        match mass {
+        let fraction = form.map(|f| self.reference.forms.get(f).fraction);
+        match product.and_then(|product| LineMass::new(product, fraction)) {
             Some(mass) if !mass.is_zero() => Ok(Some(mass)),
             Some(_) => {
                 self.problems.add(Code::AmountRange, |code| {

@@ -155,10 +155,10 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     fn add_to_ledger(&mut self, key: RowKey, line: LineRef, origins: &Origins) {
         // Every sum the rules take (of a row, of a group of rows) is at most the total of
         // all lines, so no sum overflows once this does not.
-        let Some(total) = self.supplied.checked_add(line.mass) else {
+        let Some(total) = self.supplied.checked_add(line.mass.product()).filter(|t| *t <= i128::MAX as u128) else {
             self.problems.add(Code::AmountRange, |code| {
                 Diagnostic::new(code, "the supply lines add up to more than crma-check can count")
-                    .with_label(line.amount, "the total passes 3 × 10^20 t here")
+                    .with_label(line.amount, "the total passes 1.7 × 10^20 t here")
                     .with_help("check the units of the lines: no real portfolio comes near this")
             });
             return;
@@ -166,7 +166,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         self.supplied = total;
         let secondary = origins[Stage::Recycling.index()].is_some();
         let row = self.ledger.row_mut(key, line.at);
-        row.supplied += line.mass;
+        row.supplied.add_line(line.mass);
         row.lines += 1;
         for stage in Stage::ALL {
             let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
