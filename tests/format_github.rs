@@ -133,6 +133,9 @@ fn expected(report: &Value) -> Vec<Command> {
             for note in entry.get("notes").and_then(Value::as_array).into_iter().flatten() {
                 message += &format!("\n{}", text(note));
             }
+            if let Some(sentence) = entry.get("fix").and_then(|fix| fix["sentence"].as_str()) {
+                message += &format!("\nsmallest fix: {sentence}");
+            }
             if let Some(help) = entry["help"].as_str() {
                 message += &format!("\nhelp: {help}");
             }
@@ -298,7 +301,9 @@ fn a_finding_with_awkward_notes_round_trips() {
     let out = render(&report);
     let command = out.lines().map(parse).find(|c| c.properties["title"].starts_with("CRM004")).expect("CRM004");
     assert!(
-        command.message.starts_with("100%, all of it: over the cap\na note\r\nwith a break\n%0A stays text\nhelp: "),
+        command.message.starts_with(
+            "100%, all of it: over the cap\na note\r\nwith a break\n%0A stays text\nsmallest fix: move at least 35 t of cobalt extraction from DR Congo to other countries\nhelp: "
+        ),
         "{:?}",
         command.message
     );

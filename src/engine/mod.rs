@@ -2,18 +2,24 @@
 //! waivers and the share table come out, written into the result model
 //! ([`crate::model`]). The engine knows metrics, never a particular rule.
 
+mod assess;
 mod evaluate;
 mod metric;
+mod origins;
 mod rule;
 mod rule_file;
+mod stress;
 mod table;
 mod waivers;
 
+pub(crate) use assess::{Assessment, Context, assess};
 pub(crate) use evaluate::{Target, evaluate};
 pub use rule::{Rule, RuleOrigin};
 #[cfg(test)]
 pub(crate) use rule_file::RULES_SCHEMA;
 pub(crate) use rule_file::{BUILTIN_RULES, load_rules};
+pub use stress::{Cut, Scenario};
+pub(crate) use stress::{countries_named, country_cut, outcome, parse_cut, read_scenario};
 pub(crate) use table::share_table;
 pub(crate) use waivers::apply_waivers;
 

@@ -8,13 +8,14 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::metric::{Bound, Metric, OriginSet};
+use super::origins::OriginsBuilder;
 use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
 use crate::model::RuleDoc;
 use crate::quantity::Decimal;
-use crate::reference::{CountrySet, Reference};
+use crate::reference::Reference;
 use crate::source::{Source, Span};
 
 /// The rule file schema, embedded.
@@ -393,25 +394,11 @@ fn origin_set(
             ]);
         }
     };
-    let countries = &reference.countries;
-    let mut set = CountrySet::default();
-    let mut names = Vec::new();
+    let mut builder = OriginsBuilder::default();
     let mut errors = Vec::new();
     for entry in entries {
         let text = entry.value.as_str();
-        if let Some(group) = countries.group(text) {
-            let group = countries.group_by_id(group);
-            set.union_with(group.members());
-            names.push(group.name.clone());
-        } else if let Some(country) = countries.find(text).filter(|_| text.len() == 2) {
-            set.insert(country);
-            names.push(countries.get(country).name.clone());
-        } else {
-            let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
-            let help = match crate::suggest::did_you_mean(text, groups.iter().copied()) {
-                Some(close) => format!("did you mean the group `{close}`?"),
-                None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
-            };
+        if let Err(help) = builder.add(reference, text) {
             errors.push(
                 Diagnostic::new(
                     Code::RuleOrigins,
@@ -422,11 +409,7 @@ fn origin_set(
             );
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let listed = names.join(", ");
-    Ok(if inside { OriginSet::within(set, listed) } else { OriginSet::outside(set, listed) })
+    if errors.is_empty() { Ok(builder.build(inside)) } else { Err(errors) }
 }
 
 #[cfg(test)]

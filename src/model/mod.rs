@@ -5,9 +5,11 @@
 //! beforehand: a format chooses how to show a report, never what is in it.
 
 mod finding;
+mod stress;
 mod table;
 
-pub use finding::{Check, CheckKey, CountryRef, Finding, MaterialRef, Measure, Waived};
+pub use finding::{Check, CheckKey, CountryRef, Finding, Fix, MaterialRef, Measure, Waived};
+pub use stress::{Cover, MaterialLoss, ScenarioDoc, ScenarioResult, StressReport};
 pub use table::{Basis, StageShares, Table, TableRow, Verdict};
 
 use crate::diagnostic::{Diagnostic, Severity};

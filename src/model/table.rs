@@ -46,6 +46,9 @@ impl TableRow {
 pub struct StageShares {
     /// Share from the EU, in percent.
     pub eu: f64,
+    /// Share from the EU and its strategic partners (each from the year it signed), in
+    /// percent.
+    pub eu_and_partners: f64,
     /// The largest share of one country outside the EU, in percent, and the country.
     pub top_third_country: Option<(CountryRef, f64)>,
     /// Share of unknown origin, in percent.

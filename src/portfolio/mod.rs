@@ -15,7 +15,7 @@ pub(crate) use json::PORTFOLIO_SCHEMA;
 pub use json::load;
 #[cfg(test)]
 pub(crate) use ledger::Consumption;
-pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey};
+pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Route, Row, RowKey};
 
 use crate::diagnostic::Diagnostic;
 use crate::domain::Stage;
@@ -42,6 +42,21 @@ pub struct Portfolio {
     pub notes: Vec<Diagnostic>,
     /// How many supply lines it has.
     pub supply_lines: u32,
+}
+
+impl Portfolio {
+    /// The same portfolio with another ledger (the one a stress test's cut leaves).
+    pub fn with_ledger(&self, ledger: Ledger) -> Portfolio {
+        Portfolio {
+            source: self.source.clone(),
+            name: self.name.clone(),
+            year: self.year,
+            ledger,
+            waivers: self.waivers.clone(),
+            notes: self.notes.clone(),
+            supply_lines: self.supply_lines,
+        }
+    }
 }
 
 /// An accepted, time-limited exception to a rule.

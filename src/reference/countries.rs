@@ -39,17 +39,34 @@ pub struct Group {
     /// Name for sentences ("the EU").
     pub name: String,
     members: CountrySet,
+    /// Members that belong only from a year on (a partnership signed then), with the year.
+    since: Vec<(CountryId, u16)>,
 }
 
 impl Group {
-    /// Whether `country` belongs to the group.
+    /// Whether `country` belongs to the group in any year.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country)
     }
 
-    /// The members, including territories counted with them.
+    /// Whether `country` belongs to the group in `year`.
+    pub fn contains_in(&self, country: CountryId, year: u16) -> bool {
+        self.contains(country) && self.since(country).is_none_or(|since| since <= year)
+    }
+
+    /// The year from which `country` belongs, where it does not belong in every year.
+    pub fn since(&self, country: CountryId) -> Option<u16> {
+        self.since.iter().find(|(c, _)| *c == country).map(|(_, year)| *year)
+    }
+
+    /// The members, including territories counted with them, in any year.
     pub fn members(&self) -> &CountrySet {
         &self.members
+    }
+
+    /// The members that belong only from a year on, with the year.
+    pub fn dated_members(&self) -> &[(CountryId, u16)] {
+        &self.since
     }
 }
 
@@ -71,6 +88,14 @@ impl CountrySet {
     pub fn contains(&self, country: CountryId) -> bool {
         let (word, bit) = (country.0 as usize / 64, country.0 % 64);
         self.0.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Takes a country out.
+    pub fn remove(&mut self, country: CountryId) {
+        let (word, bit) = (country.0 as usize / 64, country.0 % 64);
+        if let Some(w) = self.0.get_mut(word) {
+            *w &= !(1 << bit);
+        }
     }
 
     /// Adds every member of `other`.
@@ -180,6 +205,9 @@ struct GroupEntry {
     members: Vec<String>,
     #[serde(default)]
     territories: Vec<Territory>,
+    /// Member code → the day it joined (`YYYY-MM-DD`).
+    #[serde(default)]
+    since: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -214,7 +242,17 @@ impl Countries {
                 for code in g.members.iter().chain(g.territories.iter().map(|t| &t.code)) {
                     members.insert(lookup(code)?);
                 }
-                Ok(Group { id: g.id, name: g.name, members })
+                let mut since = Vec::new();
+                for (code, date) in &g.since {
+                    let country = lookup(code)?;
+                    if !members.contains(country) {
+                        return Err(format!("group {}: {code} has a date but is not a member", g.id));
+                    }
+                    let date: jiff::civil::Date =
+                        date.parse().map_err(|e| format!("group {}: {code}: {date:?} is not a date: {e}", g.id))?;
+                    since.push((country, date.year() as u16));
+                }
+                Ok(Group { id: g.id, name: g.name, members, since })
             })
             .collect::<Result<_, String>>()?;
         for (n, alias) in aliases.iter().enumerate() {

@@ -131,7 +131,16 @@ struct FindingOut<'a> {
     threshold_text: Option<&'a str>,
     waived: bool,
     waiver: Option<Waiver>,
+    fix: Option<FixOut<'a>>,
     evidence: Vec<Evidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    tonnes: f64,
+    from: &'a str,
+    to: &'a str,
+    sentence: &'a str,
 }
 
 #[derive(Serialize)]
@@ -170,6 +179,7 @@ struct StagesOut {
 #[derive(Serialize)]
 struct StageOut {
     eu: f64,
+    eu_and_partners: f64,
     largest_non_eu: Option<Largest>,
     unknown: f64,
 }
@@ -233,6 +243,12 @@ impl<'a> File<'a> {
                         .waived
                         .as_ref()
                         .map(|w| Waiver { reason: w.reason.clone(), expires: w.expires.to_string() }),
+                    fix: f.fix.as_ref().map(|fix| FixOut {
+                        tonnes: fix.tonnes,
+                        from: &fix.from,
+                        to: &fix.to,
+                        sentence: &fix.sentence,
+                    }),
                     evidence: f
                         .labels
                         .iter()
@@ -269,6 +285,7 @@ impl<'a> Shares<'a> {
     fn new(row: &'a TableRow) -> Shares<'a> {
         let stage = |s: &StageShares| StageOut {
             eu: round4(s.eu),
+            eu_and_partners: round4(s.eu_and_partners),
             largest_non_eu: s.top_third_country.as_ref().map(|(c, share)| Largest {
                 country: c.code.clone(),
                 country_name: c.name.clone(),

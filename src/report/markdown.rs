@@ -226,6 +226,9 @@ fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
         inline(entry.message, false),
         code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
     );
+    if let Some(fix) = entry.fix() {
+        let _ = writeln!(md, "  - smallest fix: {}", inline(&fix.sentence, false));
+    }
 }
 
 /// An entry's notes, folded.
@@ -308,13 +311,13 @@ fn verdict_text(verdict: Verdict) -> &'static str {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
 
 /// A GFM table whose cells (already Markdown, `|` escaped) are padded to line up as text.
-fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
+pub(super) fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
     let width = |text: &str| text.chars().count();
     let widths: Vec<usize> = (0..header.len())
         .map(|n| rows.iter().map(|r| width(&r[n])).chain([width(header[n]), 3]).max().unwrap_or(3))
@@ -359,7 +362,7 @@ fn counts_text(c: Counts) -> String {
 
 /// `text` as a code span: a fence of backticks longer than any run in it, padded with a space
 /// where it starts or ends with one. In a table cell, `|` is escaped even here.
-fn code(text: &str, in_table: bool) -> String {
+pub(super) fn code(text: &str, in_table: bool) -> String {
     let text = text.replace(['\r', '\n'], " ");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -371,7 +374,7 @@ fn code(text: &str, in_table: bool) -> String {
 /// `text` as inline Markdown: its code spans kept as they are, anything else that GFM could
 /// read as markup escaped (see the module documentation). In a table cell, `|` inside code
 /// spans is escaped too.
-fn inline(text: &str, in_table: bool) -> String {
+pub(super) fn inline(text: &str, in_table: bool) -> String {
     let chars: Vec<char> = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;

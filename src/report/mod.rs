@@ -16,12 +16,14 @@ mod location;
 mod markdown;
 mod sarif;
 mod short;
+mod stress;
 mod words;
 
 pub use entries::Entry;
 pub use fingerprint::Fingerprints;
 pub use json::REPORT_VERSION;
 pub use location::{Location, path_uri, repository_path};
+pub use stress::StressFormat;
 
 use std::io;
 

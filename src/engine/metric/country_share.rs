@@ -1,6 +1,8 @@
 //! `country-share`: the share of each single country, each checked on its own.
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Risk, Scale, share_measurement};
+use super::{
+    Bound, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Risk, Scale, Side, needed, share_measurement,
+};
 use crate::domain::Stage;
 use crate::portfolio::Row;
 use crate::quantity::Percent;
@@ -48,6 +50,22 @@ impl MetricKind for CountryShare {
             }
         }
         measured
+    }
+
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        _origins: &OriginSet,
+        m: &Measurement,
+    ) -> Option<Move> {
+        // Only a cap is fixed by moving supply away; a country's minimum needs supply added.
+        let Bound::Max(_) = bound else { return None };
+        let country = m.country?;
+        let (_, cell) = row.stage(stage).countries().find(|(c, _)| *c == country)?;
+        let mass = needed(&cell.mass, row.denominator(), bound)?;
+        Some(Move { mass, available: cell.mass.clone(), from: Side::Country(country), to: Side::OtherCountries })
     }
 }
 

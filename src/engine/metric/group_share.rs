@@ -1,6 +1,8 @@
 //! `group-share`: the share of the denominator from a group of countries (the EU, say).
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
+use super::{
+    Bound, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, Side, needed, share_measurement,
+};
 use crate::domain::Stage;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
@@ -33,6 +35,28 @@ impl MetricKind for GroupShare {
         let share = part.share_of(denominator);
         let best_or_worst = (&part + &open).share_of(denominator);
         Measured::one(share_measurement(share, bound, &best_or_worst, &open, Evidence::Group(origins.clone())))
+    }
+
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        origins: &OriginSet,
+        _m: &Measurement,
+    ) -> Option<Move> {
+        let part: Mass =
+            row.stage(stage).countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).sum();
+        let mass = needed(&part, row.denominator(), bound)?;
+        let (inside, outside) = match origins.is_any() {
+            true => (Side::AnyCountry, Side::NoCountry),
+            false => (Side::Origins(origins.describe()), Side::OutsideOrigins(origins.describe())),
+        };
+        let (from, to, available) = match bound {
+            Bound::Min(_) => (outside, inside, row.denominator().saturating_sub(&part)),
+            Bound::Max(_) => (inside, outside, part),
+        };
+        Some(Move { mass, available, from, to })
     }
 
     fn flip_note(&self, bound: Bound, unknown: &str, origins: &str) -> String {

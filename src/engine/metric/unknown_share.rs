@@ -1,6 +1,8 @@
 //! `unknown-share`: the share whose country at the stage is not known.
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
+use super::{
+    Bound, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, Side, needed, share_measurement,
+};
 use crate::domain::Stage;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
@@ -36,6 +38,20 @@ impl MetricKind for UnknownShare {
 
     fn names_risks(&self) -> bool {
         true
+    }
+
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        _origins: &OriginSet,
+        _m: &Measurement,
+    ) -> Option<Move> {
+        let Bound::Max(_) = bound else { return None };
+        let unknown = row.unknown(stage);
+        let mass = needed(&unknown, row.denominator(), bound)?;
+        Some(Move { mass, available: unknown, from: Side::Unknown, to: Side::Documented })
     }
 }
 

@@ -5,7 +5,7 @@ use super::LedgerBuilder;
 use super::resolve::{Entry, NamedMaterial};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
-use crate::portfolio::ledger::{LineRef, RowKey};
+use crate::portfolio::ledger::{LineRef, Route, RowKey};
 use crate::portfolio::record::{Refused, SupplyRecord};
 use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{CountryId, FormId};
@@ -50,7 +50,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let evidence = LineRef {
             mass,
             index,
-            at: material.span,
+            material: material.span,
+            countries: origins.map(|origin| origin.map(|(_, span)| span)),
             id: id_span,
             amount: amount_span,
             unit,
@@ -58,7 +59,13 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             content: content.map(|(_, span)| span),
         };
         let key = RowKey { material: material.resolved.material, tier: standing.tier };
-        self.add_to_ledger(key, evidence, &origins);
+        let members = &self.reference.materials.get(material.resolved.material).members;
+        let member = material.resolved.member.and_then(|named| members.iter().position(|m| std::ptr::eq(m, named)));
+        let route = Route {
+            countries: origins.map(|origin| origin.map(|(country, _)| country)),
+            member: member.map(|n| n as u8),
+        };
+        self.add_to_ledger(key, route, evidence);
         Ok(())
     }
 
@@ -149,10 +156,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         false
     }
 
-    /// Adds a checked line to its row: at each stage's country, or as unknown where a stage
-    /// the line is expected to name (extraction and processing for primary material,
-    /// recycling for secondary) names none.
-    fn add_to_ledger(&mut self, key: RowKey, line: LineRef, origins: &Origins) {
+    /// Adds a checked line to its row, on its route.
+    fn add_to_ledger(&mut self, key: RowKey, route: Route, line: LineRef) {
         // Every sum the rules take (of a row, of a group of rows) is at most the total of
         // all lines, so no sum overflows once this does not.
         let Some(total) = self.supplied.checked_add(line.mass.product()).filter(|t| *t <= i128::MAX as u128) else {
@@ -164,17 +169,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             return;
         };
         self.supplied = total;
-        let secondary = origins[Stage::Recycling.index()].is_some();
-        let row = self.ledger.row_mut(key, line.at);
-        row.supplied.add_line(line.mass);
-        row.lines += 1;
-        for stage in Stage::ALL {
-            let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
-            match origins[stage.index()] {
-                Some((country, span)) => row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..line }),
-                None if expected => row.stage_mut(stage).unknown.add(line),
-                None => {}
-            }
-        }
+        self.ledger.row_mut(key, line.material).add_line(route, line);
     }
 }
