@@ -31,9 +31,20 @@ pub(super) fn write(report: &StressReport, style: &Style, out: &mut dyn io::Writ
         ranking(&mut text, &report.scenarios);
     }
     for result in &report.scenarios {
-        scenario(&mut text, result);
+        scenario(&mut text, result, style.width);
     }
     out.write_all(text.as_bytes())
+}
+
+/// A paragraph wrapped at `width`, its first line after `lead`, the others indented.
+fn paragraph(text: &mut String, lead: &str, body: &str, width: usize) {
+    let options = textwrap::Options::new(width.max(40))
+        .initial_indent(lead)
+        .subsequent_indent("    ")
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    let _ = writeln!(text, "{}", textwrap::fill(body, options));
 }
 
 /// The file again, for rendering its input errors (a report owns its files).
@@ -65,7 +76,7 @@ fn ranking(text: &mut String, results: &[ScenarioResult]) {
     text.push('\n');
 }
 
-fn scenario(text: &mut String, result: &ScenarioResult) {
+fn scenario(text: &mut String, result: &ScenarioResult, width: usize) {
     let doc = &result.scenario;
     let _ = writeln!(text, "Scenario: {}", doc.name);
     let mut facts = Vec::new();
@@ -74,30 +85,46 @@ fn scenario(text: &mut String, result: &ScenarioResult) {
         facts.push(format!("took effect {date}{announced}"));
     }
     if let Some(kind) = &doc.kind {
-        facts.push(format!("a {kind}"));
+        let kind = match kind.as_str() {
+            "licence" => "a licence regime, not a ban",
+            "ban" => "a ban",
+            "quota" => "a quota",
+            "suspension" => "a suspension",
+            other => other,
+        };
+        facts.push(kind.to_owned());
     }
     if !facts.is_empty() {
         let _ = writeln!(text, "  {}", facts.join("; "));
     }
     if let Some(source) = &doc.source {
         let url = doc.url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
-        let _ = writeln!(text, "  source: {source}{url}");
+        paragraph(text, "  source: ", &format!("{source}{url}"), width);
     }
     if let Some(assumption) = &doc.assumption {
-        let _ = writeln!(text, "  assumption: {assumption}");
+        paragraph(text, "  assumption: ", assumption, width);
     }
-    let _ = writeln!(text, "  cuts: {}", doc.cuts.join("; "));
+    paragraph(text, "  cuts: ", &doc.cuts.join("; "), width);
     text.push('\n');
     let hit: Vec<_> = result.materials.iter().filter(|m| !m.lost.is_zero()).collect();
+    let stocks = result.materials.iter().any(|m| m.stock.is_some());
     if hit.is_empty() {
         let _ = writeln!(text, "  Nothing in this portfolio is lost.\n");
     } else {
-        let rows: Vec<[String; 5]> = hit
-            .iter()
-            .map(|m| [m.material.label.clone(), m.lost.to_string(), percent(m.lost_percent), stock_days(m), cover(m)])
-            .collect();
         let mut table = String::new();
-        columns(&mut table, ["material", "lost", "of demand", "stock cover", "stock bridges the loss"], &rows);
+        if stocks {
+            let rows: Vec<[String; 5]> = hit
+                .iter()
+                .map(|m| {
+                    [m.material.label.clone(), m.lost.to_string(), percent(m.lost_percent), stock_days(m), cover(m)]
+                })
+                .collect();
+            columns(&mut table, ["material", "lost", "of demand", "stock cover", "stock bridges the loss"], &rows);
+        } else {
+            let rows: Vec<[String; 3]> =
+                hit.iter().map(|m| [m.material.label.clone(), m.lost.to_string(), percent(m.lost_percent)]).collect();
+            columns(&mut table, ["material", "lost", "of demand"], &rows);
+        }
         for line in table.lines() {
             let _ = writeln!(text, "  {line}");
         }

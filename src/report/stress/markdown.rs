@@ -49,25 +49,29 @@ pub(super) fn write(report: &StressReport, out: &mut dyn io::Write) -> io::Resul
             let _ = writeln!(md, "Source: {}.", inline(source, false));
         }
         let _ = writeln!(md, "Cuts: {}.\n", inline(&doc.cuts.join("; "), false));
+        let stocks = result.materials.iter().any(|m| m.stock.is_some());
         let rows: Vec<Vec<String>> = result
             .materials
             .iter()
             .filter(|m| !m.lost.is_zero())
             .map(|m| {
-                vec![
-                    inline(&m.material.label, true),
-                    m.lost.to_string(),
-                    percent(m.lost_percent),
-                    stock_days(m),
-                    cover(m),
-                ]
+                let mut row = vec![inline(&m.material.label, true), m.lost.to_string(), percent(m.lost_percent)];
+                if stocks {
+                    row.extend([stock_days(m), cover(m)]);
+                }
+                row
             })
             .collect();
         if rows.is_empty() {
             md.push_str("Nothing in this portfolio is lost.\n\n");
         } else {
-            let align = [Align::Left, Align::Right, Align::Right, Align::Right, Align::Right];
-            table(&mut md, &["material", "lost", "of demand", "stock cover", "stock bridges the loss"], &align, &rows);
+            let mut header = vec!["material", "lost", "of demand"];
+            let mut align = vec![Align::Left, Align::Right, Align::Right];
+            if stocks {
+                header.extend(["stock cover", "stock bridges the loss"]);
+                align.extend([Align::Right, Align::Right]);
+            }
+            table(&mut md, &header, &align, &rows);
         }
         list(&mut md, "Findings the cut brings about", &result.appeared);
         list(&mut md, "Findings the cut clears", &result.cleared);
