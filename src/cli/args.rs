@@ -112,7 +112,7 @@ pub enum Command {
     },
     /// The active rules, with where each came from.
     Rules,
-    /// A JSON Schema: the portfolio format (the default), or the rule file format.
+    /// A JSON Schema: of portfolio files (the default), rule files or stress scenario files.
     Schema {
         /// Which schema.
         #[arg(value_enum, default_value_t = SchemaKind::Portfolio)]
@@ -122,10 +122,14 @@ pub enum Command {
     Forms,
     /// The materials: names, symbols and where the CRMA lists them.
     Materials,
-    /// What a supply disruption would cost: the portfolio under cuts (from the command line,
-    /// scenario files, or each country in turn), with tonnes lost, days of stock cover and
-    /// the findings that appear or clear. Exit status 0 when the analysis ran, 2 on input
-    /// errors.
+    /// What a supply disruption would cost: the portfolio under supply cuts.
+    ///
+    /// Cuts come from the command line, scenario files, or each country in turn. A supply line
+    /// is hit when its country at a cut's stage is the cut's origin and its material one the
+    /// cut names: it loses the cut's share of its contained quantity at every stage. The
+    /// denominators do not change. Per material: tonnes lost, share of demand, days of stock
+    /// cover; and the findings that appear or clear. Exit status 0 when the analysis ran, 2 on
+    /// input errors.
     Stress(StressArgs),
 }
 
@@ -172,4 +176,6 @@ pub enum SchemaKind {
     Portfolio,
     /// The rule file format.
     Rules,
+    /// The stress scenario file format.
+    Scenario,
 }

@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Rules) => Ok(text::rules(&checker)),
         Some(Command::Schema { which: SchemaKind::Portfolio }) => Ok(crma_check::schemas::PORTFOLIO.to_owned()),
         Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crma_check::schemas::RULES.to_owned()),
+        Some(Command::Schema { which: SchemaKind::Scenario }) => Ok(crma_check::schemas::SCENARIO.to_owned()),
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
         Some(Command::Stress(args)) => return stress(&mut checker, &args, &style),
