@@ -164,7 +164,7 @@ fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Me
 
     let mut notes = Vec::new();
     let mut severity = rule.doc.severity;
-    if let Some(from) = rule.applies_from.filter(|from| year < *from) {
+    if let Some(from) = rule.applies_from().filter(|from| year < *from) {
         severity = severity.min(Severity::Warning);
         notes.push(format!(
             "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"

@@ -276,9 +276,8 @@ fn shares(md: &mut String, file: &FileReport) {
         for (n, stage) in Stage::ALL.iter().enumerate() {
             let s = &row.stages[n];
             let largest = s
-                .top_third_country
-                .as_ref()
-                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(*share)));
+                .top_third_country()
+                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(share)));
             let (material, denominator, verdict) = if n == 0 {
                 let label = inline(&row.material.label, true);
                 let label = if is_overall { format!("_{label}_") } else { label };

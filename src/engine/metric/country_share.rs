@@ -2,8 +2,10 @@
 
 use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Risk, Scale, share_measurement};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Percent;
+use crate::reference::CountrySet;
 
 /// The share of each country of `origins`, each on its own.
 pub(super) struct CountryShare;
@@ -48,6 +50,10 @@ impl MetricKind for CountryShare {
             }
         }
         measured
+    }
+
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::CountryShare
     }
 }
 

@@ -2,8 +2,10 @@
 
 use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
+use crate::reference::CountrySet;
 
 /// The share from the `origins` countries.
 pub(super) struct GroupShare;
@@ -41,6 +43,16 @@ impl MetricKind for GroupShare {
             Bound::Max(_) => format!("{unknown}: it could raise the share further"),
         }
     }
+
+    fn gauge(&self, origins: &OriginSet, home: &CountrySet) -> Gauge {
+        if origins.is_exactly(home) {
+            Gauge::EuShare
+        } else if origins.is_any() {
+            Gauge::KnownShare
+        } else {
+            Gauge::Other
+        }
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +77,16 @@ mod tests {
     fn unknown_origins_that_could_meet_the_minimum_are_said() {
         // 300 t from the EU, 200 t unknown: 30% now, 50% if the unknown were all European.
         assert_eq!(eu_share(&[(Some("FR"), "300"), (None, "200"), (Some("CN"), "500")], None, "40"), (false, true));
+    }
+
+    #[test]
+    fn the_share_of_the_eu_or_of_any_country_is_a_figure_of_the_table() {
+        let eu = group("EU");
+        let home = eu.members.clone();
+        assert_eq!(GroupShare.gauge(&eu, &home), Gauge::EuShare);
+        assert_eq!(GroupShare.gauge(&OriginSet::any(), &home), Gauge::KnownShare);
+        assert_eq!(GroupShare.gauge(&group("OCT"), &home), Gauge::Other);
+        assert_eq!(GroupShare.gauge(&OriginSet::outside(home.clone(), "the EU".into()), &home), Gauge::Other);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::domain::Stage;
+use crate::model::{Gauge, Measure, Side, Threshold};
 use crate::portfolio::{Cell, Row};
 use crate::quantity::{Decimal, Mass, Percent, Share, format_number, format_share};
 use crate::reference::{CountryId, CountrySet};
@@ -79,6 +80,12 @@ pub(crate) trait MetricKind: Sync {
     /// at the same stage puts at risk.
     fn names_risks(&self) -> bool {
         false
+    }
+
+    /// Which figure of the share table it measures, counting `origins`; `home` is the group
+    /// whose share the table shows (the EU).
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::Other
     }
 }
 
@@ -183,6 +190,21 @@ impl Metric {
     pub(crate) fn names_risks(&self) -> bool {
         self.kind.names_risks()
     }
+
+    /// `bound` as reports show it, with the figure of the share table it is compared with
+    /// (`home` is the group whose share the table shows).
+    pub(crate) fn threshold(&self, bound: Bound, home: &CountrySet) -> Threshold {
+        Threshold {
+            metric: self.name().to_owned(),
+            side: match bound {
+                Bound::Min(_) => Side::Min,
+                Bound::Max(_) => Side::Max,
+            },
+            value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
+            origins: self.origins().map(OriginSet::describe),
+            gauge: self.kind.gauge(&self.origins, home),
+        }
+    }
 }
 
 /// The side of the threshold that passes.
@@ -238,6 +260,16 @@ impl OriginSet {
     /// Whether `country` is in the set.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country) == self.inside
+    }
+
+    /// Whether the set is every country.
+    pub fn is_any(&self) -> bool {
+        !self.inside && self.members == CountrySet::default()
+    }
+
+    /// Whether the set is exactly the countries of `members`.
+    pub fn is_exactly(&self, members: &CountrySet) -> bool {
+        self.inside && self.members == *members
     }
 
     /// The set in words: "the EU", "outside the EU", "any country".

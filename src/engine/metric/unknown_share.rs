@@ -2,8 +2,10 @@
 
 use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
+use crate::reference::CountrySet;
 
 /// The share of unknown origin.
 pub(super) struct UnknownShare;
@@ -36,6 +38,10 @@ impl MetricKind for UnknownShare {
 
     fn names_risks(&self) -> bool {
         true
+    }
+
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::UnknownShare
     }
 }
 
