@@ -58,8 +58,8 @@ pub struct Threshold {
     pub side: Side,
     /// The value, as a number and in the words of messages (`65%`).
     pub value: Measure,
-    /// The countries the metric counts, in words (`the EU`, `outside the EU`), for metrics
-    /// that take `origins`.
+    /// The countries the metric counts, in words (`the EU`, `outside the EU`), where the rule
+    /// names them (none for every country, or for a metric that takes no `origins`).
     pub origins: Option<String>,
     /// Which figure of the share table the metric measures, if it is one of them.
     pub gauge: Gauge,

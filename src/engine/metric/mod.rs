@@ -201,7 +201,7 @@ impl Metric {
                 Bound::Max(_) => Side::Max,
             },
             value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
-            origins: self.origins().map(OriginSet::describe),
+            origins: self.origins().filter(|o| !o.is_any()).map(OriginSet::describe),
             gauge: self.kind.gauge(&self.origins, home),
         }
     }
