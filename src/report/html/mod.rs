@@ -341,6 +341,8 @@ fn material(report: &Report, file: &FileReport, file_id: &str, id: &str, row: &T
     html! {
         section.material #(id) aria-labelledby={ (id) "-h" } {
             h4 #{ (id) "-h" } { span { (label) } " " (material_verdict(row.verdict)) }
+            // The material's facts. Days of stock cover belong here, once portfolios can state
+            // stocks and the share table carries them.
             p.muted {
                 (tier) " · " (row.denominator_text())
                 @if overall { " · shown for reference: the rules here apply to each material on its own, unless a rule file says otherwise" }
