@@ -38,7 +38,8 @@ pub mod suggest;
 
 pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, today};
 pub use domain::{Basis, Stage};
-pub use engine::{Cut, Rule, RuleOrigin, Scenario};
+pub use engine::{Cut, Rule, Scenario};
+pub use model::RuleOrigin;
 pub use portfolio::YEARS;
 
 /// The JSON Schemas of the input formats, as `crma-check schema` prints them.

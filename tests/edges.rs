@@ -210,7 +210,7 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
     };
     let at = check(&json("3459.95"));
     assert!(!has(&at, "CRM004 processing CN"), "{:?}", findings(&at));
-    let china = at.table.rows[0].stages[1].top_third_country.clone().unwrap();
+    let china = at.table.rows[0].stages[1].top_third_country().unwrap();
     assert_eq!((china.0.code.as_str(), china.1), ("CN", 65.0));
     assert!(has(&check(&json("3460")), "CRM004 processing CN"));
 }

@@ -180,7 +180,7 @@ fn shares(table: &Table) -> Vec<(String, Vec<f64>)> {
             let numbers = row
                 .stages
                 .iter()
-                .flat_map(|s| [s.eu, s.unknown, s.top_third_country.as_ref().map_or(-1.0, |(_, v)| *v)])
+                .flat_map(|s| [s.eu, s.unknown, s.top_third_country().map_or(-1.0, |(_, v)| v)])
                 .collect();
             (row.material.label.clone(), numbers)
         })

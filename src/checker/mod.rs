@@ -118,7 +118,7 @@ impl Checker {
         for mut rule in engine::load_rules(source, self.reference, false)? {
             match self.rules.iter().position(|r| r.id() == rule.id()) {
                 Some(n) => {
-                    rule.origin.replaces = Some(self.rules[n].origin.path.clone());
+                    rule.doc.origin.replaces = Some(self.rules[n].origin().path.clone());
                     self.rules[n] = rule;
                 }
                 None => {
@@ -196,6 +196,7 @@ impl Checker {
             files: paths.into_iter().map(|p| self.check_path(p)).collect(),
             fail_on: self.options.fail_on,
             rules: self.active_rules().map(|r| r.doc.clone()).collect(),
+            as_of: self.options.today,
         }
     }
 

@@ -70,6 +70,7 @@ impl Checker {
                 unreadable: Vec::new(),
                 scenarios: Vec::new(),
                 ranked: false,
+                as_of: self.options.today,
             },
         }
     }
@@ -88,9 +89,17 @@ impl Checker {
             Ok(portfolio) if unreadable.is_empty() => portfolio,
             Ok(_) => {
                 let before = FileReport::unchecked(source.name(), Some(source.clone()), Vec::new());
-                return StressReport { before, unreadable, scenarios: Vec::new(), ranked };
+                return StressReport { before, unreadable, scenarios: Vec::new(), ranked, as_of: self.options.today };
             }
-            Err(before) => return StressReport { before: *before, unreadable, scenarios: Vec::new(), ranked },
+            Err(before) => {
+                return StressReport {
+                    before: *before,
+                    unreadable,
+                    scenarios: Vec::new(),
+                    ranked,
+                    as_of: self.options.today,
+                };
+            }
         };
         let active = self.active_rules().collect::<Vec<&Rule>>();
         let known = self.known_ids();
@@ -136,6 +145,7 @@ impl Checker {
             unreadable: Vec::new(),
             scenarios: results,
             ranked,
+            as_of: self.options.today,
         }
     }
 }

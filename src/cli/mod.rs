@@ -45,7 +45,7 @@ pub fn run(cli: Cli) -> u8 {
             // A broken rule file stops everything: the check cannot be made. A check says so
             // in the format asked for (a pipeline reading SARIF should see where), the other
             // commands in words.
-            let report = Report { files: failed, fail_on: options.fail_on, rules: Vec::new() };
+            let report = Report { files: failed, fail_on: options.fail_on, rules: Vec::new(), as_of: options.today };
             if cli.command.is_none() {
                 let _ = write_report(&cli.check, &style, &report);
                 return 2;

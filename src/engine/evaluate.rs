@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::metric::{Bound, Evidence, Measurement, Metric, Move, Risk, Side, evidence_cells};
+use super::metric::{Bound, End, Evidence, Measurement, Metric, Move, Risk, evidence_cells};
 use super::rule::{Aggregate, Rule, fill};
 use super::{country_ref, material_ref};
 use crate::diagnostic::{Label, Severity};
@@ -166,7 +166,7 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
 
     let mut notes = Vec::new();
     let mut severity = rule.doc.severity;
-    if let Some(from) = rule.applies_from.filter(|from| year < *from) {
+    if let Some(from) = rule.applies_from().filter(|from| year < *from) {
         severity = severity.min(Severity::Warning);
         notes.push(format!(
             "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"
@@ -219,24 +219,24 @@ fn fix(reference: &Reference, material: &MaterialRef, stage: Stage, change: &Mov
     } else {
         (rounded, shown, "at least")
     };
-    let side = |side: &Side| match side {
-        Side::Origins(words) => words.clone(),
-        Side::OutsideOrigins(words) => format!("outside {words}"),
-        Side::Country(country) => reference.countries.get(*country).name.clone(),
-        Side::OtherCountries => "other countries".to_owned(),
-        Side::Unknown => "unknown origin".to_owned(),
-        Side::Documented => "documented origins".to_owned(),
-        Side::NoCountry => format!("no known {stage_word} country"),
-        Side::AnyCountry => "any country".to_owned(),
+    let end = |end: &End| match end {
+        End::Origins(words) => words.clone(),
+        End::OutsideOrigins(words) => format!("outside {words}"),
+        End::Country(country) => reference.countries.get(*country).name.clone(),
+        End::OtherCountries => "other countries".to_owned(),
+        End::Unknown => "unknown origin".to_owned(),
+        End::Documented => "documented origins".to_owned(),
+        End::NoCountry => format!("no known {stage_word} country"),
+        End::AnyCountry => "any country".to_owned(),
     };
-    let (from, to) = (side(&change.from), side(&change.to));
+    let (from, to) = (end(&change.from), end(&change.to));
     let sentence = match (&change.from, &change.to) {
-        (Side::Unknown, _) => format!("document the {stage_word} country of {least} {text} of {what}"),
-        (_, Side::AnyCountry) if stage == Stage::Recycling => {
+        (End::Unknown, _) => format!("document the {stage_word} country of {least} {text} of {what}"),
+        (_, End::AnyCountry) if stage == Stage::Recycling => {
             format!("replace {least} {text} of {what} by recycled material")
         }
-        (_, Side::AnyCountry) => format!("give a known {stage_word} country to {least} {text} of {what}"),
-        (Side::Origins(_), Side::OutsideOrigins(_)) => {
+        (_, End::AnyCountry) => format!("give a known {stage_word} country to {least} {text} of {what}"),
+        (End::Origins(_), End::OutsideOrigins(_)) => {
             format!("move {least} {text} of {what} {stage_word} from {from} to origins outside it")
         }
         _ => format!("move {least} {text} of {what} {stage_word} from {from} to {to}"),

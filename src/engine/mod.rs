@@ -14,7 +14,7 @@ mod waivers;
 
 pub(crate) use assess::{Assessment, Context, assess};
 pub(crate) use evaluate::{Target, evaluate};
-pub use rule::{Rule, RuleOrigin};
+pub use rule::Rule;
 #[cfg(test)]
 pub(crate) use rule_file::RULES_SCHEMA;
 pub(crate) use rule_file::{BUILTIN_RULES, load_rules};
@@ -26,6 +26,10 @@ pub(crate) use waivers::apply_waivers;
 use crate::model::{CountryRef, MaterialRef};
 use crate::portfolio::RowKey;
 use crate::reference::{CountryId, Reference};
+
+/// The group the share table measures against, and whose share a rule's threshold can be
+/// drawn against: the EU, as defined in `rules/countries.json`.
+const HOME_GROUP: &str = "EU";
 
 /// The row of `key`, named as the reference data names it.
 fn material_ref(reference: &Reference, key: RowKey) -> MaterialRef {

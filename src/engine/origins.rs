@@ -57,6 +57,11 @@ impl OriginSet {
         !self.inside && self.words.is_empty()
     }
 
+    /// Whether the set is exactly the countries of `members`, in every year.
+    pub fn is_exactly(&self, members: &CountrySet) -> bool {
+        self.inside && self.dated.is_empty() && self.members == *members
+    }
+
     /// The set in words: "the EU", "outside the EU", "any country".
     pub fn describe(&self) -> String {
         match (self.inside, self.words.is_empty()) {

@@ -7,13 +7,14 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::HOME_GROUP;
 use super::metric::{Bound, Metric, OriginSet};
 use super::origins::OriginsBuilder;
-use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
+use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, unknown_placeholders};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
-use crate::model::RuleDoc;
+use crate::model::{RuleDoc, RuleOrigin};
 use crate::quantity::Decimal;
 use crate::reference::Reference;
 use crate::source::{Source, Span};
@@ -226,6 +227,7 @@ fn read_rule(
         }
         return Err(errors);
     };
+    let home = reference.countries.group(HOME_GROUP).map(|g| reference.countries.group_by_id(g).members().clone());
     Ok(Rule {
         doc: RuleDoc {
             id,
@@ -236,8 +238,14 @@ fn read_rule(
             url: line.url.as_ref().map(Text::to_string),
             severity: if line.severity.as_str() == "warning" { Severity::Warning } else { Severity::Error },
             explain: line.explain.iter().flatten().map(Text::to_string).collect(),
+            applies_from: line
+                .applies_from
+                .as_ref()
+                .and_then(|y| y.value.integer())
+                .and_then(|y| u16::try_from(y).ok()),
+            threshold: metric.threshold(bound, &home.unwrap_or_default()),
+            origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
         },
-        applies_from: line.applies_from.as_ref().and_then(|y| y.value.integer()).and_then(|y| u16::try_from(y).ok()),
         materials,
         aggregate: match line.aggregate.as_ref().map(Text::as_str) {
             Some("overall") => Aggregate::Overall,
@@ -250,7 +258,6 @@ fn read_rule(
         metric,
         bound,
         message: line.message.value.to_string(),
-        origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
     })
 }
 
@@ -422,6 +429,32 @@ mod tests {
         let rules = load_rules(&source, Reference::builtin(), true).unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
         assert_eq!(ids, ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"]);
-        assert!(rules.iter().all(|r| r.origin.builtin));
+        assert!(rules.iter().all(|r| r.origin().builtin));
+    }
+
+    #[test]
+    fn reports_learn_each_threshold_and_the_figure_it_is_compared_with() {
+        use crate::model::{Gauge, Side};
+        let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
+        let rules = load_rules(&source, Reference::builtin(), true).unwrap();
+        let thresholds: Vec<(&str, Side, f64, &str, Gauge)> = rules
+            .iter()
+            .map(|r| {
+                let t = &r.doc().threshold;
+                (r.id(), t.side, t.value.number, t.value.text.as_str(), t.gauge)
+            })
+            .collect();
+        assert_eq!(
+            thresholds,
+            [
+                ("CRM001", Side::Min, 10.0, "10%", Gauge::EuShare),
+                ("CRM002", Side::Min, 40.0, "40%", Gauge::EuShare),
+                ("CRM003", Side::Min, 25.0, "25%", Gauge::EuShare),
+                ("CRM004", Side::Max, 65.0, "65%", Gauge::CountryShare),
+                ("CRM005", Side::Max, 0.0, "0%", Gauge::UnknownShare),
+            ]
+        );
+        assert_eq!(rules[3].doc().threshold.origins.as_deref(), Some("outside the EU"));
+        assert_eq!(rules[0].doc().applies_from, Some(2030));
     }
 }

@@ -1,17 +1,15 @@
-//! The share table: for each material, the EU share, the largest share of a single country
-//! outside the EU and the unknown share at each stage, and its verdict.
+//! The share table: for each material, the EU share, the share of each country and the
+//! unknown share at each stage, and its verdict.
 
+use super::HOME_GROUP;
 use super::evaluate::Target;
 use super::{country_ref, material_ref};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
-use crate::model::{Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::model::{CountryShare, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
 use crate::portfolio::{Cell, Portfolio, Row, RowKey};
 use crate::quantity::Mass;
 use crate::reference::{CountryId, Reference, Tier};
-
-/// The group the table measures against: the EU, as defined in `rules/countries.json`.
-const HOME_GROUP: &str = "EU";
 
 /// The EU's strategic partners on raw materials, as `rules/countries.json` names them.
 const PARTNERS_GROUP: &str = "partners";
@@ -90,19 +88,20 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
         let partner = |c| partners.is_some_and(|g| g.contains_in(c, year));
         let with_partners =
             at.countries().filter(|(c, _)| in_home(*c) || partner(*c)).map(|(_, cell)| &cell.mass).sum::<Mass>();
-        let top = at
-            .countries()
-            .filter(|(c, _)| !in_home(*c))
-            // The largest; among equals the first to appear in the file, so ties read as written.
-            .fold(None, |best: Option<(CountryId, &Cell)>, (c, cell)| match best {
-                Some((_, b)) if b.mass >= cell.mass => best,
-                _ => Some((c, cell)),
-            });
+        let mut countries: Vec<(CountryId, &Cell)> = at.countries().collect();
+        // Largest first; the sort is stable, so among equals the first to appear in the file.
+        countries.sort_by(|a, b| b.1.mass.cmp(&a.1.mass));
         StageShares {
             eu: eu.share_of(denominator).percent_f64(),
             eu_and_partners: with_partners.share_of(denominator).percent_f64(),
-            top_third_country: top
-                .map(|(c, cell)| (country_ref(reference, c), cell.mass.share_of(denominator).percent_f64())),
+            countries: countries
+                .into_iter()
+                .map(|(c, cell)| CountryShare {
+                    country: country_ref(reference, c),
+                    share: cell.mass.share_of(denominator).percent_f64(),
+                    eu: in_home(c),
+                })
+                .collect(),
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });

@@ -15,6 +15,8 @@ pub struct StressReport {
     pub scenarios: Vec<ScenarioResult>,
     /// Whether the scenarios are one cut per country, ranked by the largest share lost.
     pub ranked: bool,
+    /// The day waivers were checked against.
+    pub as_of: jiff::civil::Date,
 }
 
 impl StressReport {

@@ -46,10 +46,10 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::Entry;
-use super::words::{outcome_past, percent, plural};
+use super::words::{counts_text, outcome_past, percent, plural};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
-use crate::model::{Counts, FailOn, FileReport, Outcome, Report, Verdict};
+use crate::model::{FailOn, FileReport, Outcome, Report, Verdict};
 
 /// The Markdown summary, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -279,9 +279,8 @@ fn shares(md: &mut String, file: &FileReport) {
         for (n, stage) in Stage::ALL.iter().enumerate() {
             let s = &row.stages[n];
             let largest = s
-                .top_third_country
-                .as_ref()
-                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(*share)));
+                .top_third_country()
+                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(share)));
             let (material, denominator, verdict) = if n == 0 {
                 let label = inline(&row.material.label, true);
                 let label = if is_overall { format!("_{label}_") } else { label };
@@ -339,25 +338,6 @@ pub(super) fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[V
         md.push_str(&line(row.iter().enumerate().map(|(n, c)| pad(c, n)).collect()));
     }
     md.push('\n');
-}
-
-fn counts_text(c: Counts) -> String {
-    let mut parts = Vec::new();
-    if c.input_errors > 0 {
-        parts.push(plural(c.input_errors, "input error"));
-    }
-    // Nothing was checked where there are input errors only: no "0 errors, 0 warnings".
-    if c.input_errors == 0 || c.errors + c.warnings > 0 {
-        parts.push(plural(c.errors, "error"));
-        parts.push(plural(c.warnings, "warning"));
-    }
-    if c.waived > 0 {
-        parts.push(format!("{} waived", c.waived));
-    }
-    if c.notes > 0 {
-        parts.push(plural(c.notes, "note"));
-    }
-    parts.join(", ")
 }
 
 /// `text` as a code span: a fence of backticks longer than any run in it, padded with a space

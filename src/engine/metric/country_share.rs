@@ -1,11 +1,13 @@
 //! `country-share`: the share of each single country, each checked on its own.
 
 use super::{
-    Bound, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Risk, Scale, Side, needed, share_measurement,
+    Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Risk, Scale, needed, share_measurement,
 };
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Percent;
+use crate::reference::CountrySet;
 
 /// The share of each country of `origins`, each on its own.
 pub(super) struct CountryShare;
@@ -65,7 +67,11 @@ impl MetricKind for CountryShare {
         let country = m.country?;
         let (_, cell) = row.stage(stage).countries().find(|(c, _)| *c == country)?;
         let mass = needed(&cell.mass, row.denominator(), bound)?;
-        Some(Move { mass, available: cell.mass.clone(), from: Side::Country(country), to: Side::OtherCountries })
+        Some(Move { mass, available: cell.mass.clone(), from: End::Country(country), to: End::OtherCountries })
+    }
+
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::CountryShare
     }
 }
 

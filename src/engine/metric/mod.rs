@@ -20,9 +20,10 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::domain::Stage;
+use crate::model::{Gauge, Measure, Side, Threshold};
 use crate::portfolio::{Cell, Row};
 use crate::quantity::{Decimal, Mass, Percent, Share, format_number, format_share};
-use crate::reference::CountryId;
+use crate::reference::{CountryId, CountrySet};
 
 pub use super::origins::OriginSet;
 
@@ -95,6 +96,12 @@ pub(crate) trait MetricKind: Sync {
     ) -> Option<Move> {
         None
     }
+
+    /// Which figure of the share table it measures, counting `origins`; `home` is the group
+    /// whose share the table shows (the EU).
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::Other
+    }
 }
 
 /// The least change that makes a failing measurement pass: a mass moved from some origins to
@@ -106,14 +113,14 @@ pub struct Move {
     /// All there is to move from `from`: a move rounded up beyond it moves all of it.
     pub available: Mass,
     /// From where.
-    pub from: Side,
+    pub from: End,
     /// To where.
-    pub to: Side,
+    pub to: End,
 }
 
-/// One side of a [`Move`].
+/// One end of a [`Move`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Side {
+pub enum End {
     /// The countries of a rule's origins ("the EU").
     Origins(String),
     /// Every origin outside them ("outside the EU"), unknown ones included.
@@ -253,6 +260,21 @@ impl Metric {
     /// The least move that makes `m`, a failing measurement of `row` at `stage`, pass.
     pub(crate) fn smallest_fix(&self, row: &Row, stage: Stage, bound: Bound, m: &Measurement) -> Option<Move> {
         self.kind.smallest_fix(row, stage, bound, &self.origins, m)
+    }
+
+    /// `bound` as reports show it, with the figure of the share table it is compared with
+    /// (`home` is the group whose share the table shows).
+    pub(crate) fn threshold(&self, bound: Bound, home: &CountrySet) -> Threshold {
+        Threshold {
+            metric: self.name().to_owned(),
+            side: match bound {
+                Bound::Min(_) => Side::Min,
+                Bound::Max(_) => Side::Max,
+            },
+            value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
+            origins: self.origins().filter(|o| !o.is_any()).map(OriginSet::describe),
+            gauge: self.kind.gauge(&self.origins, home),
+        }
     }
 }
 

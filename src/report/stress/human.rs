@@ -15,7 +15,8 @@ pub(super) fn write(report: &StressReport, style: &Style, out: &mut dyn io::Writ
         // The input errors, as the check shows them.
         let files = std::iter::once(&report.before).chain(&report.unreadable).filter(|f| !f.checked());
         for file in files {
-            let single = Report { files: vec![unchecked_copy(file)], fail_on: Default::default(), rules: Vec::new() };
+            let files = vec![unchecked_copy(file)];
+            let single = Report { files, fail_on: Default::default(), rules: Vec::new(), as_of: report.as_of };
             Format::Human.write(&single, &Style { quiet: true, ..*style }, out)?;
         }
         return writeln!(out, "stress test could not be made (exit status 2)");
