@@ -192,7 +192,10 @@ fn shares(table: &Table) -> Vec<(String, Vec<f64>)> {
 fn same_shares(a: &Table, b: &Table) -> bool {
     let (a, b) = (shares(a), shares(b));
     a.len() == b.len()
-        && a.iter().zip(&b).all(|((la, na), (lb, nb))| la == lb && na.iter().zip(nb).all(|(x, y)| (x - y).abs() < 1e-9))
+        && a.iter().zip(&b).all(|((la, na), (lb, nb))| {
+            // Relative: a share of millions of percent (tiny consumption) is an f64 of a few ulps.
+            la == lb && na.iter().zip(nb).all(|(x, y)| (x - y).abs() <= 1e-9 * x.abs().max(1.0))
+        })
 }
 
 proptest! {
