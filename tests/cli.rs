@@ -213,6 +213,28 @@ fn explain_tells_what_a_rule_checks() {
 }
 
 #[test]
+fn legal_citations_match_the_act() {
+    let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The mapping duty of large companies is Art. 24(2)(a), "extracted, processed or recycled".
+    let crm005 = collapse(&run(&["explain", "CRM005"]).stdout);
+    assert!(crm005.contains("Legal basis: Regulation (EU) 2024/1252, Art. 24(2)(a)"), "{crm005}");
+    assert!(crm005.contains("extracted, processed or recycled"), "{crm005}");
+    assert!(!crm005.contains("24(1)(a)"), "{crm005}");
+    // Battery Regulation Art. 8(2): (a) cobalt, (b) lead, (c) lithium, (d) nickel.
+    for (rule, point) in [("BATT-CO", "8(2)(a)"), ("BATT-LI", "8(2)(c)"), ("BATT-NI", "8(2)(d)")] {
+        let explained = run(&["--rules", "examples/policies/battery-regulation.json", "explain", rule]);
+        assert!(
+            explained.stdout.contains(&format!("Legal basis: Regulation (EU) 2023/1542, Art. {point}")),
+            "{rule}: {}",
+            explained.stdout
+        );
+    }
+    let cobalt = collapse(&run(&["--rules", "examples/policies/battery-regulation.json", "explain", "BATT-CO"]).stdout);
+    assert!(cobalt.contains("SLI batteries"), "{cobalt}");
+    assert!(cobalt.contains("Art. 8(3) raises them from 18 August 2036"), "{cobalt}");
+}
+
+#[test]
 fn rules_lists_the_active_rules_with_their_origin() {
     let listed = run(&["rules"]);
     assert_eq!(listed.status, 0);
