@@ -270,6 +270,16 @@ fn forms_and_materials_list_the_reference_data() {
 }
 
 #[test]
+fn forms_basis_shows_atom_counts() {
+    let forms = run(&["forms"]).stdout;
+    let line = |id: &str| forms.lines().find(|l| l.starts_with(&format!("{id} "))).unwrap_or_else(|| panic!("{id}"));
+    assert!(line("neodymium-oxide").ends_with("0.857356  Nd2O3: 2 Nd / (2 Nd + 3 O)"), "{forms}");
+    assert!(line("ammonium-paratungstate").ends_with(": 12 W / (12 W + 10 N + 50 H + 46 O)"), "{forms}");
+    assert!(line("cobalt-oxide").ends_with("Co3O4: 3 Co / (3 Co + 4 O)"), "{forms}");
+    assert!(line("lithium-carbonate").contains("by formula 2 Li / (2 Li + C + 3 O) = 0.187852"), "{forms}");
+}
+
+#[test]
 fn output_is_deterministic() {
     let first = check(&[WARNING_ONLY, FAILING]);
     let second = check(&[WARNING_ONLY, FAILING]);

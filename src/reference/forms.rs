@@ -49,7 +49,9 @@ struct FormEntry {
     name: String,
     formula: String,
     element: String,
-    composition: BTreeMap<String, u32>,
+    /// Atoms per formula unit, in the order the file writes them (the basis shows that order).
+    #[serde(deserialize_with = "in_written_order")]
+    composition: Vec<(String, u32)>,
     #[serde(default)]
     compound_fraction: Option<String>,
     #[serde(default)]
@@ -77,7 +79,9 @@ impl Forms {
             let (fraction, basis) = contained_fraction(&entry, &masses)?;
             let id = FormId(forms.len() as u16);
             for name in [&entry.id, &entry.name].into_iter().chain(&entry.aliases) {
-                by_name.insert(normalize(name), id);
+                if by_name.insert(normalize(name), id).is_some_and(|other| other != id) {
+                    return Err(format!("the name {name:?} is used by two forms"));
+                }
             }
             forms.push(Form {
                 id: entry.id,
@@ -112,31 +116,47 @@ impl Forms {
     }
 }
 
-/// The contained-element fraction and a line saying how it was computed.
+/// The contained-element fraction and a line saying how it was computed, with the atom
+/// counts: `2 Nd / (2 Nd + 3 O)`.
 fn contained_fraction(entry: &FormEntry, masses: &BTreeMap<&str, Fraction>) -> Result<(Fraction, String), String> {
+    let (by_formula, formula_basis) = by_formula(entry, masses)?;
     if let Some(convention) = &entry.convention {
         let per_element = exact_decimal(&convention.form_per_element)?;
         let fraction =
             Fraction::ONE.checked_div(per_element).ok_or_else(|| format!("form {}: bad convention", entry.id))?;
-        return Ok((fraction, format!("1 / {} (convention)", convention.form_per_element)));
+        let basis = format!(
+            "1 / {} (convention; by formula {formula_basis} = {:.6})",
+            convention.form_per_element,
+            by_formula.to_f64()
+        );
+        return Ok((fraction, basis));
     }
+    Ok((by_formula, formula_basis))
+}
+
+/// The fraction by formula (times `compound_fraction`, for a concentrate) and its basis.
+fn by_formula(entry: &FormEntry, masses: &BTreeMap<&str, Fraction>) -> Result<(Fraction, String), String> {
+    let term = |symbol: &str, count: u32| if count == 1 { symbol.to_owned() } else { format!("{count} {symbol}") };
     let mut total = Fraction::new(0, 1);
-    let mut element_mass = None;
-    let mut terms = Vec::new();
+    let mut element = None;
+    let mut others = Vec::new();
     for (symbol, count) in &entry.composition {
         let mass =
             *masses.get(symbol.as_str()).ok_or_else(|| format!("form {}: no atomic mass for {symbol}", entry.id))?;
         let part = mass.checked_mul(Fraction::new(u128::from(*count), 1)).ok_or("overflow")?;
         total = add(total, part).ok_or("overflow")?;
         if *symbol == entry.element {
-            element_mass = Some(part);
+            element = Some((part, term(symbol, *count)));
+        } else {
+            others.push(term(symbol, *count));
         }
-        terms.push(if *count == 1 { symbol.clone() } else { format!("{count} {symbol}") });
     }
-    let element_mass =
-        element_mass.ok_or_else(|| format!("form {}: {} is not in its composition", entry.id, entry.element))?;
+    let (element_mass, element_term) =
+        element.ok_or_else(|| format!("form {}: {} is not in its composition", entry.id, entry.element))?;
     let mut fraction = element_mass.checked_div(total).ok_or("overflow")?;
-    let mut basis = format!("{} / ({})", entry.element, terms.join(" + "));
+    // The element first, then the other atoms as written.
+    let terms: Vec<&str> = std::iter::once(element_term.as_str()).chain(others.iter().map(String::as_str)).collect();
+    let mut basis = format!("{element_term} / ({})", terms.join(" + "));
     if let Some(share) = &entry.compound_fraction {
         fraction = fraction.checked_mul(exact_decimal(share)?).ok_or("overflow")?;
         basis = format!("{share} × {basis}");
@@ -144,7 +164,83 @@ fn contained_fraction(entry: &FormEntry, masses: &BTreeMap<&str, Fraction>) -> R
     Ok((fraction, basis))
 }
 
+/// Reads a JSON object of atom counts into a list, keeping the order it is written in.
+fn in_written_order<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, u32)>, D::Error> {
+    struct Ordered;
+    impl<'de> serde::de::Visitor<'de> for Ordered {
+        type Value = Vec<(String, u32)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of atom counts")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut atoms: Vec<(String, u32)> = Vec::new();
+            while let Some((symbol, count)) = map.next_entry::<String, u32>()? {
+                if atoms.iter().any(|(s, _)| *s == symbol) {
+                    return Err(serde::de::Error::custom(format!("{symbol} is counted twice")));
+                }
+                atoms.push((symbol, count));
+            }
+            Ok(atoms)
+        }
+    }
+    deserializer.deserialize_map(Ordered)
+}
+
 fn add(a: Fraction, b: Fraction) -> Option<Fraction> {
     let num = a.numer().checked_mul(b.denom())?.checked_add(b.numer().checked_mul(a.denom())?)?;
     Some(Fraction::new(num, a.denom().checked_mul(b.denom())?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Evaluates a basis such as `0.06 × 2 Li / (2 Li + O)` with the file's atomic masses.
+    fn evaluate(basis: &str, masses: &BTreeMap<String, Fraction>) -> Fraction {
+        let (share, rest) = match basis.split_once(" × ") {
+            Some((share, rest)) => (exact_decimal(share).unwrap(), rest),
+            None => (Fraction::ONE, basis),
+        };
+        let mass_of = |terms: &str| {
+            terms.split(" + ").fold(Fraction::new(0, 1), |sum, term| {
+                let (count, symbol) = term.split_once(' ').unwrap_or(("1", term));
+                let part = masses[symbol].checked_mul(Fraction::new(count.parse().unwrap(), 1)).unwrap();
+                add(sum, part).unwrap()
+            })
+        };
+        let (numerator, denominator) = rest.split_once(" / ").unwrap();
+        let denominator = denominator.strip_prefix('(').and_then(|d| d.strip_suffix(')')).unwrap();
+        mass_of(numerator).checked_div(mass_of(denominator)).unwrap().checked_mul(share).unwrap()
+    }
+
+    #[test]
+    fn every_basis_shows_atom_counts_and_gives_the_fraction() {
+        let text = crate::reference::DATA_FILES[2].1;
+        let file: serde_json::Value = serde_json::from_str(text).unwrap();
+        let masses: BTreeMap<String, Fraction> = file["atomic_masses"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(symbol, mass)| (symbol.clone(), exact_decimal(mass.as_str().unwrap()).unwrap()))
+            .collect();
+        let forms = Forms::from_json(text).unwrap();
+        for form in forms.all() {
+            match form.basis.strip_prefix("1 / ") {
+                // A convention: its basis shows the formula's value beside it.
+                Some(convention) => assert!(convention.contains("(convention; by formula "), "{}", form.basis),
+                None => assert_eq!(evaluate(&form.basis, &masses), form.fraction, "{}: {}", form.id, form.basis),
+            }
+        }
+        let basis = |id: &str| forms.get(forms.find(id).unwrap()).basis.clone();
+        assert_eq!(basis("neodymium-oxide"), "2 Nd / (2 Nd + 3 O)");
+        assert_eq!(basis("ammonium-paratungstate"), "12 W / (12 W + 10 N + 50 H + 46 O)");
+        assert_eq!(basis("spodumene-sc6"), "0.06 × 2 Li / (2 Li + O)");
+        assert_eq!(basis("lithium-carbonate"), "1 / 5.323 (convention; by formula 2 Li / (2 Li + C + 3 O) = 0.187852)");
+    }
+
+    #[test]
+    fn a_name_used_by_two_forms_is_refused() {
+        let text = crate::reference::DATA_FILES[2].1.replacen(r#""aliases": ["WO3""#, r#""aliases": ["APT", "WO3""#, 1);
+        assert!(Forms::from_json(&text).unwrap_err().contains("\"APT\" is used by two forms"));
+    }
 }
