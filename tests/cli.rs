@@ -280,6 +280,24 @@ fn forms_basis_shows_atom_counts() {
 }
 
 #[test]
+fn forms_listing_prints_notes() {
+    let forms = run(&["forms"]).stdout;
+    // The notes follow their form's row, indented.
+    let notes_of = |id: &str| -> String {
+        let start = forms.find(&format!("\n{id} ")).unwrap_or_else(|| panic!("{id}"));
+        let rest = &forms[start + 1..];
+        let lines: Vec<&str> = rest.lines().skip(1).take_while(|l| l.starts_with(' ')).collect();
+        lines.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for id in ["cobalt-hydroxide", "ammonium-paratungstate", "spodumene-sc6"] {
+        assert!(notes_of(id).starts_with("content varies: "), "{id}: {forms}");
+    }
+    assert!(notes_of("cobalt-hydroxide").contains("lots run roughly 20–40% Co"), "{forms}");
+    assert!(notes_of("lithium-carbonate").contains("Market LCE convention"), "{forms}");
+    assert_eq!(notes_of("neodymium-oxide"), "", "{forms}");
+}
+
+#[test]
 fn output_is_deterministic() {
     let first = check(&[WARNING_ONLY, FAILING]);
     let second = check(&[WARNING_ONLY, FAILING]);

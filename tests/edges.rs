@@ -168,6 +168,57 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
     assert!(has(&check(&json("3460")), "CRM004 processing CN"));
 }
 
+/// The notes of a report with this code.
+fn notes_of<'a>(report: &'a FileReport, code: &str) -> Vec<&'a crma_check::diagnostic::Diagnostic> {
+    report.diagnostics.iter().filter(|d| d.code.id() == code).collect()
+}
+
+#[test]
+fn cobalt_hydroxide_form_gets_a_content_note() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "form": "cobalt-hydroxide",
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    // Counted as pure Co(OH)2, and said so where the form is written.
+    assert_eq!(report.table.rows[0].denominator_text(), "63.41 t supplied");
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].severity, Severity::Note);
+    assert_eq!(
+        notes[0].message,
+        "`cobalt-hydroxide` is counted at 0.634050 Co, as cobalt hydroxide (pure Co(OH)2); the traded product's content varies"
+    );
+    assert!(notes[0].help.as_deref().unwrap().contains("replace `form` by `content`"), "{:?}", notes[0].help);
+    assert_eq!(notes[0].labels[0].text, "taken as 0.634050 Co");
+}
+
+#[test]
+fn content_instead_of_form_is_quiet() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "content": 0.3,
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(report.table.rows[0].denominator_text(), "30 t supplied");
+    assert!(notes_of(&report, "content-varies").is_empty());
+}
+
+#[test]
+fn apt_and_sc6_get_a_content_note_each() {
+    let line = |material: &str, form: &str| {
+        format!(
+            r#"{{"material": "{material}", "grade": "battery", "amount": 10, "unit": "t", "form": "{form}", "origin": {{"extraction": "CN", "processing": "CN"}}}}"#
+        )
+    };
+    let mut lines = vec![line("lithium", "spodumene-sc6")];
+    lines.extend(std::iter::repeat_n(line("tungsten", "APT"), 10));
+    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, lines.join(",")));
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 2, "one note per form: {notes:?}");
+    assert!(notes[0].message.starts_with("`spodumene-sc6` is counted at 0.027872 Li"), "{}", notes[0].message);
+    assert!(notes[1].message.starts_with("`ammonium-paratungstate` is counted at 0.704254 W"), "{}", notes[1].message);
+    assert_eq!(notes[1].labels.last().unwrap().text, "and 7 more places");
+}
+
 #[test]
 fn greece_written_el_counts_as_the_eu_with_a_note() {
     let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));

@@ -77,7 +77,8 @@ pub fn rules(checker: &Checker) -> String {
     out
 }
 
-/// The traded forms and their fractions.
+/// The traded forms and their fractions, each with its notes (where its real content
+/// varies first: a line in that form gets a note that says so).
 pub fn forms(checker: &Checker) -> String {
     let mut out = String::new();
     let forms: Vec<_> = checker.reference().forms.all().collect();
@@ -93,9 +94,16 @@ pub fn forms(checker: &Checker) -> String {
             form.formula,
             form.basis
         );
+        let varies = form.content_varies.iter().map(|text| format!("content varies: {text}"));
+        for note in varies.chain(form.notes.iter().cloned()) {
+            let _ = writeln!(out, "{}", wrap(&note, NOTE_INDENT));
+        }
     }
     out
 }
+
+/// How far the notes under a form or material are indented.
+const NOTE_INDENT: usize = 4;
 
 /// The materials and their place in the annexes, then the grades.
 pub fn materials(checker: &Checker) -> String {

@@ -139,6 +139,10 @@ codes! {
     GradeAssumed = "grade-assumed", Note,
         "Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.",
         "Give `grade` on those lines.";
+    /// A traded form is counted at its formula's content, but the traded product's content varies.
+    ContentVaries = "content-varies", Note,
+        "A traded form is counted at its formula's content, but the traded product's content varies (impure intermediates, hydrates, concentrates priced on a basis).",
+        "If the lot is not the pure or benchmark product, replace `form` by `content`, its assayed fraction.";
     /// A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).
     CountryAlias = "country-alias", Note,
         "A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).",

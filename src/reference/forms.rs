@@ -24,6 +24,11 @@ pub struct Form {
     pub fraction: Fraction,
     /// How the fraction was obtained, for `explain`-style output and the docs.
     pub basis: String,
+    /// Remarks from the data file: the convention's source, then the form's note.
+    pub notes: Vec<String>,
+    /// Where the traded product's real content differs from the formula's: what it
+    /// typically is and what to do (every line in this form gets a note that says so).
+    pub content_varies: Option<String>,
 }
 
 /// Index of a form in [`Forms`].
@@ -57,12 +62,17 @@ struct FormEntry {
     #[serde(default)]
     convention: Option<Convention>,
     #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    content_varies: Option<String>,
+    #[serde(default)]
     aliases: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct Convention {
     form_per_element: String,
+    note: String,
 }
 
 impl Forms {
@@ -90,6 +100,8 @@ impl Forms {
                 element: entry.element,
                 fraction,
                 basis,
+                notes: entry.convention.map(|c| c.note).into_iter().chain(entry.note).collect(),
+                content_varies: entry.content_varies,
             });
         }
         Ok(Forms { forms, by_name })

@@ -17,6 +17,9 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let unit = self.unit(&entry.unit)?;
         let Some(material) = self.material(&entry.material, key_span)? else { return Ok(()) };
         let Ok(form) = self.implied_form(&material, &entry.material, Entry::Consumption) else { return Ok(()) };
+        if let Some(form) = form {
+            self.content_varies(form, material.resolved.material, key_span, Entry::Consumption);
+        }
         let grade_span = entry.grade.as_ref().and_then(|g| g.span);
         let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
         let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };

@@ -198,6 +198,36 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         found
     }
 
+    /// A note (one per form) where the form's formula is not what is traded: cobalt
+    /// hydroxide is sold at 20–40% Co, not at the 63% of pure Co(OH)₂.
+    pub(super) fn content_varies(&mut self, form: FormId, material: MaterialId, span: Span, entry: Entry) {
+        let form = self.reference.forms.get(form);
+        let Some(varies) = &form.content_varies else { return };
+        // Grouped per form and per kind of entry, whose help differs.
+        let (key, help) = match entry {
+            Entry::Supply => (form.id.clone(), varies.clone()),
+            Entry::Consumption => {
+                let name = &self.reference.materials.get(material).name;
+                let help = format!(
+                    "{varies} A consumption entry takes no `content`: give the {name} it contains, under `{name}`."
+                );
+                (format!("{} (consumption)", form.id), help)
+            }
+        };
+        self.problems.grouped(Code::ContentVaries, &key, span, |code, span| {
+            let fraction = format!("{:.6} {}", form.fraction.to_f64(), form.element);
+            Diagnostic::new(
+                code,
+                format!(
+                    "`{}` is counted at {fraction}, as {}; the traded product's content varies",
+                    form.id, form.name
+                ),
+            )
+            .with_label(span, format!("taken as {fraction}"))
+            .with_help(help)
+        });
+    }
+
     /// The traded form a material name stands for (`alumina`), if any; `Err` (with an error
     /// recorded) for a name of variable grade (`bauxite`), which a supply line must give a
     /// `content` for and a consumption entry cannot be written under.

@@ -124,7 +124,13 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 None
             }
             (Some((None, _)), None) => None,
-            (Some((Some(form), form_span)), None) => self.form_of(form, material, form_span).then_some(Some(form)),
+            (Some((Some(form), form_span)), None) => {
+                let of_material = self.form_of(form, material, form_span);
+                if of_material {
+                    self.content_varies(form, material.resolved.material, form_span, Entry::Supply);
+                }
+                of_material.then_some(Some(form))
+            }
             (None, _) => Some(None),
         }
     }
