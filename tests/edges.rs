@@ -230,6 +230,33 @@ fn greece_written_el_counts_as_the_eu_with_a_note() {
 }
 
 #[test]
+fn kosovo_is_a_third_country() {
+    for code in ["XK", "xk"] {
+        let report = check(&cobalt("100", &[("70", code, "FI"), ("30", "CD", "FI")]));
+        let cap = report.findings.iter().find(|f| f.code() == "CRM004").expect("Kosovo is capped");
+        assert_eq!(cap.message, "Kosovo supplies 70.0% of cobalt extraction; the cap is 65%");
+        assert_eq!(cap.severity, Severity::Error);
+        let notes = notes_of(&report, "user-assigned-country");
+        assert_eq!(notes.len(), 1, "{:?}", report.diagnostics);
+        assert_eq!(notes[0].message, "`XK` is read as Kosovo, a user-assigned code");
+        assert!(notes[0].help.as_deref().unwrap().contains("counts as a third country"));
+    }
+}
+
+#[test]
+fn codes_for_parts_of_countries_say_which_to_write() {
+    let help = |code: &str| {
+        let report = Checker::builtin(options()).check_source(Source::new("x", cobalt("1", &[("1", code, "FI")])));
+        assert!(!report.checked(), "{code} is refused");
+        assert_eq!(report.diagnostics[0].code.id(), "unknown-country");
+        report.diagnostics[0].help.clone().unwrap()
+    };
+    assert!(help("XI").contains("write `GB`"), "Northern Ireland: {}", help("XI"));
+    assert!(help("IC").contains("write `ES`"), "Canary Islands: {}", help("IC"));
+    assert!(help("EA").contains("write `ES`"), "Ceuta and Melilla: {}", help("EA"));
+}
+
+#[test]
 fn an_oct_counts_as_a_supplier_of_its_own_under_the_cap() {
     // Greenland is not the EU: it counts neither as EU extraction nor as exempt from the cap.
     let json = cobalt("100", &[("70", "GL", "FI"), ("30", "FI", "FI")]);

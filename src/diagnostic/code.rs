@@ -147,6 +147,10 @@ codes! {
     CountryAlias = "country-alias", Note,
         "A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).",
         "Write the ISO code to silence the note.";
+    /// A code outside ISO 3166-1 that official statistics use was read as a country (`XK`, Kosovo).
+    UserAssignedCountry = "user-assigned-country", Note,
+        "A code outside ISO 3166-1 that official statistics use was read as a country (`XK`, Kosovo).",
+        "Nothing to do; the note says how the code is counted.";
     /// A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.
     ConsumptionExceeded = "consumption-exceeded", Note,
         "A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.",

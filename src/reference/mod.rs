@@ -176,7 +176,10 @@ mod tests {
         let eu = c.group_by_id(c.group("EU").unwrap());
         let oct = c.group_by_id(c.group("OCT").unwrap());
         let code = |s: &str| c.resolve(s).unwrap().country();
-        assert_eq!(c.len(), 249);
+        assert_eq!(c.len(), 249 + 1, "the ISO 3166-1 codes, and XK");
+        assert!(matches!(c.resolve("xk"), Ok(CountryReading::Iso(id)) if c.get(id).note.is_some()));
+        assert!(!eu.contains(code("XK")) && !oct.contains(code("XK")), "Kosovo is a third country");
+        assert!(matches!(c.resolve("XI"), Err(UnknownCountry::Reserved(help)) if help.contains("write `GB`")));
         assert!(eu.contains(code("DE")));
         assert!(eu.contains(code("gr")));
         assert!(eu.contains(code("RE")), "Réunion is an outermost region, EU territory");
@@ -191,6 +194,15 @@ mod tests {
         assert!(matches!(c.resolve("QQ"), Err(UnknownCountry::Unknown(None))));
         let members = c.all().filter(|(id, _)| eu.contains(*id)).count();
         assert_eq!(members, 27 + 7, "27 member states, 6 outermost regions and Åland");
+    }
+
+    #[test]
+    fn country_codes_are_listed_once() {
+        let [_, (_, countries), ..] = DATA_FILES;
+        let twice = countries.replacen(r#""code": "XI","#, r#""code": "XK","#, 1);
+        assert!(Countries::from_json(&twice).unwrap_err().contains("XK is listed twice"));
+        let twice = countries.replacen(r#""code": "XI","#, r#""code": "EL","#, 1);
+        assert!(Countries::from_json(&twice).is_err(), "a reserved code that is also an alias");
     }
 
     #[test]

@@ -65,7 +65,20 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     pub(super) fn country(&mut self, code: &Field<'de>, span: Span) -> Result<Option<CountryId>, Refused> {
         let text = code.as_str();
         match self.reference.countries.resolve(text) {
-            Ok(CountryReading::Iso(id)) => Ok(Some(id)),
+            Ok(CountryReading::Iso(id)) => {
+                let country = self.reference.countries.get(id);
+                if let Some(note) = &country.note {
+                    self.problems.grouped(Code::UserAssignedCountry, &country.code, span, |code, span| {
+                        Diagnostic::new(
+                            code,
+                            format!("`{}` is read as {}, a user-assigned code", country.code, country.name),
+                        )
+                        .with_label(span, format!("{} ({})", country.name, country.code))
+                        .with_help(note.clone())
+                    });
+                }
+                Ok(Some(id))
+            }
             Ok(CountryReading::Alias(alias)) => {
                 let means = self.reference.countries.get(alias.means);
                 self.problems.grouped(Code::CountryAlias, &alias.code, span, |code, span| {
