@@ -140,6 +140,44 @@ fn exactly_25_percent_recycled_in_the_eu_meets_the_benchmark() {
 }
 
 #[test]
+fn a_recycled_line_is_not_counted_at_extraction() {
+    let lines = |line: &str, n: usize| {
+        let supplies = vec![line; n].join(",");
+        format!(r#"{{"year": 2030, "supplies": [{supplies}]}}"#)
+    };
+    let recycled =
+        r#"{"material": "copper", "amount": 100, "unit": "t", "origin": {"recycling": "DE", "extraction": "CL"}}"#;
+    let report = check(&lines(recycled, 1));
+    // Nothing was mined for it: no share at extraction, and Chile is not capped.
+    let extraction = &report.table.rows[0].stages[0];
+    assert_eq!((extraction.eu, extraction.unknown, &extraction.top_third_country), (0.0, 0.0, &None));
+    assert!(!has(&report, "CRM004 extraction CL"), "{:?}", findings(&report));
+    let notes = notes_of(&report, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].message, "a recycled supply is not counted at extraction: its extraction country is ignored");
+    assert_eq!(notes[0].labels[0].text, "ignored: this line is recycled");
+    // One note for many lines.
+    let many = check(&lines(recycled, 5));
+    let notes = notes_of(&many, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
+}
+
+#[test]
+fn a_recycled_line_in_the_eu_does_not_raise_eu_extraction() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [
+            {"material": "cobalt", "amount": 10, "unit": "t", "origin": {"recycling": "FR", "extraction": "PT", "processing": "BE"}},
+            {"material": "cobalt", "amount": 90, "unit": "t", "origin": {"extraction": "AU", "processing": "CN"}}]}"#,
+    );
+    let row = &report.table.rows[0];
+    assert_eq!(row.stages[0].eu, 0.0, "recycled in France is not mined in Portugal");
+    // Its processing country still counts.
+    assert_eq!(row.stages[1].eu, 10.0);
+    assert!(has(&report, "CRM001 extraction"));
+}
+
+#[test]
 fn kilograms_and_tonnes_give_the_same_verdicts_and_shares() {
     let tonnes = check(&cobalt("1", &[("0.7", "CD", "CN"), ("0.3", "AU", "FI")]));
     let kilograms = check(

@@ -161,7 +161,11 @@ fn severities_are_mapped_as_documented() {
     assert_eq!(by_severity["blocker"], set(&["schema"]), "input errors");
     assert_eq!(by_severity["critical"], set(&["CRM001", "CRM002", "CRM003", "CRM004", "waiver-expired"]), "errors");
     assert_eq!(by_severity["minor"], set(&["CRM001", "CRM002", "CRM003", "CRM004", "CRM005", "waiver-unused"]));
-    assert_eq!(by_severity["info"], set(&["grade-assumed", "country-alias", "consumption-exceeded"]), "notes");
+    assert_eq!(
+        by_severity["info"],
+        set(&["grade-assumed", "country-alias", "consumption-exceeded", "recycled-extraction"]),
+        "notes"
+    );
     assert!(!by_severity.contains_key("major"), "left unused");
 }
 

@@ -151,6 +151,10 @@ codes! {
     UserAssignedCountry = "user-assigned-country", Note,
         "A code outside ISO 3166-1 that official statistics use was read as a country (`XK`, Kosovo).",
         "Nothing to do; the note says how the code is counted.";
+    /// A recycled supply also names an extraction country: it is not counted at extraction.
+    RecycledExtraction = "recycled-extraction", Note,
+        "A recycled supply (one with a `recycling` country) also names an `extraction` country: it is not counted at extraction.",
+        "Leave `extraction` out of recycled lines, or split the line into its primary and its recycled part.";
     /// A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.
     ConsumptionExceeded = "consumption-exceeded", Note,
         "A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.",

@@ -26,7 +26,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let grade = self.grade(line.grade.as_ref())?;
         let unit = self.unit(&line.unit)?;
         let Ok(content) = self.content(line)? else { return Ok(()) };
-        let (origins, unknown_country) = self.origins(line, amount_span)?;
+        let (mut origins, unknown_country) = self.origins(line, amount_span)?;
         let id_span = match &line.id {
             Some(id) if id.as_str().is_empty() => return Err(Refused::at("empty id", id)),
             Some(id) => self.ids.add(id, amount_span),
@@ -58,6 +58,11 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             content: content.map(|(_, span)| span),
         };
         let key = RowKey { material: material.resolved.material, tier: standing.tier };
+        if origins[Stage::Recycling.index()].is_some()
+            && let Some((_, span)) = origins[Stage::Extraction.index()].take()
+        {
+            self.recycled_extraction(span);
+        }
         self.add_to_ledger(key, evidence, &origins);
         Ok(())
     }
@@ -76,6 +81,18 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             // The schema refuses these.
             Ok(_) | Err(_) => Err(Refused::at("content not in (0, 1]", content)),
         }
+    }
+
+    /// A recycled line is not counted at extraction (Art. 2(4): extraction takes material
+    /// from its original source), whatever extraction country it names: one note says so.
+    fn recycled_extraction(&mut self, span: Span) {
+        self.problems.grouped(Code::RecycledExtraction, "", span, |code, span| {
+            Diagnostic::new(code, "a recycled supply is not counted at extraction: its extraction country is ignored")
+                .with_label(span, "ignored: this line is recycled")
+                .with_help(
+                    "The extraction stage counts newly mined material (Art. 2(4): taken from its original source). Leave `extraction` out of recycled lines; if part of the amount is primary material, split it into a primary line (`extraction`, `processing`) and a recycled line (`recycling`).",
+                )
+        });
     }
 
     /// The country of each stage the line names, and whether any was unknown (its error is
