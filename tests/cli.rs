@@ -175,6 +175,19 @@ fn colour_only_when_asked_for() {
 }
 
 #[test]
+fn the_overall_row_says_it_adds_up_tonnes() {
+    let note = "(all strategic raw materials: their tonnes added up, so the largest tonnages weigh most)";
+    let several = check(&["--color", "never", WARNING_ONLY]);
+    assert!(several.stdout.contains(note), "{}", several.stdout);
+    // One strategic material: no overall row, no note.
+    let one = run_with_stdin(
+        &["--as-of", AS_OF, "-"],
+        Some(br#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "origin": {"extraction": "FI", "processing": "FI"}}]}"#),
+    );
+    assert!(one.stdout.contains("Shares by material") && !one.stdout.contains(note), "{}", one.stdout);
+}
+
+#[test]
 fn quiet_prints_findings_only() {
     let run = check(&["--quiet", FAILING]);
     assert!(run.stdout.contains("error[CRM004]"));

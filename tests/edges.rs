@@ -506,6 +506,18 @@ fn rules_over_all_materials_together_see_the_sum() {
 }
 
 #[test]
+fn the_overall_row_is_weighted_by_tonnes() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [
+            {"material": "copper", "amount": 1000, "unit": "t", "origin": {"extraction": "PL", "processing": "DE"}},
+            {"material": "gallium", "amount": 1, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    // 1,000 t of 1,001 t, not the average of 100% and 0%.
+    let overall = report.table.overall.as_ref().expect("two strategic materials");
+    assert!((overall.stages[0].eu - 100_000.0 / 1001.0).abs() < 1e-9, "{}", overall.stages[0].eu);
+}
+
+#[test]
 fn consumption_keys_are_read_as_supply_materials_are() {
     // `alumina` stands for the traded form: 1,000 t of it, supplied and consumed, is the
     // same contained aluminium on both sides, so all of it is processed in the EU.

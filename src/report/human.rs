@@ -93,6 +93,12 @@ impl Human {
         };
         let _ = writeln!(out, "Shares by material, {title}");
         let _ = writeln!(out, "(percent of annual consumption, or of the supplies where none is given)");
+        if file.table.overall.is_some() {
+            let _ = writeln!(
+                out,
+                "(all strategic raw materials: their tonnes added up, so the largest tonnages weigh most)"
+            );
+        }
         let rows: Vec<&TableRow> = file.table.rows.iter().chain(file.table.overall.as_ref()).collect();
         let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), r.denominator_text()]).collect();
         let name_width = cells.iter().map(|c| c[0].chars().count()).max().unwrap_or(0).max("material".len());
