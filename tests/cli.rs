@@ -165,6 +165,31 @@ fn a_broken_rule_file_is_located_in_that_file() {
 }
 
 #[test]
+fn country_notes_are_checked_like_messages() {
+    let rule = |metric: &str, note: &str| {
+        format!(
+            r#"{{"rules": [{{"id": "X-1", "name": "x", "summary": "s", "severity": "error", "metric": "{metric}",
+            "max": 50, "message": "{{country}} has {{value}}", "help": "h",
+            "country_notes": [{{"origins": {{"in": ["OCT"]}}, "note": "{note}"}}]}}]}}"#
+        )
+    };
+    let run_rule = |name: &str, text: String| {
+        let rules = temp_file(name, text.as_bytes());
+        check(&["--rules", rules.to_str().unwrap(), COMPLIANT])
+    };
+    // Only a per-country finding has a country to note.
+    let group = run_rule("notes-group.json", rule("group-share", "{country} is an OCT"));
+    assert_eq!(group.status, 2);
+    assert!(group.stdout.contains(r#"`metric` must be "country-share"; found "group-share""#), "{}", group.stdout);
+    assert!(group.stdout.contains("`country_notes` is given"), "{}", group.stdout);
+    let placeholder = run_rule("notes-placeholder.json", rule("country-share", "{cuntry} is an OCT"));
+    assert_eq!(placeholder.status, 2);
+    assert!(placeholder.stdout.contains("unknown placeholder `{cuntry}` in the note"), "{}", placeholder.stdout);
+    let fine = run_rule("notes-fine.json", rule("country-share", "{country} is an OCT"));
+    assert_ne!(fine.status, 2, "{}", fine.stdout);
+}
+
+#[test]
 fn colour_only_when_asked_for() {
     let piped = check(&[FAILING]);
     assert!(!piped.stdout.contains('\u{1b}'), "no escapes when piped");

@@ -307,6 +307,30 @@ fn an_oct_counts_as_a_supplier_of_its_own_under_the_cap() {
 }
 
 #[test]
+fn an_oct_finding_says_it_is_the_stricter_reading() {
+    let nickel = |first: &str, second: &str| {
+        format!(
+            r#"{{"year": 2030, "supplies": [
+            {{"material": "nickel", "grade": "battery", "amount": 70, "unit": "t", "origin": {{"extraction": "{first}", "processing": "FI"}}}},
+            {{"material": "nickel", "grade": "battery", "amount": 30, "unit": "t", "origin": {{"extraction": "{second}", "processing": "FI"}}}}]}}"#
+        )
+    };
+    let cap = |report: &FileReport| report.findings.iter().find(|f| f.code() == "CRM004").cloned();
+    let oct = check(&nickel("NC", "ID"));
+    let finding = cap(&oct).expect("New Caledonia is capped");
+    assert_eq!(finding.message, "New Caledonia supplies 70.0% of nickel (battery grade) extraction; the cap is 65%");
+    let note = finding.notes.iter().find(|n| n.contains("(OCT)")).expect("an OCT note");
+    assert!(note.starts_with("New Caledonia is an overseas country or territory (OCT), not a third country"), "{note}");
+    assert!(note.contains("--rules examples/policies/crm004-literal.json"), "{note}");
+    // A third country gets no such note.
+    let third = cap(&check(&nickel("ID", "NC"))).expect("Indonesia is capped");
+    assert!(third.notes.iter().all(|n| !n.contains("OCT")), "{:?}", third.notes);
+    // The literal reading has no finding to explain.
+    let literal = Checker::with_rule_files(&["examples/policies/crm004-literal.json".into()], options()).unwrap();
+    assert!(cap(&check_with(&literal, &nickel("NC", "ID"))).is_none());
+}
+
+#[test]
 fn outermost_regions_are_the_eu() {
     let report = check(&cobalt("100", &[("100", "RE", "GP")]));
     assert_eq!(report.table.rows[0].stages[0].eu, 100.0);

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::metric::{Bound, Metric, OriginSet};
-use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
+use super::rule::{Aggregate, CountryNote, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
@@ -85,10 +85,22 @@ struct RuleLine<'a> {
     max: Option<Spanned<'a, Number<'a>>>,
     #[serde(borrow)]
     message: Spanned<'a, Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    country_notes: Option<Vec<CountryNoteLine<'a>>>,
     #[serde(borrow)]
     help: Text<'a>,
     #[serde(default, deserialize_with = "present", borrow)]
     explain: Option<Vec<Text<'a>>>,
+}
+
+/// A note for findings about the countries of `origins`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryNoteLine<'a> {
+    #[serde(borrow)]
+    origins: Spanned<'a, Origins<'a>>,
+    #[serde(borrow)]
+    note: Spanned<'a, Text<'a>>,
 }
 
 /// `materials`: a keyword or a list of material names.
@@ -210,7 +222,15 @@ fn read_rule(
         let span = line.min.as_ref().or(line.max.as_ref()).map_or(rule_span, |t| t.span(source));
         errors.push(Diagnostic::new(Code::RuleThreshold, problem.to_owned()).with_label(span, "out of range"));
     }
-    check_placeholders(source, line, &mut errors);
+    check_placeholders(source, &line.message, "the message", &mut errors);
+    let mut country_notes = Vec::new();
+    for note in line.country_notes.iter().flatten() {
+        check_placeholders(source, &note.note, "the note", &mut errors);
+        match origin_set(source, reference, &note.origins) {
+            Ok(origins) => country_notes.push(CountryNote { origins, note: note.note.value.to_string() }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
 
     let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
         if errors.is_empty() {
@@ -249,6 +269,7 @@ fn read_rule(
         metric,
         bound,
         message: line.message.value.to_string(),
+        country_notes,
         origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
     })
 }
@@ -355,17 +376,18 @@ fn read_bound(
     }
 }
 
-/// Every unknown placeholder of `message`, at its place where the string allows.
-fn check_placeholders(source: &Source, line: &RuleLine<'_>, errors: &mut Vec<Diagnostic>) {
-    let message_span = line.message.span(source);
-    for (name, start, end) in unknown_placeholders(line.message.value.as_str()) {
+/// Every unknown placeholder of a template (a message, a note), at its place where the
+/// string allows.
+fn check_placeholders(source: &Source, template: &Spanned<'_, Text<'_>>, what: &str, errors: &mut Vec<Diagnostic>) {
+    let message_span = template.span(source);
+    for (name, start, end) in unknown_placeholders(template.value.as_str()) {
         // Point at the placeholder itself when the string has no escapes before it.
-        let raw_offset = line.message.raw.find(&line.message.value.as_str()[start..end]);
+        let raw_offset = template.raw.find(&template.value.as_str()[start..end]);
         let span = raw_offset.map_or(message_span, |o| {
             Span::new(message_span.start as usize + o, message_span.start as usize + o + end - start)
         });
         errors.push(
-            Diagnostic::new(Code::RulePlaceholder, format!("unknown placeholder `{{{name}}}` in the message"))
+            Diagnostic::new(Code::RulePlaceholder, format!("unknown placeholder `{{{name}}}` in {what}"))
                 .with_label(span, "not a placeholder")
                 .with_help(format!(
                     "the placeholders are {}",
