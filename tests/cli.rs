@@ -333,6 +333,8 @@ fn forms_listing_prints_notes() {
     assert!(notes_of("cobalt-hydroxide").contains("lots run roughly 20–40% Co"), "{forms}");
     assert!(notes_of("lithium-carbonate").contains("Market LCE convention"), "{forms}");
     assert_eq!(notes_of("neodymium-oxide"), "", "{forms}");
+    assert!(notes_of("titanium-dioxide").starts_with("grade: never metal — "), "{forms}");
+    assert!(notes_of("high-purity-manganese-sulfate-monohydrate").starts_with("grade: always battery grade — "));
 }
 
 #[test]

@@ -490,6 +490,81 @@ fn grades_decide_whether_a_supply_is_strategic() {
     assert!(report.findings.iter().all(|f| f.check.material.as_ref().unwrap().id == "lithium"));
 }
 
+/// A 2030 portfolio of one line: `material`, then the line's other fields.
+fn one_line(material: &str, fields: &str) -> String {
+    format!(
+        r#"{{"year": 2030, "supplies": [{{"material": "{material}", "amount": 100, "unit": "t", {fields}
+            "origin": {{"extraction": "AU", "processing": "CN"}}}}]}}"#
+    )
+}
+
+/// The rows of a report: (label, verdict).
+fn rows(report: &FileReport) -> Vec<(&str, Verdict)> {
+    report.table.rows.iter().map(|r| (r.material.label.as_str(), r.verdict)).collect()
+}
+
+#[test]
+fn titanium_dioxide_is_out_of_scope() {
+    let report = check(&one_line("titanium", r#""form": "titanium-dioxide","#));
+    assert_eq!(rows(&report), [("titanium", Verdict::OutOfScope)]);
+    assert_eq!(report.table.rows[0].denominator_text(), "59.93 t supplied");
+    assert!(report.findings.is_empty(), "{:?}", findings(&report));
+    let notes = notes_of(&report, "grade-from-form");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        notes[0].message,
+        "titanium as `titanium-dioxide` is not titanium metal: out of scope, on neither annex list"
+    );
+    assert!(notes_of(&report, "grade-assumed").is_empty(), "the form settles the grade");
+    // Declared another grade: the same, and nothing to say.
+    let chemical = check(&one_line("titanium", r#""form": "TiO2", "grade": "chemical","#));
+    assert_eq!(rows(&chemical), [("titanium", Verdict::OutOfScope)]);
+    assert!(notes_of(&chemical, "grade-from-form").is_empty());
+}
+
+#[test]
+fn titanium_dioxide_declared_metal_is_a_grade_conflict() {
+    let json = one_line("titanium", r#""form": "titanium-dioxide", "grade": "metal","#);
+    assert_eq!(
+        input_errors(&json),
+        [(
+            "grade-conflict".to_owned(),
+            "the form `titanium-dioxide` is not metal, but `grade` says `metal`".to_owned()
+        )]
+    );
+    // Located at the grade, with the form as the second place.
+    let report = Checker::builtin(options()).check_source(Source::new("x", json.clone()));
+    let labels = &report.diagnostics[0].labels;
+    assert_eq!(&json[labels[0].span.start as usize..labels[0].span.end()], "\"metal\"");
+    assert_eq!(labels[1].text, "never metal");
+    // A name that says metal, with the form.
+    let named = input_errors(&one_line("titanium metal", r#""form": "titanium-dioxide","#));
+    assert_eq!(named[0].1, "`titanium metal` is metal, but the form `titanium-dioxide` is not metal");
+}
+
+#[test]
+fn hpmsm_is_battery_grade_and_msm_says_nothing() {
+    for material in [r#"manganese", "form": "HPMSM"#, "HPMSM"] {
+        let report = check(&one_line(material, ""));
+        assert_eq!(rows(&report)[0].0, "manganese (battery grade)");
+        assert!(notes_of(&report, "grade-assumed").is_empty(), "{material}: the form settles the grade");
+    }
+    let conflict = input_errors(&one_line("manganese", r#""form": "HPMSM", "grade": "chemical","#));
+    assert_eq!(conflict[0].0, "grade-conflict");
+    // Standard MSM is the same compound of any grade: the grade decides.
+    let msm = check(&one_line("manganese", r#""form": "manganese-sulfate-monohydrate","#));
+    assert_eq!(rows(&msm)[0].0, "manganese (battery grade)");
+    assert_eq!(notes_of(&msm, "grade-assumed").len(), 1);
+    let chemical = check(&one_line("manganese", r#""form": "MSM", "grade": "chemical","#));
+    assert_eq!(rows(&chemical), [("manganese (other grades)", Verdict::NoBenchmark)]);
+}
+
+#[test]
+fn lithium_carbonate_of_a_technical_grade_is_critical() {
+    let report = check(&one_line("lithium", r#""form": "lithium-carbonate", "grade": "chemical","#));
+    assert_eq!(rows(&report), [("lithium (other grades)", Verdict::NoBenchmark)]);
+}
+
 #[test]
 fn form_and_content_together_is_an_error() {
     let errors = input_errors(

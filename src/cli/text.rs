@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crma_check::diagnostic::Code;
+use crma_check::reference::GradeClaim;
 use crma_check::{Checker, Rule};
 
 /// What a rule or a diagnostic code checks, its legal basis and how to fix a finding; or
@@ -82,6 +83,7 @@ pub fn rules(checker: &Checker) -> String {
 pub fn forms(checker: &Checker) -> String {
     let mut out = String::new();
     let forms: Vec<_> = checker.reference().forms.all().collect();
+    let materials = &checker.reference().materials;
     let width = forms.iter().map(|f| f.id.len()).max().unwrap_or(0);
     let _ = writeln!(out, "{:<width$}  {:<8}  fraction  formula, and how the fraction is computed", "form", "element");
     for form in forms {
@@ -94,8 +96,13 @@ pub fn forms(checker: &Checker) -> String {
             form.formula,
             form.basis
         );
+        let grade = form.grade.iter().map(|(claim, why)| match claim {
+            GradeClaim::Is(grade) => format!("grade: always {} — {why}", materials.grade_by_id(*grade).phrase),
+            GradeClaim::Not(grade) => format!("grade: never {} — {why}", materials.grade_by_id(*grade).phrase),
+            GradeClaim::Unknown => String::new(),
+        });
         let varies = form.content_varies.iter().map(|text| format!("content varies: {text}"));
-        for note in varies.chain(form.notes.iter().cloned()) {
+        for note in grade.chain(varies).chain(form.notes.iter().cloned()) {
             let _ = writeln!(out, "{}", wrap(&note, NOTE_INDENT));
         }
     }

@@ -91,9 +91,9 @@ codes! {
     ContentRequired = "content-required", Error,
         "A material of variable grade (an ore) is given without `content`.",
         "Give `content`, the fraction of the amount that is the material.";
-    /// A material name implies a grade that `grade` contradicts.
+    /// A material name or a traded form implies a grade that `grade` contradicts (or the name and the form disagree).
     GradeConflict = "grade-conflict", Error,
-        "A material name implies a grade that `grade` contradicts.",
+        "A material name or a traded form implies a grade that `grade` contradicts (or the name and the form disagree).",
         "Make them agree.";
     /// An amount is too large, too small, or too precise to be added up exactly.
     AmountRange = "amount-range", Error,
@@ -135,10 +135,14 @@ codes! {
     RulePlaceholder = "rule-placeholder", Error,
         "A rule's message uses an unknown placeholder.",
         "Use the placeholders listed in the help.";
-    /// Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.
+    /// Lines without a grade of a material that Annex I lists only in one grade (or use) are taken as strategic.
     GradeAssumed = "grade-assumed", Note,
-        "Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.",
+        "Lines without a grade of a material that Annex I lists only in one grade (or use) are taken as strategic.",
         "Give `grade` on those lines.";
+    /// A traded form is never the grade an annex entry names: the supply is counted at another grade.
+    GradeFromForm = "grade-from-form", Note,
+        "A traded form is never the grade an annex entry names (titanium dioxide is not titanium metal): the supply is counted at another grade.",
+        "Nothing to do if the form is right; if the supply is bought to be made into the listed grade, give `content` and `grade` instead of the form.";
     /// A traded form is counted at its formula's content, but the traded product's content varies.
     ContentVaries = "content-varies", Note,
         "A traded form is counted at its formula's content, but the traded product's content varies (impure intermediates, hydrates, concentrates priced on a basis).",

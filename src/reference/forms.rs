@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
+use super::grades::{GradeClaim, GradeId};
 use super::{exact_decimal, normalize};
 use crate::quantity::Fraction;
 
@@ -29,6 +30,9 @@ pub struct Form {
     /// Where the traded product's real content differs from the formula's: what it
     /// typically is and what to do (every line in this form gets a note that says so).
     pub content_varies: Option<String>,
+    /// What the form says of a supply's grade (HPMSM is battery grade, titanium dioxide is
+    /// never metal), and why.
+    pub grade: Option<(GradeClaim, String)>,
 }
 
 /// Index of a form in [`Forms`].
@@ -40,6 +44,8 @@ pub struct FormId(pub(crate) u16);
 pub struct Forms {
     forms: Vec<Form>,
     by_name: FxHashMap<String, FormId>,
+    /// The grades the forms name, read before the grades are known (see [`Forms::link_grades`]).
+    grade_names: Vec<(FormId, FormGradeEntry)>,
 }
 
 #[derive(Deserialize)]
@@ -66,7 +72,19 @@ struct FormEntry {
     #[serde(default)]
     content_varies: Option<String>,
     #[serde(default)]
+    grade: Option<FormGradeEntry>,
+    #[serde(default)]
     aliases: Vec<String>,
+}
+
+/// `grade`: exactly one of `is` and `is_not` (the schema says so), and `why`.
+#[derive(Debug, Deserialize)]
+struct FormGradeEntry {
+    #[serde(default, rename = "is")]
+    always: Option<String>,
+    #[serde(default)]
+    is_not: Option<String>,
+    why: String,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +103,7 @@ impl Forms {
             .collect::<Result<BTreeMap<_, _>, String>>()?;
         let mut forms = Vec::new();
         let mut by_name = FxHashMap::default();
+        let mut grade_names = Vec::new();
         for entry in file.forms {
             let (fraction, basis) = contained_fraction(&entry, &masses)?;
             let id = FormId(forms.len() as u16);
@@ -102,9 +121,38 @@ impl Forms {
                 basis,
                 notes: entry.convention.map(|c| c.note).into_iter().chain(entry.note).collect(),
                 content_varies: entry.content_varies,
+                grade: None,
             });
+            if let Some(grade) = entry.grade {
+                grade_names.push((id, grade));
+            }
         }
-        Ok(Forms { forms, by_name })
+        Ok(Forms { forms, by_name, grade_names })
+    }
+
+    /// Reads the grades the forms name, now that the grades are known (`grade` finds one by
+    /// id), and checks each against its element's material: only the grade the annexes limit
+    /// that material to (`listed`, by symbol) can be said.
+    pub(super) fn link_grades(
+        &mut self,
+        grade: impl Fn(&str) -> Option<GradeId>,
+        listed: impl Fn(&str) -> Option<GradeId>,
+    ) -> Result<(), String> {
+        for (id, entry) in std::mem::take(&mut self.grade_names) {
+            let form = &mut self.forms[usize::from(id.0)];
+            let (name, always) = match (&entry.always, &entry.is_not) {
+                (Some(name), None) => (name, true),
+                (None, Some(name)) => (name, false),
+                _ => return Err(format!("form {}: give one of `is` and `is_not`", form.id)),
+            };
+            let named = grade(name).ok_or_else(|| format!("form {}: unknown grade {name}", form.id))?;
+            let claim = if always { GradeClaim::Is(named) } else { GradeClaim::Not(named) };
+            if listed(&form.element) != Some(named) {
+                return Err(format!("form {}: its material's annex entries are not limited to that grade", form.id));
+            }
+            form.grade = Some((claim, entry.why));
+        }
+        Ok(())
     }
 
     /// The form with this id, name or alias (case-insensitive).

@@ -5,15 +5,12 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::forms::{FormId, Forms};
+use super::grades::{Grade, GradeClaim, GradeId};
 use super::normalize;
 
 /// Index of a material in [`Materials`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MaterialId(pub(crate) u16);
-
-/// Index of a grade in [`Materials`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct GradeId(pub(crate) u8);
 
 /// A material: one entry of the annexes (an element, or a group such as the platinum group
 /// metals), or a known material outside them.
@@ -126,15 +123,6 @@ enum NameKind {
     Plain,
     Member(u8),
     Alias(u16),
-}
-
-/// A grade a supply may declare.
-#[derive(Debug, Deserialize)]
-pub struct Grade {
-    /// Identifier (`battery`).
-    pub id: String,
-    /// What it means.
-    pub description: String,
 }
 
 #[derive(Deserialize)]
@@ -297,20 +285,27 @@ impl Materials {
         crate::suggest::did_you_mean(name, names)
     }
 
-    /// The tier of a supply of `material` with the declared `grade`.
+    /// The tier of a supply of `material` whose grade is as `claim` says.
     ///
-    /// Where Annex I limits the entry to a grade and none is declared, the supply is taken as
-    /// strategic (the stricter reading) and [`Standing::grade_assumed`] says so.
-    pub fn standing(&self, material: MaterialId, grade: Option<GradeId>) -> Standing {
+    /// Where Annex I limits the entry to a grade and nothing is known of the supply's, it is
+    /// taken as strategic (the stricter reading) and [`Standing::grade_assumed`] says so.
+    pub fn standing(&self, material: MaterialId, claim: GradeClaim) -> Standing {
         let m = self.get(material);
-        let fits = |listing: &Listing| listing.grade.is_none() || grade.is_none() || listing.grade == grade;
+        let fits = |listing: &Listing| listing.grade.is_none_or(|grade| claim.allows(grade));
         match (&m.strategic, &m.critical) {
             (Some(strategic), _) if fits(strategic) => {
-                Standing { tier: Tier::Strategic, grade_assumed: if grade.is_none() { strategic.grade } else { None } }
+                let assumed = if claim == GradeClaim::Unknown { strategic.grade } else { None };
+                Standing { tier: Tier::Strategic, grade_assumed: assumed }
             }
             (_, Some(critical)) if fits(critical) => Standing { tier: Tier::Critical, grade_assumed: None },
             _ => Standing { tier: Tier::OutOfScope, grade_assumed: None },
         }
+    }
+
+    /// The grade an annex entry of `material` is limited to, if any (battery for lithium).
+    pub fn listed_grade(&self, material: MaterialId) -> Option<GradeId> {
+        let m = self.get(material);
+        m.strategic.iter().chain(&m.critical).find_map(|listing| listing.grade)
     }
 
     /// How reports name `material` at `tier`.

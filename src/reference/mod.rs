@@ -6,6 +6,7 @@
 
 mod countries;
 mod forms;
+mod grades;
 mod materials;
 mod units;
 
@@ -16,9 +17,8 @@ pub use countries::{
     is_country_code,
 };
 pub use forms::{Form, FormId, Forms};
-pub use materials::{
-    Grade, GradeId, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier,
-};
+pub use grades::{Grade, GradeClaim, GradeId};
+pub use materials::{Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier};
 pub use units::{Unit, UnitId, Units};
 
 use crate::quantity::{Decimal, Fraction};
@@ -57,9 +57,16 @@ impl Reference {
 
     /// Loads reference facts from the texts of the four data files.
     pub fn from_json(materials: &str, countries: &str, forms: &str, units: &str) -> Result<Reference, String> {
-        let forms = Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?;
+        let mut forms = Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?;
+        let materials = Materials::from_json(materials, &forms).map_err(|e| format!("materials.json: {e}"))?;
+        forms
+            .link_grades(
+                |id| materials.grade(id),
+                |symbol| materials.resolve(symbol).and_then(|r| materials.listed_grade(r.material)),
+            )
+            .map_err(|e| format!("forms.json: {e}"))?;
         Ok(Reference {
-            materials: Materials::from_json(materials, &forms).map_err(|e| format!("materials.json: {e}"))?,
+            materials,
             countries: Countries::from_json(countries).map_err(|e| format!("countries.json: {e}"))?,
             forms,
             units: Units::from_json(units).map_err(|e| format!("units.json: {e}"))?,
@@ -102,7 +109,8 @@ mod tests {
     fn tier(name: &str, grade: Option<&str>) -> (Tier, bool) {
         let r = reference();
         let id = r.materials.resolve(name).unwrap().material;
-        let standing = r.materials.standing(id, grade.map(|g| r.materials.grade(g).unwrap()));
+        let claim = grade.map_or(GradeClaim::Unknown, |g| GradeClaim::Is(r.materials.grade(g).unwrap()));
+        let standing = r.materials.standing(id, claim);
         (standing.tier, standing.grade_assumed.is_some())
     }
 
@@ -161,6 +169,29 @@ mod tests {
         assert_eq!(tier("tantalum", None), (Tier::Critical, false));
         assert_eq!(tier("zinc", None), (Tier::OutOfScope, false));
         assert_eq!(tier("titanium", Some("chemical")), (Tier::OutOfScope, false));
+        // A grade known only not to be the listed one (a form that never is it).
+        let m = &reference().materials;
+        let not_metal = GradeClaim::Not(m.grade("metal").unwrap());
+        assert_eq!(m.standing(m.resolve("titanium").unwrap().material, not_metal).tier, Tier::OutOfScope);
+        assert_eq!(m.standing(m.resolve("magnesium").unwrap().material, not_metal).tier, Tier::Critical);
+        assert_eq!(m.standing(m.resolve("cobalt").unwrap().material, not_metal).tier, Tier::Strategic);
+    }
+
+    #[test]
+    fn form_grades_are_checked_against_their_material() {
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let load = |forms: &str| Reference::from_json(materials, countries, forms, units).map(|_| ());
+        let forms_with = |id: &str, grade: &str| {
+            forms.replacen(&format!(r#""id": "{id}","#), &format!(r#""id": "{id}", "grade": {grade},"#), 1)
+        };
+        // Cobalt's annex entries name no grade: a cobalt form cannot say one.
+        let cobalt = load(&forms_with("cobalt-oxide", r#"{"is": "metal", "why": "x"}"#)).unwrap_err();
+        assert!(cobalt.contains("form cobalt-oxide"), "{cobalt}");
+        // Nor can a tungsten form; and a form says one of `is` and `is_not`.
+        let battery = load(&forms_with("tungsten-trioxide", r#"{"is_not": "battery", "why": "x"}"#)).unwrap_err();
+        assert!(battery.contains("form tungsten-trioxide"), "{battery}");
+        let both = load(&forms_with("alumina", r#"{"is": "metal", "is_not": "metal", "why": "x"}"#)).unwrap_err();
+        assert!(both.contains("form alumina"), "{both}");
     }
 
     #[test]

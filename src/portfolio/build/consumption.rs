@@ -20,10 +20,11 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         if let Some(form) = form {
             self.content_varies(form, material.resolved.material, key_span, Entry::Consumption);
         }
-        let grade_span = entry.grade.as_ref().and_then(|g| g.span);
-        let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
+        let declared = declared.zip(entry.grade.as_ref().map(|g| g.span_or(key_span)));
+        let form_at = form.map(|form| (form, key_span));
+        let Some(claim) = self.line_grade(&material, &entry.material, declared, form_at) else { return Ok(()) };
         let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };
-        let tier = self.reference.materials.standing(material.resolved.material, grade).tier;
+        let tier = self.reference.materials.standing(material.resolved.material, claim).tier;
         let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
         match row.consumption {
             Some(first) => {

@@ -6,8 +6,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::portfolio::record::{Field, Refused};
 use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
 use crate::reference::{
-    CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
-    is_country_code,
+    CountryId, CountryReading, Form, FormId, GradeClaim, GradeId, Implied, MaterialId, Reference, Resolved, Tier,
+    UnitId, UnknownCountry, is_country_code,
 };
 use crate::source::Span;
 
@@ -275,39 +275,140 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         Err(())
     }
 
-    /// The grade a line or entry counts at: declared, implied by the material name
-    /// (`magnesium metal`), or neither; `None` (with an error recorded) where the two differ.
+    /// What is known of a line's or entry's grade: declared, implied by the material name
+    /// (`magnesium metal`) or by the traded form (HPMSM is battery grade, titanium dioxide
+    /// is never metal). `None` (with an error recorded) where two of them disagree.
     pub(super) fn line_grade(
         &mut self,
         material: &NamedMaterial<'r>,
-        declared: Option<GradeId>,
-        declared_span: Option<Span>,
-    ) -> Option<Option<GradeId>> {
-        let implied = match material.resolved.implied {
+        written: &Field<'de>,
+        declared: Option<(GradeId, Span)>,
+        form: Option<(FormId, Span)>,
+    ) -> Option<GradeClaim> {
+        let reference = self.reference;
+        let (materials, forms) = (&reference.materials, &reference.forms);
+        let phrase = |grade: GradeId| materials.grade_by_id(grade).phrase.as_str();
+        let named = match material.resolved.implied {
             Implied::Grade(grade) => Some(grade),
             _ => None,
         };
-        match (declared, implied) {
-            (Some(declared), Some(implied)) if declared != implied => {
-                let span = declared_span.unwrap_or(material.span);
-                let implied = &self.reference.materials.grade_by_id(implied).id;
-                self.problems.add(Code::GradeConflict, |code| {
-                    Diagnostic::new(code, format!("the material name says {implied} grade, but `grade` says otherwise"))
-                        .with_label(span, "conflicting grade")
-                });
-                None
-            }
-            _ => Some(declared.or(implied)),
+        let by_form = form.and_then(|(id, span)| {
+            let form = forms.get(id);
+            form.grade.as_ref().map(|(claim, why)| (*claim, why.as_str(), form, span))
+        });
+        let claim_words = |claim: GradeClaim, always: &str, never: &str| match claim {
+            GradeClaim::Is(grade) => format!("{always}{}", phrase(grade)),
+            GradeClaim::Not(grade) => format!("{never}{}", phrase(grade)),
+            GradeClaim::Unknown => String::new(),
+        };
+        if let (Some((declared, span)), Some(named)) = (declared, named)
+            && declared != named
+        {
+            let written = written.as_str();
+            self.problems.add(Code::GradeConflict, |code| {
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "`{written}` is {}, but `grade` says `{}`",
+                        phrase(named),
+                        materials.grade_by_id(declared).id
+                    ),
+                )
+                .with_label(span, "conflicting grade")
+                .with_label(material.span, format!("{} by its name", phrase(named)))
+                .with_help("make them agree: correct `grade`, or name the material without its grade")
+            });
+            return None;
         }
+        if let (Some(named), Some((claim, why, form, span))) = (named, by_form)
+            && !claim.allows(named)
+        {
+            let written = written.as_str();
+            self.problems.add(Code::GradeConflict, |code| {
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "`{written}` is {}, but the form `{}` is {}",
+                        phrase(named),
+                        form.id,
+                        claim_words(claim, "", "not ")
+                    ),
+                )
+                .with_label(span, claim_words(claim, "always ", "never "))
+                .with_label(material.span, format!("{} by its name", phrase(named)))
+                .with_help(why.to_owned())
+            });
+            return None;
+        }
+        if let (Some((declared, span)), Some((claim, why, form, form_span))) = (declared, by_form)
+            && !claim.allows(declared)
+        {
+            // The same compound without a claim on the grade, if the data has one (MSM for HPMSM).
+            let plain = forms
+                .all()
+                .find(|f| f.grade.is_none() && f.formula == form.formula && f.element == form.element)
+                .map(|f| format!(", or write `{}`, the same compound of any grade", f.id));
+            let m = materials.get(material.resolved.material);
+            let listed = m.strategic.as_ref().or(m.critical.as_ref()).map_or(m.name.as_str(), |l| l.entry.as_str());
+            let fix = match claim {
+                GradeClaim::Not(_) => format!(
+                    "Correct `grade`, or give `content` instead of the form if the supply is bought to be made into {listed}."
+                ),
+                _ => format!("Correct `grade`{}.", plain.unwrap_or_default()),
+            };
+            self.problems.add(Code::GradeConflict, |code| {
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "the form `{}` is {}, but `grade` says `{}`",
+                        form.id,
+                        claim_words(claim, "", "not "),
+                        materials.grade_by_id(declared).id
+                    ),
+                )
+                .with_label(span, "conflicts with the form")
+                .with_label(form_span, claim_words(claim, "always ", "never "))
+                .with_help(format!("{why} {fix}"))
+            });
+            return None;
+        }
+        Some(match (declared.map(|(grade, _)| grade).or(named), by_form) {
+            (Some(grade), _) => GradeClaim::Is(grade),
+            (None, Some((claim, why, form, span))) => {
+                if let GradeClaim::Not(_) = claim {
+                    self.grade_from_form(material.resolved.material, claim, why, form, span);
+                }
+                claim
+            }
+            (None, None) => GradeClaim::Unknown,
+        })
+    }
+
+    /// A note (one per form) that a form which is never the listed grade moves its lines
+    /// off the listed entry: titanium dioxide is not titanium metal, so out of scope.
+    fn grade_from_form(&mut self, material: MaterialId, claim: GradeClaim, why: &str, form: &Form, span: Span) {
+        let materials = &self.reference.materials;
+        let m = materials.get(material);
+        let GradeClaim::Not(grade) = claim else { return };
+        let entry = m.strategic.as_ref().or(m.critical.as_ref()).map_or(m.name.as_str(), |l| l.entry.as_str());
+        let counted = match materials.standing(material, claim).tier {
+            Tier::OutOfScope => "out of scope, on neither annex list".to_owned(),
+            tier => format!("{} ({}), not strategic", tier.id(), materials.label(material, tier)),
+        };
+        self.problems.grouped(Code::GradeFromForm, &form.id, span, |code, span| {
+            Diagnostic::new(code, format!("{} as `{}` is not {entry}: {counted}", m.name, form.id))
+                .with_label(span, format!("not {}", materials.grade_by_id(grade).phrase))
+                .with_help(why.to_owned())
+        });
     }
 
     pub(super) fn grade_assumed(&mut self, material: MaterialId, grade: GradeId, span: Span) {
         let materials = &self.reference.materials;
         let m = materials.get(material);
         self.problems.grouped(Code::GradeAssumed, &m.name, span, |code, span| {
-            let grade = &materials.grade_by_id(grade).id;
+            let phrase = &materials.grade_by_id(grade).phrase;
             let entry = m.strategic.as_ref().map_or(&m.name, |listing| &listing.entry);
-            Diagnostic::new(code, format!("{} without a grade is taken as {grade} grade, and so as strategic", m.name))
+            Diagnostic::new(code, format!("supplies of {} without a grade are taken as {phrase}, and so as strategic", m.name))
                 .with_label(span, "no grade given")
                 .with_help(format!(
                     "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"

@@ -33,17 +33,18 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             None => None,
         };
         let Some(material) = material else { return Ok(()) };
-        let Some(form) = self.line_form(line, &material, content.map(|(_, span)| span), amount_span) else {
+        let Some(form_at) = self.line_form(line, &material, content.map(|(_, span)| span), amount_span) else {
             return Ok(());
         };
+        let form = form_at.map(|(form, _)| form);
         let Some(mass) = self.mass(&line.amount, unit, form, content.map(|(c, _)| c))? else { return Ok(()) };
         if unknown_country {
             return Ok(());
         }
 
-        let grade_span = line.grade.as_ref().map(|g| g.span_or(material.span));
-        let Some(grade) = self.line_grade(&material, grade, grade_span) else { return Ok(()) };
-        let standing = self.reference.materials.standing(material.resolved.material, grade);
+        let declared = grade.zip(line.grade.as_ref().map(|g| g.span_or(material.span)));
+        let Some(claim) = self.line_grade(&material, &line.material, declared, form_at) else { return Ok(()) };
+        let standing = self.reference.materials.standing(material.resolved.material, claim);
         if let Some(assumed) = standing.grade_assumed {
             self.grade_assumed(material.resolved.material, assumed, material.span);
         }
@@ -112,16 +113,17 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         Ok((origins, unknown))
     }
 
-    /// The traded form the line's amount is of: its `form`, or the one its material name
-    /// stands for (`alumina`), or none where a `content` is given. `None` (with an error
-    /// recorded) where form and content clash, the form is unknown or of another material.
+    /// The traded form the line's amount is of, with where it is written: its `form`, or
+    /// the one its material name stands for (`alumina`), or none where a `content` is given.
+    /// `None` (with an error recorded) where form and content clash, the form is unknown or
+    /// of another material.
     fn line_form(
         &mut self,
         line: &SupplyRecord<'de>,
         material: &NamedMaterial<'r>,
         content_span: Option<Span>,
         fallback: Span,
-    ) -> Option<Option<FormId>> {
+    ) -> Option<Option<(FormId, Span)>> {
         let mut form = line.form.as_ref().map(|f| {
             let span = f.span_or(fallback);
             (self.form(f, span), span)
@@ -146,7 +148,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 if of_material {
                     self.content_varies(form, material.resolved.material, form_span, Entry::Supply);
                 }
-                of_material.then_some(Some(form))
+                of_material.then_some(Some((form, form_span)))
             }
             (None, _) => Some(None),
         }
