@@ -566,6 +566,25 @@ fn lithium_carbonate_of_a_technical_grade_is_critical() {
 }
 
 #[test]
+fn a_rare_earth_form_on_another_element_is_a_form_mismatch() {
+    let json = one_line("dysprosium", r#""form": "neodymium-oxide","#);
+    assert_eq!(
+        input_errors(&json),
+        [("form-mismatch".to_owned(), "`neodymium-oxide` is a form of neodymium, not of dysprosium".to_owned())]
+    );
+    let report = Checker::builtin(options()).check_source(Source::new("x", json));
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(help.contains("for dysprosium use `dysprosium-oxide`, or give `content`"), "{help}");
+    // Copper with a lithium form: the same error.
+    assert_eq!(input_errors(&one_line("copper", r#""form": "lithium-carbonate","#))[0].0, "form-mismatch");
+    // The element's own form, by symbol; and any member's form on the group's name.
+    let dy = check(&one_line("Dy", r#""form": "dysprosium-oxide","#));
+    assert_eq!(dy.table.rows[0].denominator_text(), "87.13 t supplied");
+    let group = check(&one_line("rare earths for magnets", r#""form": "terbium-oxide","#));
+    assert_eq!(group.table.rows[0].denominator_text(), "85.02 t supplied");
+}
+
+#[test]
 fn form_and_content_together_is_an_error() {
     let errors = input_errors(
         r#"{"year": 2025, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "form": "cobalt-sulfate-heptahydrate", "content": 0.2}]}"#,

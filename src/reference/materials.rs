@@ -344,9 +344,14 @@ impl Materials {
         &self.grades[id.0 as usize]
     }
 
-    /// Whether a traded form of element `symbol` can be a form of `material`.
-    pub fn has_element(&self, material: MaterialId, symbol: &str) -> bool {
-        let m = self.get(material);
+    /// Whether a traded form of element `symbol` can be a form of what `named` names: of
+    /// the member it names (dysprosium oxide is no form of neodymium), else of the material
+    /// or any of its members.
+    pub fn has_element(&self, named: Resolved<'_>, symbol: &str) -> bool {
+        if let Some(member) = named.member {
+            return member.symbol.eq_ignore_ascii_case(symbol);
+        }
+        let m = self.get(named.material);
         m.element.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(symbol))
             || m.members.iter().any(|member| member.symbol.eq_ignore_ascii_case(symbol))
     }

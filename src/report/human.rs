@@ -31,6 +31,8 @@ impl Human {
             if self.0.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
         miette::GraphicalReportHandler::new_themed(theme)
             .with_width(self.0.width)
+            // Never break a form id or a path at its hyphens (`copper-sulfate-pentahydrate`).
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_links(false)
             .with_context_lines(1)
     }

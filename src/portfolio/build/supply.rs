@@ -158,18 +158,30 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     fn form_of(&mut self, form: FormId, material: &NamedMaterial<'r>, span: Span) -> bool {
         let (forms, materials) = (&self.reference.forms, &self.reference.materials);
         let element = &forms.get(form).element;
-        if materials.has_element(material.resolved.material, element) {
+        let named = material.resolved;
+        if materials.has_element(named, element) {
             return true;
         }
         let form_name = &forms.get(form).id;
-        let material_name = &materials.get(material.resolved.material).name;
+        let material_name = named.member.map_or(&materials.get(named.material).name, |m| &m.name);
         let element = materials.resolve(element).map_or(element.clone(), |r| {
             r.member.map_or_else(|| materials.get(r.material).name.clone(), |m| m.name.clone())
         });
+        // The forms this line could have meant.
+        let fitting: Vec<String> =
+            forms.all().filter(|f| materials.has_element(named, &f.element)).map(|f| format!("`{}`", f.id)).collect();
+        let help = if fitting.is_empty() {
+            "check the material and the form of this line, or give `content`".to_owned()
+        } else {
+            format!(
+                "check the material and the form of this line: for {material_name} use {}, or give `content`",
+                fitting.join(" or ")
+            )
+        };
         self.problems.add(Code::FormMismatch, |code| {
             Diagnostic::new(code, format!("`{form_name}` is a form of {element}, not of {material_name}"))
                 .with_label(span, format!("a form of {element}"))
-                .with_help("check the material and the form of this line")
+                .with_help(help)
         });
         false
     }
