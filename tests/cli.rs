@@ -298,6 +298,9 @@ fn forms_and_materials_list_the_reference_data() {
     assert!(forms.stdout.contains("0.187864"), "the LCE convention 1/5.323");
     let materials = run(&["materials"]);
     assert!(materials.stdout.contains("strategic (Annex I h), battery grade"), "{}", materials.stdout);
+    assert!(materials.stdout.contains("strategic (Annex I n), magnet grade (for permanent magnets)"));
+    let collapsed = materials.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(collapsed.contains("Also counted here: Nd, Pr, Sm, Ce of rare earth elements for magnets"), "{collapsed}");
     // The notes of the data file, and what each grade means.
     assert!(materials.stdout.contains("amounts are counted as\n"), "{}", materials.stdout);
     assert!(

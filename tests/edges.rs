@@ -566,6 +566,95 @@ fn lithium_carbonate_of_a_technical_grade_is_critical() {
 }
 
 #[test]
+fn a_rare_earth_of_another_grade_is_a_critical_light_or_heavy_rare_earth() {
+    let gadolinium = check(&one_line("gadolinium", r#""grade": "other","#));
+    assert_eq!(rows(&gadolinium), [("heavy rare earth elements", Verdict::NoBenchmark)]);
+    assert!(gadolinium.findings.is_empty(), "{:?}", findings(&gadolinium));
+    let notes = notes_of(&gadolinium, "not-for-magnets");
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].message.starts_with("gadolinium of grade `other` is not magnet grade (for permanent magnets): counted as heavy rare earth elements"),
+        "{}",
+        notes[0].message
+    );
+    let cerium = check(&one_line("Ce", r#""grade": "chemical","#));
+    assert_eq!(rows(&cerium), [("light rare earth elements", Verdict::NoBenchmark)]);
+    // NdPr is light; the group's name with a form takes the form's element.
+    assert_eq!(rows(&check(&one_line("NdPr", r#""grade": "other","#)))[0].0, "light rare earth elements");
+    let dysprosium = check(&one_line("rare earths for magnets", r#""form": "dysprosium-oxide", "grade": "other","#));
+    assert_eq!(rows(&dysprosium)[0].0, "heavy rare earth elements");
+    assert_eq!(dysprosium.table.rows[0].denominator_text(), "87.13 t supplied");
+}
+
+#[test]
+fn a_magnet_rare_earth_without_a_grade_is_taken_as_strategic_with_a_note() {
+    let assumed = check(&one_line("neodymium", r#""form": "neodymium-oxide","#));
+    assert_eq!(rows(&assumed)[0].0, "rare earth elements for magnets");
+    let notes = notes_of(&assumed, "grade-assumed");
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].message.contains("taken as magnet grade (for permanent magnets)"), "{}", notes[0].message);
+    let magnet = check(&one_line("neodymium", r#""form": "neodymium-oxide", "grade": "magnet","#));
+    assert_eq!(rows(&magnet)[0].0, "rare earth elements for magnets");
+    assert!(magnet.diagnostics.is_empty(), "{:?}", magnet.diagnostics);
+}
+
+#[test]
+fn rare_earths_of_another_grade_need_the_element() {
+    for json in [
+        one_line("rare earths for magnets", r#""grade": "other","#),
+        one_line("NdFeB", r#""content": 0.3, "grade": "other","#),
+    ] {
+        let errors = input_errors(&json);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "element-needed", "{errors:?}");
+    }
+    // A consumption entry the same way.
+    let consumption = input_errors(
+        r#"{"year": 2030, "consumption": {"rare earth elements for magnets": {"amount": 1, "unit": "t", "grade": "other"}}, "supplies": []}"#,
+    );
+    assert_eq!(consumption[0].0, "element-needed");
+}
+
+#[test]
+fn non_magnet_consumption_counts_as_light_rare_earths() {
+    let report = check(
+        r#"{"year": 2030, "consumption": {"light rare earths": {"amount": 100, "unit": "t"}}, "supplies": [
+            {"material": "La", "amount": 50, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}},
+            {"material": "cerium", "grade": "other", "amount": 50, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(rows(&report), [("light rare earth elements", Verdict::NoBenchmark)]);
+    assert_eq!(report.table.rows[0].denominator_text(), "100 t consumed");
+    assert_eq!(report.table.rows[0].stages[0].unknown, 0.0);
+    assert!(notes_of(&report, "consumption-exceeded").is_empty());
+}
+
+#[test]
+fn a_grade_without_effect_is_noted() {
+    let line = r#"{"material": "cobalt", "grade": "battery", "amount": 10, "unit": "t", "origin": {"extraction": "CD", "processing": "CN"}}"#;
+    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, [line; 5].join(",")));
+    let notes = notes_of(&report, "grade-no-effect");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].message, "`grade` has no effect on cobalt: the annexes list cobalt at any grade");
+    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
+    assert!(notes[0].help.as_deref().unwrap().contains("rare earth elements for magnets (`magnet`)"));
+    assert_eq!(rows(&report), [("cobalt", Verdict::Fails)]);
+    let iron = check(&one_line("iron", r#""grade": "other","#));
+    assert_eq!(
+        notes_of(&iron, "grade-no-effect")[0].message,
+        "`grade` has no effect on iron: iron is on neither annex list"
+    );
+}
+
+#[test]
+fn a_magnet_rare_earth_form_on_the_light_group_says_how_to_write_it() {
+    let json = one_line("light rare earths", r#""form": "neodymium-oxide","#);
+    let report = Checker::builtin(options()).check_source(Source::new("x", json));
+    assert_eq!(report.diagnostics[0].code.id(), "form-mismatch");
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(help.contains(r#"write `"material": "neodymium"` with a `grade` other than `magnet`"#), "{help}");
+}
+
+#[test]
 fn a_rare_earth_form_on_another_element_is_a_form_mismatch() {
     let json = one_line("dysprosium", r#""form": "neodymium-oxide","#);
     assert_eq!(

@@ -240,7 +240,7 @@ fn fingerprints_do_not_change_with_the_numbers() {
     let before = fingerprints(&original);
     // More rare earths from France: the shares change, the checks that fail stay the same.
     let extra = r#""supplies": [
-    { "id": "RE-FR", "material": "neodymium", "amount": 5, "unit": "t", "origin": { "extraction": "FR", "processing": "FR" } },"#;
+    { "id": "RE-FR", "material": "neodymium", "grade": "magnet", "amount": 5, "unit": "t", "origin": { "extraction": "FR", "processing": "FR" } },"#;
     let changed = original.replacen(r#""supplies": ["#, extra, 1);
     assert_ne!(changed, original);
     let after = fingerprints(&changed);

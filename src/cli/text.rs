@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crma_check::diagnostic::Code;
-use crma_check::reference::GradeClaim;
+use crma_check::reference::{GradeClaim, GradeId};
 use crma_check::{Checker, Rule};
 
 /// What a rule or a diagnostic code checks, its legal basis and how to fix a finding; or
@@ -116,17 +116,11 @@ const NOTE_INDENT: usize = 4;
 pub fn materials(checker: &Checker) -> String {
     let mut out = String::new();
     let materials = &checker.reference().materials;
-    let grade = |g| materials.grade_by_id(g).id.as_str();
-    for (_, material) in materials.all() {
+    let grade = |g: Option<GradeId>| g.map(|g| format!(", {}", materials.grade_by_id(g).phrase)).unwrap_or_default();
+    for (id, material) in materials.all() {
         let status = match (&material.strategic, &material.critical) {
-            (Some(s), _) => format!(
-                "strategic (Annex I {}){}",
-                s.annex_i.as_deref().unwrap_or("?"),
-                s.grade.map(|g| format!(", {} grade", grade(g))).unwrap_or_default()
-            ),
-            (None, Some(c)) => {
-                format!("critical (Annex II){}", c.grade.map(|g| format!(", {} grade", grade(g))).unwrap_or_default())
-            }
+            (Some(s), _) => format!("strategic (Annex I {}){}", s.annex_i.as_deref().unwrap_or("?"), grade(s.grade)),
+            (None, Some(c)) => format!("critical (Annex II){}", grade(c.grade)),
             (None, None) => "out of scope".to_owned(),
         };
         let mut names: Vec<String> = material.element.iter().cloned().collect();
@@ -135,6 +129,21 @@ pub fn materials(checker: &Checker) -> String {
         let _ = writeln!(out, "{:<32} {status}{names}", material.name);
         if let Some(note) = &material.note {
             let _ = writeln!(out, "{}", wrap(note, 33));
+        }
+        // Members of other materials that count here at other grades (Nd not for magnets).
+        for (_, other) in materials.all() {
+            let moved: Vec<&str> =
+                other.members.iter().filter(|m| m.other_grades_as == Some(id)).map(|m| m.symbol.as_str()).collect();
+            let listed = other.strategic.as_ref().and_then(|s| s.grade);
+            if let (false, Some(listed)) = (moved.is_empty(), listed) {
+                let also = format!(
+                    "Also counted here: {} of {}, of a grade other than `{}`.",
+                    moved.join(", "),
+                    other.name,
+                    materials.grade_by_id(listed).id
+                );
+                let _ = writeln!(out, "{}", wrap(&also, 33));
+            }
         }
     }
     let _ = writeln!(out, "\nGrades (`grade` in a supply line or consumption entry):");

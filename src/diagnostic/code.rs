@@ -139,6 +139,18 @@ codes! {
     GradeAssumed = "grade-assumed", Note,
         "Lines without a grade of a material that Annex I lists only in one grade (or use) are taken as strategic.",
         "Give `grade` on those lines.";
+    /// A rare earth element of Annex I(n) of another grade than `magnet`: counted as a light or heavy rare earth element.
+    NotForMagnets = "not-for-magnets", Note,
+        "A rare earth element of Annex I(n) is declared with a grade other than `magnet`: it is counted as a light or heavy rare earth element (critical), not as strategic.",
+        "Write `\"grade\": \"magnet\"`, or leave `grade` out, for supplies that go into permanent magnets.";
+    /// A non-magnet grade is declared for rare earths for magnets without naming the element.
+    ElementNeeded = "element-needed", Error,
+        "A grade other than `magnet` is declared for rare earths for magnets without naming the element, so the light or heavy group cannot be told.",
+        "Name the element (`cerium`, `Nd` …) or give a form of it; split a mix into one line per element.";
+    /// A declared grade changes nothing: none of the material's annex entries names a grade.
+    GradeNoEffect = "grade-no-effect", Note,
+        "A declared grade does not change how the material is counted: none of its annex entries names a grade.",
+        "Leave `grade` out for this material, or check the material.";
     /// A traded form is never the grade an annex entry names: the supply is counted at another grade.
     GradeFromForm = "grade-from-form", Note,
         "A traded form is never the grade an annex entry names (titanium dioxide is not titanium metal): the supply is counted at another grade.",

@@ -33,12 +33,15 @@ pub struct Material {
 }
 
 /// An element of a group material.
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Member {
     /// Its name (`neodymium`).
     pub name: String,
     /// Its symbol (`Nd`).
     pub symbol: String,
+    /// The material it counts as when not of the grade its material's strategic entry
+    /// names (neodymium not for magnets: light rare earth elements).
+    pub other_grades_as: Option<MaterialId>,
 }
 
 /// An annex entry.
@@ -98,6 +101,26 @@ pub struct Resolved<'a> {
     pub member: Option<&'a Member>,
     /// What the name implies.
     pub implied: Implied<'a>,
+    /// The material it counts as when not of the grade the strategic entry names, if the
+    /// name says (`neodymium`, `NdPr`: light rare earth elements).
+    pub other_grades_as: Option<MaterialId>,
+}
+
+/// Where a supply counts, given what is known of its grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedAs<'a> {
+    /// As the material named.
+    Named,
+    /// As another material: a rare earth of Annex I(n) not for magnets counts as a light
+    /// or heavy rare earth element.
+    Moved {
+        /// The material it counts as.
+        to: MaterialId,
+        /// The member element, where one is known.
+        element: Option<&'a Member>,
+    },
+    /// As another material, but which one depends on the element, and none is known.
+    ElementNeeded,
 }
 
 /// The tier of a supply, and whether it rests on an assumption about a missing grade.
@@ -138,7 +161,7 @@ struct MaterialEntry {
     #[serde(default)]
     element: Option<String>,
     #[serde(default)]
-    members: Vec<Member>,
+    members: Vec<MemberEntry>,
     #[serde(default)]
     strategic: Option<ListingEntry>,
     #[serde(default)]
@@ -147,6 +170,14 @@ struct MaterialEntry {
     aliases: Vec<AliasEntry>,
     #[serde(default)]
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MemberEntry {
+    name: String,
+    symbol: String,
+    #[serde(default)]
+    other_grades_as: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +202,8 @@ enum AliasEntry {
         form: Option<String>,
         #[serde(default)]
         requires_content: Option<String>,
+        #[serde(default)]
+        other_grades_as: Option<String>,
     },
 }
 
@@ -180,6 +213,7 @@ struct AliasImplication {
     grade: Option<GradeId>,
     form: Option<FormId>,
     requires_content: Option<String>,
+    other_grades_as: Option<MaterialId>,
 }
 
 impl Materials {
@@ -201,7 +235,34 @@ impl Materials {
         let mut materials = Vec::new();
         let mut by_name = FxHashMap::default();
         let mut implications = Vec::new();
-        for entry in file.materials {
+        // `other_grades_as` may name a material further down the file: read after the loop.
+        let material_ids: Vec<&str> = file.materials.iter().map(|m| m.id.as_str()).collect();
+        let other_grades_as = |source: &MaterialEntry, target: &Option<String>| -> Result<Option<MaterialId>, String> {
+            let Some(target) = target else { return Ok(None) };
+            let id = material_ids.iter().position(|id| id == target).map(|n| MaterialId(n as u16));
+            let to = id.and_then(|id| file.materials.get(usize::from(id.0)));
+            let graded = source.strategic.as_ref().is_some_and(|s| s.grade.is_some());
+            match to {
+                Some(to) if graded && to.critical.is_some() && to.strategic.is_none() => Ok(id),
+                _ => Err(format!(
+                    "{}: other_grades_as {target} must name a critical, not strategic, material, for a material whose strategic entry names a grade",
+                    source.id
+                )),
+            }
+        };
+        let mut pending = Vec::new();
+        for entry in &file.materials {
+            let members = entry
+                .members
+                .iter()
+                .map(|m| {
+                    let other_grades_as = other_grades_as(entry, &m.other_grades_as)?;
+                    Ok(Member { name: m.name.clone(), symbol: m.symbol.clone(), other_grades_as })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            pending.push(members);
+        }
+        for (entry, members) in file.materials.iter().zip(pending) {
             let id = MaterialId(materials.len() as u16);
             let mut add = |name: &str, kind: NameKind| -> Result<(), String> {
                 match by_name.insert(normalize(name), (id, kind)) {
@@ -214,14 +275,14 @@ impl Materials {
             if let Some(symbol) = &entry.element {
                 add(symbol, NameKind::Plain)?;
             }
-            for (n, member) in entry.members.iter().enumerate() {
+            for (n, member) in members.iter().enumerate() {
                 add(&member.name, NameKind::Member(n as u8))?;
                 add(&member.symbol, NameKind::Member(n as u8))?;
             }
             for alias in &entry.aliases {
                 match alias {
                     AliasEntry::Plain(name) => add(name, NameKind::Plain)?,
-                    AliasEntry::Detailed { name, grade, form, requires_content } => {
+                    AliasEntry::Detailed { name, grade, form, requires_content, other_grades_as: to } => {
                         add(name, NameKind::Alias(implications.len() as u16))?;
                         implications.push(AliasImplication {
                             grade: grade_id(grade)?,
@@ -230,24 +291,31 @@ impl Materials {
                                 .map(|f| forms.find(f).ok_or_else(|| format!("alias {name:?}: unknown form {f}")))
                                 .transpose()?,
                             requires_content: requires_content.clone(),
+                            other_grades_as: other_grades_as(entry, to)?,
                         });
                     }
                 }
             }
-            let listing = |l: Option<ListingEntry>| -> Result<Option<Listing>, String> {
-                l.map(|l| {
-                    Ok(Listing { annex_i: l.annex_i, entry: l.entry, grade: grade_id(&l.grade)?, label: l.label })
-                })
-                .transpose()
+            let listing = |l: &Option<ListingEntry>| -> Result<Option<Listing>, String> {
+                l.as_ref()
+                    .map(|l| {
+                        Ok(Listing {
+                            annex_i: l.annex_i.clone(),
+                            entry: l.entry.clone(),
+                            grade: grade_id(&l.grade)?,
+                            label: l.label.clone(),
+                        })
+                    })
+                    .transpose()
             };
             materials.push(Material {
-                id: entry.id,
-                name: entry.name,
-                element: entry.element,
-                members: entry.members,
-                strategic: listing(entry.strategic)?,
-                critical: listing(entry.critical)?,
-                note: entry.note,
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                element: entry.element.clone(),
+                members,
+                strategic: listing(&entry.strategic)?,
+                critical: listing(&entry.critical)?,
+                note: entry.note.clone(),
             });
         }
         Ok(Materials { materials, grades, by_name, implications })
@@ -256,9 +324,12 @@ impl Materials {
     /// Resolves a name, alias or chemical symbol (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<Resolved<'_>> {
         let (material, kind) = *self.by_name.get(&normalize(name))?;
-        let (member, implied) = match kind {
-            NameKind::Plain => (None, Implied::Nothing),
-            NameKind::Member(n) => (Some(&self.get(material).members[n as usize]), Implied::Nothing),
+        let (member, implied, other_grades_as) = match kind {
+            NameKind::Plain => (None, Implied::Nothing, None),
+            NameKind::Member(n) => {
+                let member = &self.get(material).members[n as usize];
+                (Some(member), Implied::Nothing, member.other_grades_as)
+            }
             NameKind::Alias(n) => {
                 let implication = &self.implications[n as usize];
                 let implied = if let Some(grade) = implication.grade {
@@ -270,10 +341,39 @@ impl Materials {
                 } else {
                     Implied::Nothing
                 };
-                (None, implied)
+                (None, implied, implication.other_grades_as)
             }
         };
-        Some(Resolved { material, member, implied })
+        Some(Resolved { material, member, implied, other_grades_as })
+    }
+
+    /// Where a supply of what `named` names counts, given what is known of its grade and
+    /// the element of its traded form, if any. A material whose strategic entry names a
+    /// grade and whose members count elsewhere at other grades (the rare earths of Annex
+    /// I(n)) moves such a supply to its element's group.
+    pub fn counted_as<'a>(
+        &'a self,
+        named: Resolved<'a>,
+        claim: GradeClaim,
+        form_element: Option<&str>,
+    ) -> CountedAs<'a> {
+        let m = self.get(named.material);
+        let Some(listed) = m.strategic.as_ref().and_then(|s| s.grade) else { return CountedAs::Named };
+        if claim.allows(listed) || m.members.iter().all(|member| member.other_grades_as.is_none()) {
+            return CountedAs::Named;
+        }
+        let by_form = form_element.and_then(|e| m.members.iter().find(|member| member.symbol.eq_ignore_ascii_case(e)));
+        let element = named.member.or(by_form);
+        match named.other_grades_as.or(element.and_then(|member| member.other_grades_as)) {
+            Some(to) => CountedAs::Moved { to, element },
+            None => CountedAs::ElementNeeded,
+        }
+    }
+
+    /// Whether a declared grade can change how `material` is counted: an annex entry of it
+    /// names a grade.
+    pub fn counts_by_grade(&self, material: MaterialId) -> bool {
+        self.listed_grade(material).is_some()
     }
 
     /// The closest known name to a misspelt one.

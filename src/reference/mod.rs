@@ -18,7 +18,7 @@ pub use countries::{
 };
 pub use forms::{Form, FormId, Forms};
 pub use grades::{Grade, GradeClaim, GradeId};
-pub use materials::{Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier};
+pub use materials::{CountedAs, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier};
 pub use units::{Unit, UnitId, Units};
 
 use crate::quantity::{Decimal, Fraction};

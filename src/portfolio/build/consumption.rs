@@ -23,12 +23,15 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let declared = declared.zip(entry.grade.as_ref().map(|g| g.span_or(key_span)));
         let form_at = form.map(|form| (form, key_span));
         let Some(claim) = self.line_grade(&material, &entry.material, declared, form_at) else { return Ok(()) };
+        let Some(counted) = self.counted_material(&material, &entry.material, claim, declared, form) else {
+            return Ok(());
+        };
         let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };
-        let tier = self.reference.materials.standing(material.resolved.material, claim).tier;
-        let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
+        let tier = self.reference.materials.standing(counted, claim).tier;
+        let row = self.ledger.row_mut(RowKey { material: counted, tier }, key_span);
         match row.consumption {
             Some(first) => {
-                let label = self.reference.materials.label(material.resolved.material, tier).to_owned();
+                let label = self.reference.materials.label(counted, tier).to_owned();
                 self.problems.add(Code::DuplicateConsumption, |code| {
                     Diagnostic::new(code, format!("two consumption entries for {label}"))
                         .with_label(key_span, "second entry")

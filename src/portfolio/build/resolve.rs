@@ -6,8 +6,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::portfolio::record::{Field, Refused};
 use crate::quantity::{Converter, Decimal, DecimalError, MAX_LINE_TONNES, Mass, format_number};
 use crate::reference::{
-    CountryId, CountryReading, Form, FormId, GradeClaim, GradeId, Implied, MaterialId, Reference, Resolved, Tier,
-    UnitId, UnknownCountry, is_country_code,
+    CountedAs, CountryId, CountryReading, Form, FormId, GradeClaim, GradeId, Implied, MaterialId, Reference, Resolved,
+    Tier, UnitId, UnknownCountry, is_country_code,
 };
 use crate::source::Span;
 
@@ -384,6 +384,134 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         })
     }
 
+    /// The material a line or entry counts as: the one named, or (a rare earth of Annex
+    /// I(n) of another grade than magnet) its element's group, with a note; `None` (with an
+    /// error recorded) where that group depends on an element the line does not name. A
+    /// declared grade that changes nothing gets a note too: a grade is never ignored silently.
+    pub(super) fn counted_material(
+        &mut self,
+        material: &NamedMaterial<'r>,
+        written: &Field<'de>,
+        claim: GradeClaim,
+        declared: Option<(GradeId, Span)>,
+        form: Option<FormId>,
+    ) -> Option<MaterialId> {
+        let reference = self.reference;
+        let materials = &reference.materials;
+        let named = material.resolved;
+        if let Some((_, span)) = declared
+            && !materials.counts_by_grade(named.material)
+        {
+            self.grade_no_effect(named.material, span);
+        }
+        let form_element = form.map(|f| reference.forms.get(f).element.as_str());
+        let m = materials.get(named.material);
+        let Some(strategic) = &m.strategic else { return Some(named.material) };
+        let listed = strategic.grade.map(|g| materials.grade_by_id(g));
+        let grade_words = match claim {
+            GradeClaim::Is(grade) | GradeClaim::Not(grade) => materials.grade_by_id(grade).id.as_str(),
+            GradeClaim::Unknown => "",
+        };
+        let span = declared.map_or(material.span, |(_, span)| span);
+        match materials.counted_as(named, claim, form_element) {
+            CountedAs::Named => Some(named.material),
+            CountedAs::Moved { to, element } => {
+                let who = element.map_or(written.as_str(), |e| e.name.as_str());
+                let tier = materials.standing(to, claim).tier;
+                let to_label = materials.label(to, tier);
+                let phrase = listed.map_or("", |g| g.phrase.as_str());
+                let listed_id = listed.map_or("", |g| g.id.as_str());
+                let annex = strategic.annex_i.as_deref().unwrap_or("?");
+                let entry = &strategic.entry;
+                self.problems.grouped(Code::NotForMagnets, &who.to_lowercase(), span, |code, span| {
+                    Diagnostic::new(
+                        code,
+                        format!("{who} of grade `{grade_words}` is not {phrase}: counted as {to_label} ({}, not strategic)", tier.id()),
+                    )
+                    .with_label(span, format!("not {phrase}"))
+                    .with_help(format!(
+                        "Annex I({annex}) lists {who} among \"{entry}\"; of another grade it counts as {to_label}, which is {}, not strategic. If this supply is {phrase}, write `\"grade\": \"{listed_id}\"` or leave `grade` out.",
+                        tier.id()
+                    ))
+                });
+                Some(to)
+            }
+            CountedAs::ElementNeeded => {
+                let written = written.as_str();
+                let phrase = listed.map_or("", |g| g.phrase.as_str());
+                // Which members count as what: "Nd, Pr, Sm and Ce count as light rare earth elements".
+                let mut groups: Vec<(MaterialId, Vec<&str>)> = Vec::new();
+                for member in &m.members {
+                    let Some(to) = member.other_grades_as else { continue };
+                    match groups.iter_mut().find(|(g, _)| *g == to) {
+                        Some((_, symbols)) => symbols.push(&member.symbol),
+                        None => groups.push((to, vec![&member.symbol])),
+                    }
+                }
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|(to, symbols)| {
+                        format!("{} count as {}", and_list(symbols), materials.label(*to, Tier::Critical))
+                    })
+                    .collect();
+                let example = match (m.members.first(), m.members.last()) {
+                    (Some(first), Some(last)) => format!("`{}`, `{}` …", first.name, last.symbol),
+                    _ => String::new(),
+                };
+                self.problems.add(Code::ElementNeeded, |code| {
+                    Diagnostic::new(
+                        code,
+                        format!("`{written}` of grade `{grade_words}` is not {phrase}, and what it counts as depends on the element"),
+                    )
+                    .with_label(span, format!("not {phrase}"))
+                    .with_label(material.span, "which element?")
+                    .with_help(format!(
+                        "Of a grade other than {phrase}, {}: name the element ({example}) or give a form of it, one line per element.",
+                        groups.join(", and ")
+                    ))
+                });
+                None
+            }
+        }
+    }
+
+    /// A note (one per material) that a declared grade changes nothing: no annex entry of
+    /// the material names a grade.
+    fn grade_no_effect(&mut self, material: MaterialId, span: Span) {
+        let materials = &self.reference.materials;
+        let m = materials.get(material);
+        self.problems.grouped(Code::GradeNoEffect, &m.id, span, |code, span| {
+            let why = if m.strategic.is_none() && m.critical.is_none() {
+                format!("{} is on neither annex list", m.name)
+            } else {
+                format!("the annexes list {} at any grade", m.name)
+            };
+            // The materials a grade does decide, from the data: "lithium, … (`battery`), boron (`metallurgy`) …".
+            let by_grade: Vec<String> = materials
+                .grades()
+                .filter_map(|grade| {
+                    let names: Vec<&str> = materials
+                        .all()
+                        .filter(|(_, m)| {
+                            m.strategic
+                                .as_ref()
+                                .and_then(|s| s.grade)
+                                .is_some_and(|g| materials.grade_by_id(g).id == grade.id)
+                        })
+                        .map(|(_, m)| m.name.as_str())
+                        .collect();
+                    (!names.is_empty()).then(|| format!("{} (`{}`)", and_list(&names), grade.id))
+                })
+                .collect();
+            Diagnostic::new(code, format!("`grade` has no effect on {}: {why}", m.name))
+                .with_label(span, "declared here")
+                .with_help(format!(
+                    "Only {} are counted by grade.",
+                    and_list(&by_grade.iter().map(String::as_str).collect::<Vec<_>>())
+                ))
+        });
+    }
+
     /// A note (one per form) that a form which is never the listed grade moves its lines
     /// off the listed entry: titanium dioxide is not titanium metal, so out of scope.
     fn grade_from_form(&mut self, material: MaterialId, claim: GradeClaim, why: &str, form: &Form, span: Span) {
@@ -414,6 +542,15 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
                 ))
         });
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

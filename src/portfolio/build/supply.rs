@@ -44,9 +44,12 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
 
         let declared = grade.zip(line.grade.as_ref().map(|g| g.span_or(material.span)));
         let Some(claim) = self.line_grade(&material, &line.material, declared, form_at) else { return Ok(()) };
-        let standing = self.reference.materials.standing(material.resolved.material, claim);
+        let Some(counted) = self.counted_material(&material, &line.material, claim, declared, form) else {
+            return Ok(());
+        };
+        let standing = self.reference.materials.standing(counted, claim);
         if let Some(assumed) = standing.grade_assumed {
-            self.grade_assumed(material.resolved.material, assumed, material.span);
+            self.grade_assumed(counted, assumed, material.span);
         }
         let evidence = LineRef {
             mass,
@@ -58,7 +61,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             form,
             content: content.map(|(_, span)| span),
         };
-        let key = RowKey { material: material.resolved.material, tier: standing.tier };
+        let key = RowKey { material: counted, tier: standing.tier };
         if origins[Stage::Recycling.index()].is_some()
             && let Some((_, span)) = origins[Stage::Extraction.index()].take()
         {
@@ -164,8 +167,19 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         }
         let form_name = &forms.get(form).id;
         let material_name = named.member.map_or(&materials.get(named.material).name, |m| &m.name);
-        let element = materials.resolve(element).map_or(element.clone(), |r| {
+        let of_element = materials.resolve(element);
+        let element = of_element.map_or(element.clone(), |r| {
             r.member.map_or_else(|| materials.get(r.material).name.clone(), |m| m.name.clone())
+        });
+        // A member that counts as this line's material at other grades (neodymium, not for
+        // magnets, is a light rare earth): say how to write it.
+        let moved_here = of_element.filter(|r| r.other_grades_as == Some(named.material)).map(|r| {
+            let listed = materials.get(r.material).strategic.as_ref().and_then(|s| s.grade);
+            let grade = listed.map_or(String::new(), |g| format!(" with a `grade` other than `{}`", materials.grade_by_id(g).id));
+            format!(
+                "; {element} is listed under {}: write `\"material\": \"{element}\"`{grade}, which counts as {material_name}",
+                materials.get(r.material).name
+            )
         });
         // The forms this line could have meant.
         let fitting: Vec<String> =
@@ -178,6 +192,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 fitting.join(" or ")
             )
         };
+        let help = help + &moved_here.unwrap_or_default();
         self.problems.add(Code::FormMismatch, |code| {
             Diagnostic::new(code, format!("`{form_name}` is a form of {element}, not of {material_name}"))
                 .with_label(span, format!("a form of {element}"))
