@@ -455,6 +455,46 @@ fn an_unknown_material_is_an_error_with_a_suggestion() {
 }
 
 #[test]
+fn the_statistics_names_for_rare_earths_say_which_entries_they_cover() {
+    for name in ["REE", "Rare Earth Elements", "rare-earths", "TREO"] {
+        let json = one_line(name, "");
+        let report = Checker::builtin(options()).check_source(Source::new("x", json));
+        assert!(!report.checked(), "{name}");
+        let error = &report.diagnostics[0];
+        assert_eq!(error.code.id(), "ambiguous-material", "{name}");
+        assert_eq!(
+            error.message,
+            format!(
+                "`{name}` covers several annex entries: rare earth elements for magnets (strategic), light rare earth elements and heavy rare earth elements (critical)"
+            )
+        );
+        let help = error.help.as_deref().unwrap();
+        for entry in ["`rare earths for magnets`", "`light rare earths`", "`heavy rare earths`"] {
+            assert!(help.contains(entry), "{name}: {help}");
+        }
+    }
+    // As a consumption key, and in a rule file's list, the same.
+    let consumption =
+        input_errors(r#"{"year": 2030, "consumption": {"rare earths": {"amount": 1, "unit": "t"}}, "supplies": []}"#);
+    assert_eq!(consumption[0].0, "ambiguous-material");
+    let rules = common::temp_file(
+        "ree-rule.json",
+        br#"{"rules": [{"id": "R-1", "name": "r", "summary": "s", "severity": "error", "materials": ["REE"],
+        "metric": "group-share", "min": 10, "message": "m", "help": "h"}]}"#,
+    );
+    let Err(refused) = Checker::with_rule_files(&[rules], options()) else { panic!("the rule file is refused") };
+    assert_eq!(refused[0].diagnostics[0].code.id(), "ambiguous-material");
+}
+
+#[test]
+fn promethium_is_out_of_scope() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "Pm", "amount": 1, "unit": "kg", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(rows(&report), [("promethium", Verdict::OutOfScope)]);
+}
+
+#[test]
 fn an_unknown_country_is_an_error_with_a_suggestion() {
     let report = Checker::builtin(options()).check_source(Source::new(
         "x",

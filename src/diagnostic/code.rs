@@ -71,6 +71,10 @@ codes! {
     UnknownMaterial = "unknown-material", Error,
         "A material name, alias or symbol is not known.",
         "Use a name from `crma-check materials`; a suggestion is given where one is close.";
+    /// A name covers several annex entries (`REE`, `rare earths`): it cannot be counted as one.
+    AmbiguousMaterial = "ambiguous-material", Error,
+        "A name covers several annex entries (`REE`, `rare earths`): it cannot be counted as one.",
+        "Name one entry, or one element per line; the help lists them.";
     /// A country code is not an ISO 3166-1 alpha-2 code.
     UnknownCountry = "unknown-country", Error,
         "A country code is not an ISO 3166-1 alpha-2 code.",

@@ -296,17 +296,30 @@ fn read_scope(
     for name in names {
         match reference.materials.resolve(name.value.as_str()) {
             Some(resolved) => list.push(resolved.material),
-            None => {
-                let help = match reference.materials.suggest(name.value.as_str()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
-                };
-                errors.push(
-                    Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
-                        .with_label(name.span(source), "not a known material")
-                        .with_help(help),
-                );
-            }
+            None => match reference.materials.ambiguity(name.value.as_str()) {
+                Some(ambiguous) => {
+                    let covers = reference.materials.describe_ambiguity(ambiguous);
+                    errors.push(
+                        Diagnostic::new(
+                            Code::AmbiguousMaterial,
+                            format!("`{}` covers several annex entries: {covers}", name.value),
+                        )
+                        .with_label(name.span(source), "several annex entries")
+                        .with_help(ambiguous.help.clone()),
+                    );
+                }
+                None => {
+                    let help = match reference.materials.suggest(name.value.as_str()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
+                    };
+                    errors.push(
+                        Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
+                            .with_label(name.span(source), "not a known material")
+                            .with_help(help),
+                    );
+                }
+            },
         }
     }
     MaterialScope::Listed(list)

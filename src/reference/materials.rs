@@ -139,6 +139,17 @@ pub struct Materials {
     grades: Vec<Grade>,
     by_name: FxHashMap<String, (MaterialId, NameKind)>,
     implications: Vec<AliasImplication>,
+    ambiguous: Vec<Ambiguous>,
+    ambiguous_by_name: FxHashMap<String, usize>,
+}
+
+/// A name that covers several annex entries (`REE`), and how to choose among them.
+#[derive(Debug)]
+pub struct Ambiguous {
+    /// The materials it may mean.
+    pub means: Vec<MaterialId>,
+    /// How to choose.
+    pub help: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +163,15 @@ enum NameKind {
 struct MaterialsFile {
     grades: Vec<Grade>,
     materials: Vec<MaterialEntry>,
+    #[serde(default)]
+    ambiguous: Vec<AmbiguousEntry>,
+}
+
+#[derive(Deserialize)]
+struct AmbiguousEntry {
+    names: Vec<String>,
+    means: Vec<String>,
+    help: String,
 }
 
 #[derive(Deserialize)]
@@ -318,7 +338,63 @@ impl Materials {
                 note: entry.note.clone(),
             });
         }
-        Ok(Materials { materials, grades, by_name, implications })
+        let mut ambiguous = Vec::new();
+        let mut ambiguous_by_name = FxHashMap::default();
+        for entry in file.ambiguous {
+            let means = entry
+                .means
+                .iter()
+                .map(|id| {
+                    let n =
+                        material_ids.iter().position(|m| m == id).ok_or(format!("ambiguous: unknown material {id}"))?;
+                    Ok(MaterialId(n as u16))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            for name in &entry.names {
+                if by_name.contains_key(&normalize(name)) {
+                    return Err(format!("ambiguous name {name:?} is also a material's name"));
+                }
+                ambiguous_by_name.insert(normalize(name), ambiguous.len());
+            }
+            ambiguous.push(Ambiguous { means, help: entry.help });
+        }
+        Ok(Materials { materials, grades, by_name, implications, ambiguous, ambiguous_by_name })
+    }
+
+    /// The annex entries a name covers, if it covers several (`REE`, `rare earths`).
+    pub fn ambiguity(&self, name: &str) -> Option<&Ambiguous> {
+        self.ambiguous_by_name.get(&normalize(name)).map(|&n| &self.ambiguous[n])
+    }
+
+    /// What an ambiguous name covers, in words: "rare earth elements for magnets
+    /// (strategic), light rare earth elements and heavy rare earth elements (critical)".
+    pub fn describe_ambiguity(&self, ambiguous: &Ambiguous) -> String {
+        let mut parts: Vec<(Tier, Vec<&str>)> = Vec::new();
+        for &id in &ambiguous.means {
+            let m = self.get(id);
+            let tier = if m.strategic.is_some() {
+                Tier::Strategic
+            } else if m.critical.is_some() {
+                Tier::Critical
+            } else {
+                Tier::OutOfScope
+            };
+            match parts.last_mut() {
+                Some((last, names)) if *last == tier => names.push(self.label(id, tier)),
+                _ => parts.push((tier, vec![self.label(id, tier)])),
+            }
+        }
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(tier, names)| {
+                let names = match names.as_slice() {
+                    [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+                    _ => names.join(""),
+                };
+                format!("{names} ({})", tier.id())
+            })
+            .collect();
+        parts.join(", ")
     }
 
     /// Resolves a name, alias or chemical symbol (case-insensitive).

@@ -18,7 +18,9 @@ pub use countries::{
 };
 pub use forms::{Form, FormId, Forms};
 pub use grades::{Grade, GradeClaim, GradeId};
-pub use materials::{CountedAs, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier};
+pub use materials::{
+    Ambiguous, CountedAs, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier,
+};
 pub use units::{Unit, UnitId, Units};
 
 use crate::quantity::{Decimal, Fraction};
@@ -192,6 +194,18 @@ mod tests {
         assert!(battery.contains("form tungsten-trioxide"), "{battery}");
         let both = load(&forms_with("alumina", r#"{"is": "metal", "is_not": "metal", "why": "x"}"#)).unwrap_err();
         assert!(both.contains("form alumina"), "{both}");
+    }
+
+    #[test]
+    fn ambiguous_names_are_no_material_names() {
+        let m = &reference().materials;
+        let ree = m.ambiguity("REE").expect("REE is ambiguous");
+        assert_eq!(ree.means.len(), 3);
+        assert!(m.resolve("REE").is_none() && m.ambiguity("lithium").is_none());
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let taken = materials.replacen(r#""REEs","#, r#""REEs", "lanthanum","#, 1);
+        let error = Reference::from_json(&taken, countries, forms, units).unwrap_err();
+        assert!(error.contains(r#""lanthanum" is also a material's name"#), "{error}");
     }
 
     #[test]

@@ -40,6 +40,15 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             None => {
                 let text = name.as_str();
                 let reference = self.reference;
+                if let Some(ambiguous) = materials.ambiguity(text) {
+                    self.problems.grouped(Code::AmbiguousMaterial, &text.to_lowercase(), span, |code, span| {
+                        let covers = materials.describe_ambiguity(ambiguous);
+                        Diagnostic::new(code, format!("`{text}` covers several annex entries: {covers}"))
+                            .with_label(span, "several annex entries")
+                            .with_help(ambiguous.help.clone())
+                    });
+                    return Ok(None);
+                }
                 self.problems.grouped(Code::UnknownMaterial, &text.to_lowercase(), span, |code, span| {
                     unknown_material(reference, code, text).with_label(span, "not a known material")
                 });
