@@ -223,20 +223,27 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     /// A note (one per form) where the form's formula is not what is traded: cobalt
     /// hydroxide is sold at 20–40% Co, not at the 63% of pure Co(OH)₂.
     pub(super) fn content_varies(&mut self, form: FormId, material: MaterialId, span: Span, entry: Entry) {
-        let form = self.reference.forms.get(form);
+        let reference = self.reference;
+        let form = reference.forms.get(form);
         let Some(varies) = &form.content_varies else { return };
-        // Grouped per form and per kind of entry, whose help differs.
-        let (key, help) = match entry {
-            Entry::Supply => (form.id.clone(), varies.clone()),
+        // Grouped per form and per kind of entry, whose help differs (made only once: this
+        // runs for every line in the form).
+        let consumption_key;
+        let key = match entry {
+            Entry::Supply => form.id.as_str(),
             Entry::Consumption => {
-                let name = &self.reference.materials.get(material).name;
-                let help = format!(
-                    "{varies} A consumption entry takes no `content`: give the {name} it contains, under `{name}`."
-                );
-                (format!("{} (consumption)", form.id), help)
+                consumption_key = format!("{} (consumption)", form.id);
+                consumption_key.as_str()
             }
         };
-        self.problems.grouped(Code::ContentVaries, &key, span, |code, span| {
+        let help = || match entry {
+            Entry::Supply => varies.clone(),
+            Entry::Consumption => {
+                let name = &reference.materials.get(material).name;
+                format!("{varies} A consumption entry takes no `content`: give the {name} it contains, under `{name}`.")
+            }
+        };
+        self.problems.grouped(Code::ContentVaries, key, span, |code, span| {
             let fraction = format!("{:.6} {}", form.fraction.to_f64(), form.element);
             Diagnostic::new(
                 code,
@@ -246,7 +253,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 ),
             )
             .with_label(span, format!("taken as {fraction}"))
-            .with_help(help)
+            .with_help(help())
         });
     }
 
