@@ -421,7 +421,13 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             self.grade_no_effect(named.material, span);
         }
         let form_element = form.map(|f| reference.forms.get(f).element.as_str());
+        let counted = materials.counted_as(named, claim, form_element);
+        // Almost every line counts as named: the words below are for the others.
+        if counted == CountedAs::Named {
+            return Some(named.material);
+        }
         let m = materials.get(named.material);
+        // Only a strategic entry with a grade moves a line (see `counted_as`).
         let Some(strategic) = &m.strategic else { return Some(named.material) };
         let listed = strategic.grade.map(|g| materials.grade_by_id(g));
         let grade_words = match claim {
@@ -429,7 +435,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             GradeClaim::Unknown => "",
         };
         let span = declared.map_or(material.span, |(_, span)| span);
-        match materials.counted_as(named, claim, form_element) {
+        match counted {
             CountedAs::Named => Some(named.material),
             CountedAs::Moved { to, element } => {
                 let who = element.map_or(written.as_str(), |e| e.name.as_str());
