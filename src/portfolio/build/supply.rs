@@ -171,29 +171,32 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let element = of_element.map_or(element.clone(), |r| {
             r.member.map_or_else(|| materials.get(r.material).name.clone(), |m| m.name.clone())
         });
-        // A member that counts as this line's material at other grades (neodymium, not for
-        // magnets, is a light rare earth): say how to write it.
-        let moved_here = of_element.filter(|r| r.other_grades_as == Some(named.material)).map(|r| {
-            let listed = materials.get(r.material).strategic.as_ref().and_then(|s| s.grade);
-            let grade = listed.map_or(String::new(), |g| format!(" with a `grade` other than `{}`", materials.grade_by_id(g).id));
-            format!(
-                "; {element} is listed under {}: write `\"material\": \"{element}\"`{grade}, which counts as {material_name}",
-                materials.get(r.material).name
-            )
-        });
-        // The forms this line could have meant.
-        let fitting: Vec<String> =
-            forms.all().filter(|f| materials.has_element(named, &f.element)).map(|f| format!("`{}`", f.id)).collect();
-        let help = if fitting.is_empty() {
-            "check the material and the form of this line, or give `content`".to_owned()
-        } else {
-            format!(
-                "check the material and the form of this line: for {material_name} use {}, or give `content`",
-                fitting.join(" or ")
-            )
-        };
-        let help = help + &moved_here.unwrap_or_default();
         self.problems.add(Code::FormMismatch, |code| {
+            // The forms this line could have meant.
+            let fitting: Vec<String> = forms
+                .all()
+                .filter(|f| materials.has_element(named, &f.element))
+                .map(|f| format!("`{}`", f.id))
+                .collect();
+            let mut help = if fitting.is_empty() {
+                "check the material and the form of this line, or give `content`".to_owned()
+            } else {
+                format!(
+                    "check the material and the form of this line: for {material_name} use {}, or give `content`",
+                    fitting.join(" or ")
+                )
+            };
+            // A member that counts as this line's material at other grades (neodymium, not
+            // for magnets, is a light rare earth): say how to write it.
+            if let Some(r) = of_element.filter(|r| r.other_grades_as == Some(named.material)) {
+                let listed = materials.get(r.material).strategic.as_ref().and_then(|s| s.grade);
+                let grade = listed
+                    .map_or(String::new(), |g| format!(" with a `grade` other than `{}`", materials.grade_by_id(g).id));
+                help.push_str(&format!(
+                    "; {element} is listed under {}: write `\"material\": \"{element}\"`{grade}, which counts as {material_name}",
+                    materials.get(r.material).name
+                ));
+            }
             Diagnostic::new(code, format!("`{form_name}` is a form of {element}, not of {material_name}"))
                 .with_label(span, format!("a form of {element}"))
                 .with_help(help)
