@@ -140,44 +140,6 @@ fn exactly_25_percent_recycled_in_the_eu_meets_the_benchmark() {
 }
 
 #[test]
-fn a_recycled_line_is_not_counted_at_extraction() {
-    let lines = |line: &str, n: usize| {
-        let supplies = vec![line; n].join(",");
-        format!(r#"{{"year": 2030, "supplies": [{supplies}]}}"#)
-    };
-    let recycled =
-        r#"{"material": "copper", "amount": 100, "unit": "t", "origin": {"recycling": "DE", "extraction": "CL"}}"#;
-    let report = check(&lines(recycled, 1));
-    // Nothing was mined for it: no share at extraction, and Chile is not capped.
-    let extraction = &report.table.rows[0].stages[0];
-    assert_eq!((extraction.eu, extraction.unknown, &extraction.top_third_country), (0.0, 0.0, &None));
-    assert!(!has(&report, "CRM004 extraction CL"), "{:?}", findings(&report));
-    let notes = notes_of(&report, "recycled-extraction");
-    assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0].message, "a recycled supply is not counted at extraction: its extraction country is ignored");
-    assert_eq!(notes[0].labels[0].text, "ignored: this line is recycled");
-    // One note for many lines.
-    let many = check(&lines(recycled, 5));
-    let notes = notes_of(&many, "recycled-extraction");
-    assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
-}
-
-#[test]
-fn a_recycled_line_in_the_eu_does_not_raise_eu_extraction() {
-    let report = check(
-        r#"{"year": 2030, "supplies": [
-            {"material": "cobalt", "amount": 10, "unit": "t", "origin": {"recycling": "FR", "extraction": "PT", "processing": "BE"}},
-            {"material": "cobalt", "amount": 90, "unit": "t", "origin": {"extraction": "AU", "processing": "CN"}}]}"#,
-    );
-    let row = &report.table.rows[0];
-    assert_eq!(row.stages[0].eu, 0.0, "recycled in France is not mined in Portugal");
-    // Its processing country still counts.
-    assert_eq!(row.stages[1].eu, 10.0);
-    assert!(has(&report, "CRM001 extraction"));
-}
-
-#[test]
 fn kilograms_and_tonnes_give_the_same_verdicts_and_shares() {
     let tonnes = check(&cobalt("1", &[("0.7", "CD", "CN"), ("0.3", "AU", "FI")]));
     let kilograms = check(
@@ -204,67 +166,6 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
     let china = at.table.rows[0].stages[1].top_third_country.clone().unwrap();
     assert_eq!((china.0.code.as_str(), china.1), ("CN", 65.0));
     assert!(has(&check(&json("3460")), "CRM004 processing CN"));
-}
-
-/// The notes of a report with this code.
-fn notes_of<'a>(report: &'a FileReport, code: &str) -> Vec<&'a crma_check::diagnostic::Diagnostic> {
-    report.diagnostics.iter().filter(|d| d.code.id() == code).collect()
-}
-
-#[test]
-fn cobalt_hydroxide_form_gets_a_content_note() {
-    let report = check(
-        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "form": "cobalt-hydroxide",
-            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
-    );
-    // Counted as pure Co(OH)2, and said so where the form is written.
-    assert_eq!(report.table.rows[0].denominator_text(), "63.41 t supplied");
-    let notes = notes_of(&report, "content-varies");
-    assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0].severity, Severity::Note);
-    assert_eq!(
-        notes[0].message,
-        "`cobalt-hydroxide` is counted at 0.634050 Co, as cobalt hydroxide (pure Co(OH)2); the traded product's content varies"
-    );
-    assert!(notes[0].help.as_deref().unwrap().contains("replace `form` by `content`"), "{:?}", notes[0].help);
-    assert_eq!(notes[0].labels[0].text, "taken as 0.634050 Co");
-}
-
-#[test]
-fn content_instead_of_form_is_quiet() {
-    let report = check(
-        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "content": 0.3,
-            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
-    );
-    assert_eq!(report.table.rows[0].denominator_text(), "30 t supplied");
-    assert!(notes_of(&report, "content-varies").is_empty());
-}
-
-#[test]
-fn apt_and_sc6_get_a_content_note_each() {
-    let line = |material: &str, form: &str| {
-        format!(
-            r#"{{"material": "{material}", "grade": "battery", "amount": 10, "unit": "t", "form": "{form}", "origin": {{"extraction": "CN", "processing": "CN"}}}}"#
-        )
-    };
-    let mut lines = vec![line("lithium", "spodumene-sc6")];
-    lines.extend(std::iter::repeat_n(line("tungsten", "APT"), 10));
-    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, lines.join(",")));
-    let notes = notes_of(&report, "content-varies");
-    assert_eq!(notes.len(), 2, "one note per form: {notes:?}");
-    assert!(notes[0].message.starts_with("`spodumene-sc6` is counted at 0.027872 Li"), "{}", notes[0].message);
-    assert!(notes[1].message.starts_with("`ammonium-paratungstate` is counted at 0.704254 W"), "{}", notes[1].message);
-    assert_eq!(notes[1].labels.last().unwrap().text, "and 7 more places");
-}
-
-#[test]
-fn greece_written_el_counts_as_the_eu_with_a_note() {
-    let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));
-    assert!(!has(&report, "CRM001 extraction"), "{:?}", findings(&report));
-    let note = report.diagnostics.iter().find(|d| d.code.id() == "country-alias").expect("a note");
-    assert_eq!(note.severity, Severity::Note);
-    assert!(note.message.contains("`EL` is read as `GR`"), "{}", note.message);
-    assert_eq!(report.table.rows[0].stages[0].eu, 40.0);
 }
 
 #[test]
@@ -441,6 +342,105 @@ fn a_waiver_that_matches_nothing_is_a_warning() {
     let warning = unknown_rule.findings.iter().find(|f| f.code() == "waiver-unused").unwrap();
     assert_eq!(warning.message, "the waiver names rule `CRM04`, which is not an active rule");
     assert_eq!(warning.help.as_deref(), Some("did you mean `CRM004`?"));
+}
+
+/// The notes of a report with this code.
+fn notes_of<'a>(report: &'a FileReport, code: &str) -> Vec<&'a crma_check::diagnostic::Diagnostic> {
+    report.diagnostics.iter().filter(|d| d.code.id() == code).collect()
+}
+
+#[test]
+fn cobalt_hydroxide_form_gets_a_content_note() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "form": "cobalt-hydroxide",
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    // Counted as pure Co(OH)2, and said so where the form is written.
+    assert_eq!(report.table.rows[0].denominator_text(), "63.41 t supplied");
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].severity, Severity::Note);
+    assert_eq!(
+        notes[0].message,
+        "`cobalt-hydroxide` is counted at 0.634050 Co, as cobalt hydroxide (pure Co(OH)2); the traded product's content varies"
+    );
+    assert!(notes[0].help.as_deref().unwrap().contains("replace `form` by `content`"), "{:?}", notes[0].help);
+    assert_eq!(notes[0].labels[0].text, "taken as 0.634050 Co");
+}
+
+#[test]
+fn content_instead_of_form_is_quiet() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "content": 0.3,
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(report.table.rows[0].denominator_text(), "30 t supplied");
+    assert!(notes_of(&report, "content-varies").is_empty());
+}
+
+#[test]
+fn apt_and_sc6_get_a_content_note_each() {
+    let line = |material: &str, form: &str| {
+        format!(
+            r#"{{"material": "{material}", "grade": "battery", "amount": 10, "unit": "t", "form": "{form}", "origin": {{"extraction": "CN", "processing": "CN"}}}}"#
+        )
+    };
+    let mut lines = vec![line("lithium", "spodumene-sc6")];
+    lines.extend(std::iter::repeat_n(line("tungsten", "APT"), 10));
+    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, lines.join(",")));
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 2, "one note per form: {notes:?}");
+    assert!(notes[0].message.starts_with("`spodumene-sc6` is counted at 0.027872 Li"), "{}", notes[0].message);
+    assert!(notes[1].message.starts_with("`ammonium-paratungstate` is counted at 0.704254 W"), "{}", notes[1].message);
+    assert_eq!(notes[1].labels.last().unwrap().text, "and 7 more places");
+}
+
+#[test]
+fn greece_written_el_counts_as_the_eu_with_a_note() {
+    let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));
+    assert!(!has(&report, "CRM001 extraction"), "{:?}", findings(&report));
+    let note = report.diagnostics.iter().find(|d| d.code.id() == "country-alias").expect("a note");
+    assert_eq!(note.severity, Severity::Note);
+    assert!(note.message.contains("`EL` is read as `GR`"), "{}", note.message);
+    assert_eq!(report.table.rows[0].stages[0].eu, 40.0);
+}
+
+#[test]
+fn a_recycled_line_is_not_counted_at_extraction() {
+    let lines = |line: &str, n: usize| {
+        let supplies = vec![line; n].join(",");
+        format!(r#"{{"year": 2030, "supplies": [{supplies}]}}"#)
+    };
+    let recycled =
+        r#"{"material": "copper", "amount": 100, "unit": "t", "origin": {"recycling": "DE", "extraction": "CL"}}"#;
+    let report = check(&lines(recycled, 1));
+    // Nothing was mined for it: no share at extraction, and Chile is not capped.
+    let extraction = &report.table.rows[0].stages[0];
+    assert_eq!((extraction.eu, extraction.unknown, &extraction.top_third_country), (0.0, 0.0, &None));
+    assert!(!has(&report, "CRM004 extraction CL"), "{:?}", findings(&report));
+    let notes = notes_of(&report, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].message, "a recycled supply is not counted at extraction: its extraction country is ignored");
+    assert_eq!(notes[0].labels[0].text, "ignored: this line is recycled");
+    // One note for many lines.
+    let many = check(&lines(recycled, 5));
+    let notes = notes_of(&many, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
+}
+
+#[test]
+fn a_recycled_line_in_the_eu_does_not_raise_eu_extraction() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [
+            {"material": "cobalt", "amount": 10, "unit": "t", "origin": {"recycling": "FR", "extraction": "PT", "processing": "BE"}},
+            {"material": "cobalt", "amount": 90, "unit": "t", "origin": {"extraction": "AU", "processing": "CN"}}]}"#,
+    );
+    let row = &report.table.rows[0];
+    assert_eq!(row.stages[0].eu, 0.0, "recycled in France is not mined in Portugal");
+    // Its processing country still counts.
+    assert_eq!(row.stages[1].eu, 10.0);
+    assert!(has(&report, "CRM001 extraction"));
 }
 
 #[test]
