@@ -255,7 +255,7 @@ impl Materials {
         let mut materials = Vec::new();
         let mut by_name = FxHashMap::default();
         let mut implications = Vec::new();
-        // `other_grades_as` may name a material further down the file: read after the loop.
+        // `other_grades_as` may name a material further down the file: look among all entries.
         let material_ids: Vec<&str> = file.materials.iter().map(|m| m.id.as_str()).collect();
         let other_grades_as = |source: &MaterialEntry, target: &Option<String>| -> Result<Option<MaterialId>, String> {
             let Some(target) = target else { return Ok(None) };
@@ -270,8 +270,8 @@ impl Materials {
                 )),
             }
         };
-        let mut pending = Vec::new();
         for entry in &file.materials {
+            let id = MaterialId(materials.len() as u16);
             let members = entry
                 .members
                 .iter()
@@ -280,10 +280,6 @@ impl Materials {
                     Ok(Member { name: m.name.clone(), symbol: m.symbol.clone(), other_grades_as })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            pending.push(members);
-        }
-        for (entry, members) in file.materials.iter().zip(pending) {
-            let id = MaterialId(materials.len() as u16);
             let mut add = |name: &str, kind: NameKind| -> Result<(), String> {
                 match by_name.insert(normalize(name), (id, kind)) {
                     Some((other, _)) if other != id => Err(format!("name {name:?} is used twice")),

@@ -209,6 +209,22 @@ mod tests {
     }
 
     #[test]
+    fn other_grades_go_to_a_critical_group() {
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let load = |text: &str| Reference::from_json(text, countries, forms, units).map(|_| ());
+        // Where a member goes must be critical and not strategic ...
+        let strategic =
+            materials.replacen(r#""other_grades_as": "light-rare-earths""#, r#""other_grades_as": "cobalt""#, 1);
+        assert!(load(&strategic).unwrap_err().contains("other_grades_as cobalt"));
+        // ... and only a material whose strategic entry names a grade moves members.
+        let ungraded = materials.replacen(r#""grade": "magnet","#, "", 1);
+        assert!(load(&ungraded).unwrap_err().contains("rare-earths-for-magnets: other_grades_as"));
+        let m = &reference().materials;
+        let nd = m.resolve("Nd").unwrap();
+        assert_eq!(nd.other_grades_as, m.resolve("light rare earths").map(|r| r.material));
+    }
+
+    #[test]
     fn misspelt_materials_get_suggestions() {
         assert_eq!(reference().materials.suggest("lithum"), Some("lithium"));
         assert_eq!(reference().materials.suggest("cobolt"), Some("cobalt"));
