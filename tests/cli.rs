@@ -165,6 +165,31 @@ fn a_broken_rule_file_is_located_in_that_file() {
 }
 
 #[test]
+fn country_notes_are_checked_like_messages() {
+    let rule = |metric: &str, note: &str| {
+        format!(
+            r#"{{"rules": [{{"id": "X-1", "name": "x", "summary": "s", "severity": "error", "metric": "{metric}",
+            "max": 50, "message": "{{country}} has {{value}}", "help": "h",
+            "country_notes": [{{"origins": {{"in": ["OCT"]}}, "note": "{note}"}}]}}]}}"#
+        )
+    };
+    let run_rule = |name: &str, text: String| {
+        let rules = temp_file(name, text.as_bytes());
+        check(&["--rules", rules.to_str().unwrap(), COMPLIANT])
+    };
+    // Only a per-country finding has a country to note.
+    let group = run_rule("notes-group.json", rule("group-share", "{country} is an OCT"));
+    assert_eq!(group.status, 2);
+    assert!(group.stdout.contains(r#"`metric` must be "country-share"; found "group-share""#), "{}", group.stdout);
+    assert!(group.stdout.contains("`country_notes` is given"), "{}", group.stdout);
+    let placeholder = run_rule("notes-placeholder.json", rule("country-share", "{cuntry} is an OCT"));
+    assert_eq!(placeholder.status, 2);
+    assert!(placeholder.stdout.contains("unknown placeholder `{cuntry}` in the note"), "{}", placeholder.stdout);
+    let fine = run_rule("notes-fine.json", rule("country-share", "{country} is an OCT"));
+    assert_ne!(fine.status, 2, "{}", fine.stdout);
+}
+
+#[test]
 fn colour_only_when_asked_for() {
     let piped = check(&[FAILING]);
     assert!(!piped.stdout.contains('\u{1b}'), "no escapes when piped");
@@ -172,6 +197,19 @@ fn colour_only_when_asked_for() {
     assert!(forced.stdout.contains('\u{1b}'));
     let no_color = run_with_env(&["--as-of", AS_OF, "--color", "auto", FAILING], "NO_COLOR", "1");
     assert!(!no_color.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn the_overall_row_says_it_adds_up_tonnes() {
+    let note = "(all strategic raw materials: their tonnes added up, so the largest tonnages weigh most)";
+    let several = check(&["--color", "never", WARNING_ONLY]);
+    assert!(several.stdout.contains(note), "{}", several.stdout);
+    // One strategic material: no overall row, no note.
+    let one = run_with_stdin(
+        &["--as-of", AS_OF, "-"],
+        Some(br#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 1, "unit": "t", "origin": {"extraction": "FI", "processing": "FI"}}]}"#),
+    );
+    assert!(one.stdout.contains("Shares by material") && !one.stdout.contains(note), "{}", one.stdout);
 }
 
 #[test]
@@ -213,6 +251,28 @@ fn explain_tells_what_a_rule_checks() {
 }
 
 #[test]
+fn legal_citations_match_the_act() {
+    let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The mapping duty of large companies is Art. 24(2)(a), "extracted, processed or recycled".
+    let crm005 = collapse(&run(&["explain", "CRM005"]).stdout);
+    assert!(crm005.contains("Legal basis: Regulation (EU) 2024/1252, Art. 24(2)(a)"), "{crm005}");
+    assert!(crm005.contains("extracted, processed or recycled"), "{crm005}");
+    assert!(!crm005.contains("24(1)(a)"), "{crm005}");
+    // Battery Regulation Art. 8(2): (a) cobalt, (b) lead, (c) lithium, (d) nickel.
+    for (rule, point) in [("BATT-CO", "8(2)(a)"), ("BATT-LI", "8(2)(c)"), ("BATT-NI", "8(2)(d)")] {
+        let explained = run(&["--rules", "examples/policies/battery-regulation.json", "explain", rule]);
+        assert!(
+            explained.stdout.contains(&format!("Legal basis: Regulation (EU) 2023/1542, Art. {point}")),
+            "{rule}: {}",
+            explained.stdout
+        );
+    }
+    let cobalt = collapse(&run(&["--rules", "examples/policies/battery-regulation.json", "explain", "BATT-CO"]).stdout);
+    assert!(cobalt.contains("SLI batteries"), "{cobalt}");
+    assert!(cobalt.contains("Art. 8(3) raises them from 18 August 2036"), "{cobalt}");
+}
+
+#[test]
 fn rules_lists_the_active_rules_with_their_origin() {
     let listed = run(&["rules"]);
     assert_eq!(listed.status, 0);
@@ -238,6 +298,9 @@ fn forms_and_materials_list_the_reference_data() {
     assert!(forms.stdout.contains("0.187864"), "the LCE convention 1/5.323");
     let materials = run(&["materials"]);
     assert!(materials.stdout.contains("strategic (Annex I h), battery grade"), "{}", materials.stdout);
+    assert!(materials.stdout.contains("strategic (Annex I n), magnet grade (for permanent magnets)"));
+    let collapsed = materials.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(collapsed.contains("Also counted here: Nd, Pr, Sm, Ce of rare earth elements for magnets"), "{collapsed}");
     // The notes of the data file, and what each grade means.
     assert!(materials.stdout.contains("amounts are counted as\n"), "{}", materials.stdout);
     assert!(
@@ -245,6 +308,36 @@ fn forms_and_materials_list_the_reference_data() {
         "{}",
         materials.stdout
     );
+}
+
+#[test]
+fn forms_basis_shows_atom_counts() {
+    let forms = run(&["forms"]).stdout;
+    let line = |id: &str| forms.lines().find(|l| l.starts_with(&format!("{id} "))).unwrap_or_else(|| panic!("{id}"));
+    assert!(line("neodymium-oxide").ends_with("0.857356  Nd2O3: 2 Nd / (2 Nd + 3 O)"), "{forms}");
+    assert!(line("ammonium-paratungstate").ends_with(": 12 W / (12 W + 10 N + 50 H + 46 O)"), "{forms}");
+    assert!(line("cobalt-oxide").ends_with("Co3O4: 3 Co / (3 Co + 4 O)"), "{forms}");
+    assert!(line("lithium-carbonate").contains("by formula 2 Li / (2 Li + C + 3 O) = 0.187852"), "{forms}");
+}
+
+#[test]
+fn forms_listing_prints_notes() {
+    let forms = run(&["forms"]).stdout;
+    // The notes follow their form's row, indented.
+    let notes_of = |id: &str| -> String {
+        let start = forms.find(&format!("\n{id} ")).unwrap_or_else(|| panic!("{id}"));
+        let rest = &forms[start + 1..];
+        let lines: Vec<&str> = rest.lines().skip(1).take_while(|l| l.starts_with(' ')).collect();
+        lines.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for id in ["cobalt-hydroxide", "ammonium-paratungstate", "spodumene-sc6"] {
+        assert!(notes_of(id).starts_with("content varies: "), "{id}: {forms}");
+    }
+    assert!(notes_of("cobalt-hydroxide").contains("lots run roughly 20–40% Co"), "{forms}");
+    assert!(notes_of("lithium-carbonate").contains("Market LCE convention"), "{forms}");
+    assert_eq!(notes_of("neodymium-oxide"), "", "{forms}");
+    assert!(notes_of("titanium-dioxide").starts_with("grade: never metal — "), "{forms}");
+    assert!(notes_of("high-purity-manganese-sulfate-monohydrate").starts_with("grade: always battery grade — "));
 }
 
 #[test]

@@ -216,13 +216,30 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
 }
 
 #[test]
-fn greece_written_el_counts_as_the_eu_with_a_note() {
-    let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));
-    assert!(!has(&report, "CRM001 extraction"), "{:?}", findings(&report));
-    let note = report.diagnostics.iter().find(|d| d.code.id() == "country-alias").expect("a note");
-    assert_eq!(note.severity, Severity::Note);
-    assert!(note.message.contains("`EL` is read as `GR`"), "{}", note.message);
-    assert_eq!(report.table.rows[0].stages[0].eu, 40.0);
+fn kosovo_is_a_third_country() {
+    for code in ["XK", "xk"] {
+        let report = check(&cobalt("100", &[("70", code, "FI"), ("30", "CD", "FI")]));
+        let cap = report.findings.iter().find(|f| f.code() == "CRM004").expect("Kosovo is capped");
+        assert_eq!(cap.message, "Kosovo supplies 70.0% of cobalt extraction; the cap is 65%");
+        assert_eq!(cap.severity, Severity::Error);
+        let notes = notes_of(&report, "user-assigned-country");
+        assert_eq!(notes.len(), 1, "{:?}", report.diagnostics);
+        assert_eq!(notes[0].message, "`XK` is read as Kosovo, a user-assigned code");
+        assert!(notes[0].help.as_deref().unwrap().contains("counts as a third country"));
+    }
+}
+
+#[test]
+fn codes_for_parts_of_countries_say_which_to_write() {
+    let help = |code: &str| {
+        let report = Checker::builtin(options()).check_source(Source::new("x", cobalt("1", &[("1", code, "FI")])));
+        assert!(!report.checked(), "{code} is refused");
+        assert_eq!(report.diagnostics[0].code.id(), "unknown-country");
+        report.diagnostics[0].help.clone().unwrap()
+    };
+    assert!(help("XI").contains("write `GB`"), "Northern Ireland: {}", help("XI"));
+    assert!(help("IC").contains("write `ES`"), "Canary Islands: {}", help("IC"));
+    assert!(help("EA").contains("write `ES`"), "Ceuta and Melilla: {}", help("EA"));
 }
 
 #[test]
@@ -235,6 +252,30 @@ fn an_oct_counts_as_a_supplier_of_its_own_under_the_cap() {
     // The literal reading (third countries only) leaves Greenland out of the cap.
     let literal = Checker::with_rule_files(&["examples/policies/crm004-literal.json".into()], options()).unwrap();
     assert!(!has(&check_with(&literal, &json), "CRM004 extraction GL"));
+}
+
+#[test]
+fn an_oct_finding_says_it_is_the_stricter_reading() {
+    let nickel = |first: &str, second: &str| {
+        format!(
+            r#"{{"year": 2030, "supplies": [
+            {{"material": "nickel", "grade": "battery", "amount": 70, "unit": "t", "origin": {{"extraction": "{first}", "processing": "FI"}}}},
+            {{"material": "nickel", "grade": "battery", "amount": 30, "unit": "t", "origin": {{"extraction": "{second}", "processing": "FI"}}}}]}}"#
+        )
+    };
+    let cap = |report: &FileReport| report.findings.iter().find(|f| f.code() == "CRM004").cloned();
+    let oct = check(&nickel("NC", "ID"));
+    let finding = cap(&oct).expect("New Caledonia is capped");
+    assert_eq!(finding.message, "New Caledonia supplies 70.0% of nickel (battery grade) extraction; the cap is 65%");
+    let note = finding.notes.iter().find(|n| n.contains("(OCT)")).expect("an OCT note");
+    assert!(note.starts_with("New Caledonia is an overseas country or territory (OCT), not a third country"), "{note}");
+    assert!(note.contains("--rules examples/policies/crm004-literal.json"), "{note}");
+    // A third country gets no such note.
+    let third = cap(&check(&nickel("ID", "NC"))).expect("Indonesia is capped");
+    assert!(third.notes.iter().all(|n| !n.contains("OCT")), "{:?}", third.notes);
+    // The literal reading has no finding to explain.
+    let literal = Checker::with_rule_files(&["examples/policies/crm004-literal.json".into()], options()).unwrap();
+    assert!(cap(&check_with(&literal, &nickel("NC", "ID"))).is_none());
 }
 
 #[test]
@@ -350,6 +391,105 @@ fn a_waiver_that_matches_nothing_is_a_warning() {
     assert_eq!(warning.help.as_deref(), Some("did you mean `CRM004`?"));
 }
 
+/// The notes of a report with this code.
+fn notes_of<'a>(report: &'a FileReport, code: &str) -> Vec<&'a crma_check::diagnostic::Diagnostic> {
+    report.diagnostics.iter().filter(|d| d.code.id() == code).collect()
+}
+
+#[test]
+fn cobalt_hydroxide_form_gets_a_content_note() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "form": "cobalt-hydroxide",
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    // Counted as pure Co(OH)2, and said so where the form is written.
+    assert_eq!(report.table.rows[0].denominator_text(), "63.41 t supplied");
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].severity, Severity::Note);
+    assert_eq!(
+        notes[0].message,
+        "`cobalt-hydroxide` is counted at 0.634050 Co, as cobalt hydroxide (pure Co(OH)2); the traded product's content varies"
+    );
+    assert!(notes[0].help.as_deref().unwrap().contains("replace `form` by `content`"), "{:?}", notes[0].help);
+    assert_eq!(notes[0].labels[0].text, "taken as 0.634050 Co");
+}
+
+#[test]
+fn content_instead_of_form_is_quiet() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "cobalt", "amount": 100, "unit": "t", "content": 0.3,
+            "origin": {"extraction": "CD", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(report.table.rows[0].denominator_text(), "30 t supplied");
+    assert!(notes_of(&report, "content-varies").is_empty());
+}
+
+#[test]
+fn apt_and_sc6_get_a_content_note_each() {
+    let line = |material: &str, form: &str| {
+        format!(
+            r#"{{"material": "{material}", "grade": "battery", "amount": 10, "unit": "t", "form": "{form}", "origin": {{"extraction": "CN", "processing": "CN"}}}}"#
+        )
+    };
+    let mut lines = vec![line("lithium", "spodumene-sc6")];
+    lines.extend(std::iter::repeat_n(line("tungsten", "APT"), 10));
+    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, lines.join(",")));
+    let notes = notes_of(&report, "content-varies");
+    assert_eq!(notes.len(), 2, "one note per form: {notes:?}");
+    assert!(notes[0].message.starts_with("`spodumene-sc6` is counted at 0.027872 Li"), "{}", notes[0].message);
+    assert!(notes[1].message.starts_with("`ammonium-paratungstate` is counted at 0.704254 W"), "{}", notes[1].message);
+    assert_eq!(notes[1].labels.last().unwrap().text, "and 7 more places");
+}
+
+#[test]
+fn greece_written_el_counts_as_the_eu_with_a_note() {
+    let report = check(&cobalt("100", &[("40", "EL", "EL"), ("60", "AU", "FI")]));
+    assert!(!has(&report, "CRM001 extraction"), "{:?}", findings(&report));
+    let note = report.diagnostics.iter().find(|d| d.code.id() == "country-alias").expect("a note");
+    assert_eq!(note.severity, Severity::Note);
+    assert!(note.message.contains("`EL` is read as `GR`"), "{}", note.message);
+    assert_eq!(report.table.rows[0].stages[0].eu, 40.0);
+}
+
+#[test]
+fn a_recycled_line_is_not_counted_at_extraction() {
+    let lines = |line: &str, n: usize| {
+        let supplies = vec![line; n].join(",");
+        format!(r#"{{"year": 2030, "supplies": [{supplies}]}}"#)
+    };
+    let recycled =
+        r#"{"material": "copper", "amount": 100, "unit": "t", "origin": {"recycling": "DE", "extraction": "CL"}}"#;
+    let report = check(&lines(recycled, 1));
+    // Nothing was mined for it: no share at extraction, and Chile is not capped.
+    let extraction = &report.table.rows[0].stages[0];
+    assert_eq!((extraction.eu, extraction.unknown, extraction.top_third_country()), (0.0, 0.0, None));
+    assert!(!has(&report, "CRM004 extraction CL"), "{:?}", findings(&report));
+    let notes = notes_of(&report, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].message, "a recycled supply is not counted at extraction: its extraction country is ignored");
+    assert_eq!(notes[0].labels[0].text, "ignored: this line is recycled");
+    // One note for many lines.
+    let many = check(&lines(recycled, 5));
+    let notes = notes_of(&many, "recycled-extraction");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
+}
+
+#[test]
+fn a_recycled_line_in_the_eu_does_not_raise_eu_extraction() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [
+            {"material": "cobalt", "amount": 10, "unit": "t", "origin": {"recycling": "FR", "extraction": "PT", "processing": "BE"}},
+            {"material": "cobalt", "amount": 90, "unit": "t", "origin": {"extraction": "AU", "processing": "CN"}}]}"#,
+    );
+    let row = &report.table.rows[0];
+    assert_eq!(row.stages[0].eu, 0.0, "recycled in France is not mined in Portugal");
+    // Its processing country still counts.
+    assert_eq!(row.stages[1].eu, 10.0);
+    assert!(has(&report, "CRM001 extraction"));
+}
+
 #[test]
 fn an_unknown_material_is_an_error_with_a_suggestion() {
     let errors = input_errors(r#"{"year": 2025, "supplies": [{"material": "lithum", "amount": 1, "unit": "t"}]}"#);
@@ -359,6 +499,46 @@ fn an_unknown_material_is_an_error_with_a_suggestion() {
         r#"{"year": 2025, "supplies": [{"material": "lithum", "amount": 1, "unit": "t"}]}"#,
     ));
     assert_eq!(report.diagnostics[0].help.as_deref(), Some("did you mean `lithium`?"));
+}
+
+#[test]
+fn the_statistics_names_for_rare_earths_say_which_entries_they_cover() {
+    for name in ["REE", "Rare Earth Elements", "rare-earths", "TREO"] {
+        let json = one_line(name, "");
+        let report = Checker::builtin(options()).check_source(Source::new("x", json));
+        assert!(!report.checked(), "{name}");
+        let error = &report.diagnostics[0];
+        assert_eq!(error.code.id(), "ambiguous-material", "{name}");
+        assert_eq!(
+            error.message,
+            format!(
+                "`{name}` covers several annex entries: rare earth elements for magnets (strategic), light rare earth elements and heavy rare earth elements (critical)"
+            )
+        );
+        let help = error.help.as_deref().unwrap();
+        for entry in ["`rare earths for magnets`", "`light rare earths`", "`heavy rare earths`"] {
+            assert!(help.contains(entry), "{name}: {help}");
+        }
+    }
+    // As a consumption key, and in a rule file's list, the same.
+    let consumption =
+        input_errors(r#"{"year": 2030, "consumption": {"rare earths": {"amount": 1, "unit": "t"}}, "supplies": []}"#);
+    assert_eq!(consumption[0].0, "ambiguous-material");
+    let rules = common::temp_file(
+        "ree-rule.json",
+        br#"{"rules": [{"id": "R-1", "name": "r", "summary": "s", "severity": "error", "materials": ["REE"],
+        "metric": "group-share", "min": 10, "message": "m", "help": "h"}]}"#,
+    );
+    let Err(refused) = Checker::with_rule_files(&[rules], options()) else { panic!("the rule file is refused") };
+    assert_eq!(refused[0].diagnostics[0].code.id(), "ambiguous-material");
+}
+
+#[test]
+fn promethium_is_out_of_scope() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [{"material": "Pm", "amount": 1, "unit": "kg", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(rows(&report), [("promethium", Verdict::OutOfScope)]);
 }
 
 #[test]
@@ -395,6 +575,189 @@ fn grades_decide_whether_a_supply_is_strategic() {
     );
     assert!(report.diagnostics.iter().any(|d| d.code.id() == "grade-assumed"));
     assert!(report.findings.iter().all(|f| f.check.material.as_ref().unwrap().id == "lithium"));
+}
+
+/// A 2030 portfolio of one line: `material`, then the line's other fields.
+fn one_line(material: &str, fields: &str) -> String {
+    format!(
+        r#"{{"year": 2030, "supplies": [{{"material": "{material}", "amount": 100, "unit": "t", {fields}
+            "origin": {{"extraction": "AU", "processing": "CN"}}}}]}}"#
+    )
+}
+
+/// The rows of a report: (label, verdict).
+fn rows(report: &FileReport) -> Vec<(&str, Verdict)> {
+    report.table.rows.iter().map(|r| (r.material.label.as_str(), r.verdict)).collect()
+}
+
+#[test]
+fn titanium_dioxide_is_out_of_scope() {
+    let report = check(&one_line("titanium", r#""form": "titanium-dioxide","#));
+    assert_eq!(rows(&report), [("titanium", Verdict::OutOfScope)]);
+    assert_eq!(report.table.rows[0].denominator_text(), "59.93 t supplied");
+    assert!(report.findings.is_empty(), "{:?}", findings(&report));
+    let notes = notes_of(&report, "grade-from-form");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        notes[0].message,
+        "titanium as `titanium-dioxide` is not titanium metal: out of scope, on neither annex list"
+    );
+    assert!(notes_of(&report, "grade-assumed").is_empty(), "the form settles the grade");
+    // Declared another grade: the same, and nothing to say.
+    let chemical = check(&one_line("titanium", r#""form": "TiO2", "grade": "chemical","#));
+    assert_eq!(rows(&chemical), [("titanium", Verdict::OutOfScope)]);
+    assert!(notes_of(&chemical, "grade-from-form").is_empty());
+}
+
+#[test]
+fn titanium_dioxide_declared_metal_is_a_grade_conflict() {
+    let json = one_line("titanium", r#""form": "titanium-dioxide", "grade": "metal","#);
+    assert_eq!(
+        input_errors(&json),
+        [(
+            "grade-conflict".to_owned(),
+            "the form `titanium-dioxide` is not metal, but `grade` says `metal`".to_owned()
+        )]
+    );
+    // Located at the grade, with the form as the second place.
+    let report = Checker::builtin(options()).check_source(Source::new("x", json.clone()));
+    let labels = &report.diagnostics[0].labels;
+    assert_eq!(&json[labels[0].span.start as usize..labels[0].span.end()], "\"metal\"");
+    assert_eq!(labels[1].text, "never metal");
+    // A name that says metal, with the form.
+    let named = input_errors(&one_line("titanium metal", r#""form": "titanium-dioxide","#));
+    assert_eq!(named[0].1, "`titanium metal` is metal, but the form `titanium-dioxide` is not metal");
+}
+
+#[test]
+fn hpmsm_is_battery_grade_and_msm_says_nothing() {
+    for material in [r#"manganese", "form": "HPMSM"#, "HPMSM"] {
+        let report = check(&one_line(material, ""));
+        assert_eq!(rows(&report)[0].0, "manganese (battery grade)");
+        assert!(notes_of(&report, "grade-assumed").is_empty(), "{material}: the form settles the grade");
+    }
+    let conflict = input_errors(&one_line("manganese", r#""form": "HPMSM", "grade": "chemical","#));
+    assert_eq!(conflict[0].0, "grade-conflict");
+    // Standard MSM is the same compound of any grade: the grade decides.
+    let msm = check(&one_line("manganese", r#""form": "manganese-sulfate-monohydrate","#));
+    assert_eq!(rows(&msm)[0].0, "manganese (battery grade)");
+    assert_eq!(notes_of(&msm, "grade-assumed").len(), 1);
+    let chemical = check(&one_line("manganese", r#""form": "MSM", "grade": "chemical","#));
+    assert_eq!(rows(&chemical), [("manganese (other grades)", Verdict::NoBenchmark)]);
+}
+
+#[test]
+fn lithium_carbonate_of_a_technical_grade_is_critical() {
+    let report = check(&one_line("lithium", r#""form": "lithium-carbonate", "grade": "chemical","#));
+    assert_eq!(rows(&report), [("lithium (other grades)", Verdict::NoBenchmark)]);
+}
+
+#[test]
+fn a_rare_earth_of_another_grade_is_a_critical_light_or_heavy_rare_earth() {
+    let gadolinium = check(&one_line("gadolinium", r#""grade": "other","#));
+    assert_eq!(rows(&gadolinium), [("heavy rare earth elements", Verdict::NoBenchmark)]);
+    assert!(gadolinium.findings.is_empty(), "{:?}", findings(&gadolinium));
+    let notes = notes_of(&gadolinium, "not-for-magnets");
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].message.starts_with("gadolinium of grade `other` is not magnet grade (for permanent magnets): counted as heavy rare earth elements"),
+        "{}",
+        notes[0].message
+    );
+    let cerium = check(&one_line("Ce", r#""grade": "chemical","#));
+    assert_eq!(rows(&cerium), [("light rare earth elements", Verdict::NoBenchmark)]);
+    // NdPr is light; the group's name with a form takes the form's element.
+    assert_eq!(rows(&check(&one_line("NdPr", r#""grade": "other","#)))[0].0, "light rare earth elements");
+    let dysprosium = check(&one_line("rare earths for magnets", r#""form": "dysprosium-oxide", "grade": "other","#));
+    assert_eq!(rows(&dysprosium)[0].0, "heavy rare earth elements");
+    assert_eq!(dysprosium.table.rows[0].denominator_text(), "87.13 t supplied");
+}
+
+#[test]
+fn a_magnet_rare_earth_without_a_grade_is_taken_as_strategic_with_a_note() {
+    let assumed = check(&one_line("neodymium", r#""form": "neodymium-oxide","#));
+    assert_eq!(rows(&assumed)[0].0, "rare earth elements for magnets");
+    let notes = notes_of(&assumed, "grade-assumed");
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].message.contains("taken as magnet grade (for permanent magnets)"), "{}", notes[0].message);
+    let magnet = check(&one_line("neodymium", r#""form": "neodymium-oxide", "grade": "magnet","#));
+    assert_eq!(rows(&magnet)[0].0, "rare earth elements for magnets");
+    assert!(magnet.diagnostics.is_empty(), "{:?}", magnet.diagnostics);
+}
+
+#[test]
+fn rare_earths_of_another_grade_need_the_element() {
+    for json in [
+        one_line("rare earths for magnets", r#""grade": "other","#),
+        one_line("NdFeB", r#""content": 0.3, "grade": "other","#),
+    ] {
+        let errors = input_errors(&json);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "element-needed", "{errors:?}");
+    }
+    // A consumption entry the same way.
+    let consumption = input_errors(
+        r#"{"year": 2030, "consumption": {"rare earth elements for magnets": {"amount": 1, "unit": "t", "grade": "other"}}, "supplies": []}"#,
+    );
+    assert_eq!(consumption[0].0, "element-needed");
+}
+
+#[test]
+fn non_magnet_consumption_counts_as_light_rare_earths() {
+    let report = check(
+        r#"{"year": 2030, "consumption": {"light rare earths": {"amount": 100, "unit": "t"}}, "supplies": [
+            {"material": "La", "amount": 50, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}},
+            {"material": "cerium", "grade": "other", "amount": 50, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    assert_eq!(rows(&report), [("light rare earth elements", Verdict::NoBenchmark)]);
+    assert_eq!(report.table.rows[0].denominator_text(), "100 t consumed");
+    assert_eq!(report.table.rows[0].stages[0].unknown, 0.0);
+    assert!(notes_of(&report, "consumption-exceeded").is_empty());
+}
+
+#[test]
+fn a_grade_without_effect_is_noted() {
+    let line = r#"{"material": "cobalt", "grade": "battery", "amount": 10, "unit": "t", "origin": {"extraction": "CD", "processing": "CN"}}"#;
+    let report = check(&format!(r#"{{"year": 2030, "supplies": [{}]}}"#, [line; 5].join(",")));
+    let notes = notes_of(&report, "grade-no-effect");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].message, "`grade` has no effect on cobalt: the annexes list cobalt at any grade");
+    assert_eq!(notes[0].labels.last().unwrap().text, "and 2 more places");
+    assert!(notes[0].help.as_deref().unwrap().contains("rare earth elements for magnets (`magnet`)"));
+    assert_eq!(rows(&report), [("cobalt", Verdict::Fails)]);
+    let iron = check(&one_line("iron", r#""grade": "other","#));
+    assert_eq!(
+        notes_of(&iron, "grade-no-effect")[0].message,
+        "`grade` has no effect on iron: iron is on neither annex list"
+    );
+}
+
+#[test]
+fn a_magnet_rare_earth_form_on_the_light_group_says_how_to_write_it() {
+    let json = one_line("light rare earths", r#""form": "neodymium-oxide","#);
+    let report = Checker::builtin(options()).check_source(Source::new("x", json));
+    assert_eq!(report.diagnostics[0].code.id(), "form-mismatch");
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(help.contains(r#"write `"material": "neodymium"` with a `grade` other than `magnet`"#), "{help}");
+}
+
+#[test]
+fn a_rare_earth_form_on_another_element_is_a_form_mismatch() {
+    let json = one_line("dysprosium", r#""form": "neodymium-oxide","#);
+    assert_eq!(
+        input_errors(&json),
+        [("form-mismatch".to_owned(), "`neodymium-oxide` is a form of neodymium, not of dysprosium".to_owned())]
+    );
+    let report = Checker::builtin(options()).check_source(Source::new("x", json));
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(help.contains("for dysprosium use `dysprosium-oxide`, or give `content`"), "{help}");
+    // Copper with a lithium form: the same error.
+    assert_eq!(input_errors(&one_line("copper", r#""form": "lithium-carbonate","#))[0].0, "form-mismatch");
+    // The element's own form, by symbol; and any member's form on the group's name.
+    let dy = check(&one_line("Dy", r#""form": "dysprosium-oxide","#));
+    assert_eq!(dy.table.rows[0].denominator_text(), "87.13 t supplied");
+    let group = check(&one_line("rare earths for magnets", r#""form": "terbium-oxide","#));
+    assert_eq!(group.table.rows[0].denominator_text(), "85.02 t supplied");
 }
 
 #[test]
@@ -434,6 +797,18 @@ fn rules_over_all_materials_together_see_the_sum() {
     let overall = report.findings.iter().find(|f| f.code() == "ALL-01").expect("fails together");
     assert_eq!(overall.check.material.as_ref().unwrap().id, "*");
     assert_eq!(overall.message, "26.7% of all strategic raw materials together is processed in the EU");
+}
+
+#[test]
+fn the_overall_row_is_weighted_by_tonnes() {
+    let report = check(
+        r#"{"year": 2030, "supplies": [
+            {"material": "copper", "amount": 1000, "unit": "t", "origin": {"extraction": "PL", "processing": "DE"}},
+            {"material": "gallium", "amount": 1, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#,
+    );
+    // 1,000 t of 1,001 t, not the average of 100% and 0%.
+    let overall = report.table.overall.as_ref().expect("two strategic materials");
+    assert!((overall.stages[0].eu - 100_000.0 / 1001.0).abs() < 1e-9, "{}", overall.stages[0].eu);
 }
 
 #[test]

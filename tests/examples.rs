@@ -35,6 +35,17 @@ fn compliant_portfolio_passes() {
 }
 
 #[test]
+fn compliant_example_counts_antimony_trioxide_as_antimony() {
+    let (_, out) = report(&["examples/compliant-2030.json"]);
+    // 12 t of Sb2O3 hold 12 × 0.835354 = 10.02 t of antimony.
+    let row = out.lines().find(|l| l.starts_with("antimony ")).expect("an antimony row");
+    assert!(row.contains("10.02 t supplied"), "{row}");
+    let (_, policy) =
+        report(&["--quiet", "--rules", "examples/policies/company-policy.json", "examples/compliant-2030.json"]);
+    assert!(policy.contains("SB-2030-01: 10.02 t (12 t of antimony-trioxide)"), "{policy}");
+}
+
+#[test]
 fn broken_format_reports_every_schema_error() {
     let (status, out) = report(&["examples/broken-format.json"]);
     assert_eq!(status, 2);

@@ -161,7 +161,11 @@ fn severities_are_mapped_as_documented() {
     assert_eq!(by_severity["blocker"], set(&["schema"]), "input errors");
     assert_eq!(by_severity["critical"], set(&["CRM001", "CRM002", "CRM003", "CRM004", "waiver-expired"]), "errors");
     assert_eq!(by_severity["minor"], set(&["CRM001", "CRM002", "CRM003", "CRM004", "CRM005", "waiver-unused"]));
-    assert_eq!(by_severity["info"], set(&["grade-assumed", "country-alias", "consumption-exceeded"]), "notes");
+    assert_eq!(
+        by_severity["info"],
+        set(&["grade-assumed", "country-alias", "consumption-exceeded", "recycled-extraction"]),
+        "notes"
+    );
     assert!(!by_severity.contains_key("major"), "left unused");
 }
 
@@ -236,7 +240,7 @@ fn fingerprints_do_not_change_with_the_numbers() {
     let before = fingerprints(&original);
     // More rare earths from France: the shares change, the checks that fail stay the same.
     let extra = r#""supplies": [
-    { "id": "RE-FR", "material": "neodymium", "amount": 5, "unit": "t", "origin": { "extraction": "FR", "processing": "FR" } },"#;
+    { "id": "RE-FR", "material": "neodymium", "grade": "magnet", "amount": 5, "unit": "t", "origin": { "extraction": "FR", "processing": "FR" } },"#;
     let changed = original.replacen(r#""supplies": ["#, extra, 1);
     assert_ne!(changed, original);
     let after = fingerprints(&changed);

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crma_check::diagnostic::Code;
+use crma_check::reference::{GradeClaim, GradeId};
 use crma_check::{Checker, Rule};
 
 /// What a rule or a diagnostic code checks, its legal basis and how to fix a finding; or
@@ -77,10 +78,12 @@ pub fn rules(checker: &Checker) -> String {
     out
 }
 
-/// The traded forms and their fractions.
+/// The traded forms and their fractions, each with its notes (where its real content
+/// varies first: a line in that form gets a note that says so).
 pub fn forms(checker: &Checker) -> String {
     let mut out = String::new();
     let forms: Vec<_> = checker.reference().forms.all().collect();
+    let materials = &checker.reference().materials;
     let width = forms.iter().map(|f| f.id.len()).max().unwrap_or(0);
     let _ = writeln!(out, "{:<width$}  {:<8}  fraction  formula, and how the fraction is computed", "form", "element");
     for form in forms {
@@ -93,25 +96,31 @@ pub fn forms(checker: &Checker) -> String {
             form.formula,
             form.basis
         );
+        let grade = form.grade.iter().map(|(claim, why)| match claim {
+            GradeClaim::Is(grade) => format!("grade: always {} — {why}", materials.grade_by_id(*grade).phrase),
+            GradeClaim::Not(grade) => format!("grade: never {} — {why}", materials.grade_by_id(*grade).phrase),
+            GradeClaim::Unknown => String::new(),
+        });
+        let varies = form.content_varies.iter().map(|text| format!("content varies: {text}"));
+        for note in grade.chain(varies).chain(form.notes.iter().cloned()) {
+            let _ = writeln!(out, "{}", wrap(&note, NOTE_INDENT));
+        }
     }
     out
 }
+
+/// How far the notes under a form or material are indented.
+const NOTE_INDENT: usize = 4;
 
 /// The materials and their place in the annexes, then the grades.
 pub fn materials(checker: &Checker) -> String {
     let mut out = String::new();
     let materials = &checker.reference().materials;
-    let grade = |g| materials.grade_by_id(g).id.as_str();
-    for (_, material) in materials.all() {
+    let grade = |g: Option<GradeId>| g.map(|g| format!(", {}", materials.grade_by_id(g).phrase)).unwrap_or_default();
+    for (id, material) in materials.all() {
         let status = match (&material.strategic, &material.critical) {
-            (Some(s), _) => format!(
-                "strategic (Annex I {}){}",
-                s.annex_i.as_deref().unwrap_or("?"),
-                s.grade.map(|g| format!(", {} grade", grade(g))).unwrap_or_default()
-            ),
-            (None, Some(c)) => {
-                format!("critical (Annex II){}", c.grade.map(|g| format!(", {} grade", grade(g))).unwrap_or_default())
-            }
+            (Some(s), _) => format!("strategic (Annex I {}){}", s.annex_i.as_deref().unwrap_or("?"), grade(s.grade)),
+            (None, Some(c)) => format!("critical (Annex II){}", grade(c.grade)),
             (None, None) => "out of scope".to_owned(),
         };
         let mut names: Vec<String> = material.element.iter().cloned().collect();
@@ -120,6 +129,21 @@ pub fn materials(checker: &Checker) -> String {
         let _ = writeln!(out, "{:<32} {status}{names}", material.name);
         if let Some(note) = &material.note {
             let _ = writeln!(out, "{}", wrap(note, 33));
+        }
+        // Members of other materials that count here at other grades (Nd not for magnets).
+        for (_, other) in materials.all() {
+            let moved: Vec<&str> =
+                other.members.iter().filter(|m| m.other_grades_as == Some(id)).map(|m| m.symbol.as_str()).collect();
+            let listed = other.strategic.as_ref().and_then(|s| s.grade);
+            if let (false, Some(listed)) = (moved.is_empty(), listed) {
+                let also = format!(
+                    "Also counted here: {} of {}, of a grade other than `{}`.",
+                    moved.join(", "),
+                    other.name,
+                    materials.grade_by_id(listed).id
+                );
+                let _ = writeln!(out, "{}", wrap(&also, 33));
+            }
         }
     }
     let _ = writeln!(out, "\nGrades (`grade` in a supply line or consumption entry):");

@@ -71,6 +71,10 @@ codes! {
     UnknownMaterial = "unknown-material", Error,
         "A material name, alias or symbol is not known.",
         "Use a name from `crma-check materials`; a suggestion is given where one is close.";
+    /// A name covers several annex entries (`REE`, `rare earths`): it cannot be counted as one.
+    AmbiguousMaterial = "ambiguous-material", Error,
+        "A name covers several annex entries (`REE`, `rare earths`): it cannot be counted as one.",
+        "Name one entry, or one element per line; the help lists them.";
     /// A country code is not an ISO 3166-1 alpha-2 code.
     UnknownCountry = "unknown-country", Error,
         "A country code is not an ISO 3166-1 alpha-2 code.",
@@ -91,9 +95,9 @@ codes! {
     ContentRequired = "content-required", Error,
         "A material of variable grade (an ore) is given without `content`.",
         "Give `content`, the fraction of the amount that is the material.";
-    /// A material name implies a grade that `grade` contradicts.
+    /// A material name or a traded form implies a grade that `grade` contradicts (or the name and the form disagree).
     GradeConflict = "grade-conflict", Error,
-        "A material name implies a grade that `grade` contradicts.",
+        "A material name or a traded form implies a grade that `grade` contradicts (or the name and the form disagree).",
         "Make them agree.";
     /// An amount is too large, too small, or too precise to be added up exactly.
     AmountRange = "amount-range", Error,
@@ -135,14 +139,42 @@ codes! {
     RulePlaceholder = "rule-placeholder", Error,
         "A rule's message uses an unknown placeholder.",
         "Use the placeholders listed in the help.";
-    /// Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.
+    /// Lines without a grade of a material that Annex I lists only in one grade (or use) are taken as strategic.
     GradeAssumed = "grade-assumed", Note,
-        "Lines without a grade of a material that Annex I lists only in one grade are taken as strategic.",
+        "Lines without a grade of a material that Annex I lists only in one grade (or use) are taken as strategic.",
         "Give `grade` on those lines.";
+    /// A rare earth element of Annex I(n) of another grade than `magnet`: counted as a light or heavy rare earth element.
+    NotForMagnets = "not-for-magnets", Note,
+        "A rare earth element of Annex I(n) is declared with a grade other than `magnet`: it is counted as a light or heavy rare earth element (critical), not as strategic.",
+        "Write `\"grade\": \"magnet\"`, or leave `grade` out, for supplies that go into permanent magnets.";
+    /// A non-magnet grade is declared for rare earths for magnets without naming the element.
+    ElementNeeded = "element-needed", Error,
+        "A grade other than `magnet` is declared for rare earths for magnets without naming the element, so the light or heavy group cannot be told.",
+        "Name the element (`cerium`, `Nd` …) or give a form of it; split a mix into one line per element.";
+    /// A declared grade changes nothing: none of the material's annex entries names a grade.
+    GradeNoEffect = "grade-no-effect", Note,
+        "A declared grade does not change how the material is counted: none of its annex entries names a grade.",
+        "Leave `grade` out for this material, or check the material.";
+    /// A traded form is never the grade an annex entry names: the supply is counted at another grade.
+    GradeFromForm = "grade-from-form", Note,
+        "A traded form is never the grade an annex entry names (titanium dioxide is not titanium metal): the supply is counted at another grade.",
+        "Nothing to do if the form is right; if the supply is bought to be made into the listed grade, give `content` and `grade` instead of the form.";
+    /// A traded form is counted at its formula's content, but the traded product's content varies.
+    ContentVaries = "content-varies", Note,
+        "A traded form is counted at its formula's content, but the traded product's content varies (impure intermediates, hydrates, concentrates priced on a basis).",
+        "If the lot is not the pure or benchmark product, replace `form` by `content`, its assayed fraction.";
     /// A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).
     CountryAlias = "country-alias", Note,
         "A code that is not ISO 3166-1 was read as one that is (`EL` as `GR`, `UK` as `GB`).",
         "Write the ISO code to silence the note.";
+    /// A code outside ISO 3166-1 that official statistics use was read as a country (`XK`, Kosovo).
+    UserAssignedCountry = "user-assigned-country", Note,
+        "A code outside ISO 3166-1 that official statistics use was read as a country (`XK`, Kosovo).",
+        "Nothing to do; the note says how the code is counted.";
+    /// A recycled supply also names an extraction country: it is not counted at extraction.
+    RecycledExtraction = "recycled-extraction", Note,
+        "A recycled supply (one with a `recycling` country) also names an `extraction` country: it is not counted at extraction.",
+        "Leave `extraction` out of recycled lines, or split the line into its primary and its recycled part.";
     /// A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.
     ConsumptionExceeded = "consumption-exceeded", Note,
         "A material's supplies exceed its stated annual consumption, so its shares may add up to more than 100%.",

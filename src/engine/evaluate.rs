@@ -153,16 +153,19 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
     let threshold_text = rule.metric.format_threshold(threshold);
     let country = measurement.country.map(|c| country_ref(reference, c));
     let origins = rule.metric.origins().map(|o| o.describe()).unwrap_or_default();
-    let message = fill(&rule.message, |name| match name {
-        "material" => material.label.clone(),
-        "stage" => stage.as_str().to_owned(),
-        "participle" => stage.participle().to_owned(),
-        "country" => country.as_ref().map_or_else(String::new, |c| c.name.clone()),
-        "origins" => origins.clone(),
-        "value" => value_text.clone(),
-        "threshold" => threshold_text.clone(),
-        _ => String::new(),
-    });
+    let filled = |template: &str| {
+        fill(template, |name| match name {
+            "material" => material.label.clone(),
+            "stage" => stage.as_str().to_owned(),
+            "participle" => stage.participle().to_owned(),
+            "country" => country.as_ref().map_or_else(String::new, |c| c.name.clone()),
+            "origins" => origins.clone(),
+            "value" => value_text.clone(),
+            "threshold" => threshold_text.clone(),
+            _ => String::new(),
+        })
+    };
+    let message = filled(&rule.message);
 
     let mut notes = Vec::new();
     let mut severity = rule.doc.severity;
@@ -171,6 +174,10 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
         notes.push(format!(
             "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"
         ));
+    }
+    if let Some(country) = measurement.country {
+        let about = rule.country_notes.iter().filter(|n| n.origins.contains(country));
+        notes.extend(about.map(|n| filled(&n.note)));
     }
     if let Some(flip) = &measurement.flip {
         let open = &flip.open;

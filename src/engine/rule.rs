@@ -1,7 +1,7 @@
 //! A rule: a metric, the materials and stages it applies to, a threshold, and the words of
 //! its findings. Rules are data (see `rule_file`); nothing here knows a particular rule.
 
-use super::metric::{Bound, Metric};
+use super::metric::{Bound, Metric, OriginSet};
 use crate::domain::Stage;
 use crate::model::{RuleDoc, RuleOrigin};
 use crate::reference::{MaterialId, Reference, Tier};
@@ -24,6 +24,9 @@ pub struct Rule {
     pub(crate) bound: Bound,
     /// The finding's sentence, with placeholders.
     pub(crate) message: String,
+    /// Notes for findings about a country in a set (an OCT under a cap that names third
+    /// countries), with placeholders.
+    pub(crate) country_notes: Vec<CountryNote>,
 }
 
 impl Rule {
@@ -75,6 +78,15 @@ impl Rule {
             "For {scope}{together}, {stages}: {what}. It must be {side} {threshold}; a value exactly at the threshold passes.{denominator} Amounts are converted to tonnes of contained material and added up exactly."
         )
     }
+}
+
+/// A note a rule adds to each finding about a country of `origins`.
+#[derive(Debug, Clone)]
+pub(crate) struct CountryNote {
+    /// The countries it is about.
+    pub(crate) origins: OriginSet,
+    /// The note, with placeholders.
+    pub(crate) note: String,
 }
 
 /// Which materials a rule applies to.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::HOME_GROUP;
 use super::metric::{Bound, Metric, OriginSet};
 use super::origins::OriginsBuilder;
-use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, unknown_placeholders};
+use super::rule::{Aggregate, CountryNote, MaterialScope, PLACEHOLDERS, Rule, unknown_placeholders};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
@@ -87,10 +87,22 @@ struct RuleLine<'a> {
     max: Option<Spanned<'a, Number<'a>>>,
     #[serde(borrow)]
     message: Spanned<'a, Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    country_notes: Option<Vec<CountryNoteLine<'a>>>,
     #[serde(borrow)]
     help: Text<'a>,
     #[serde(default, deserialize_with = "present", borrow)]
     explain: Option<Vec<Text<'a>>>,
+}
+
+/// A note for findings about the countries of `origins`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryNoteLine<'a> {
+    #[serde(borrow)]
+    origins: Spanned<'a, Origins<'a>>,
+    #[serde(borrow)]
+    note: Spanned<'a, Text<'a>>,
 }
 
 /// `materials`: a keyword or a list of material names.
@@ -212,7 +224,15 @@ fn read_rule(
         let span = line.min.as_ref().or(line.max.as_ref()).map_or(rule_span, |t| t.span(source));
         errors.push(Diagnostic::new(Code::RuleThreshold, problem.to_owned()).with_label(span, "out of range"));
     }
-    check_placeholders(source, line, &mut errors);
+    check_placeholders(source, &line.message, "the message", &mut errors);
+    let mut country_notes = Vec::new();
+    for note in line.country_notes.iter().flatten() {
+        check_placeholders(source, &note.note, "the note", &mut errors);
+        match origin_set(source, reference, &note.origins) {
+            Ok(origins) => country_notes.push(CountryNote { origins, note: note.note.value.to_string() }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
 
     let (Some(metric), Some(bound), true) = (metric, bound, errors.is_empty()) else {
         if errors.is_empty() {
@@ -258,6 +278,7 @@ fn read_rule(
         metric,
         bound,
         message: line.message.value.to_string(),
+        country_notes,
     })
 }
 
@@ -283,17 +304,30 @@ fn read_scope(
     for name in names {
         match reference.materials.resolve(name.value.as_str()) {
             Some(resolved) => list.push(resolved.material),
-            None => {
-                let help = match reference.materials.suggest(name.value.as_str()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
-                };
-                errors.push(
-                    Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
-                        .with_label(name.span(source), "not a known material")
-                        .with_help(help),
-                );
-            }
+            None => match reference.materials.ambiguity(name.value.as_str()) {
+                Some(ambiguous) => {
+                    let covers = reference.materials.describe_ambiguity(ambiguous);
+                    errors.push(
+                        Diagnostic::new(
+                            Code::AmbiguousMaterial,
+                            format!("`{}` covers several annex entries: {covers}", name.value),
+                        )
+                        .with_label(name.span(source), "several annex entries")
+                        .with_help(ambiguous.help.clone()),
+                    );
+                }
+                None => {
+                    let help = match reference.materials.suggest(name.value.as_str()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
+                    };
+                    errors.push(
+                        Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
+                            .with_label(name.span(source), "not a known material")
+                            .with_help(help),
+                    );
+                }
+            },
         }
     }
     MaterialScope::Listed(list)
@@ -363,17 +397,18 @@ fn read_bound(
     }
 }
 
-/// Every unknown placeholder of `message`, at its place where the string allows.
-fn check_placeholders(source: &Source, line: &RuleLine<'_>, errors: &mut Vec<Diagnostic>) {
-    let message_span = line.message.span(source);
-    for (name, start, end) in unknown_placeholders(line.message.value.as_str()) {
+/// Every unknown placeholder of a template (a message, a note), at its place where the
+/// string allows.
+fn check_placeholders(source: &Source, template: &Spanned<'_, Text<'_>>, what: &str, errors: &mut Vec<Diagnostic>) {
+    let message_span = template.span(source);
+    for (name, start, end) in unknown_placeholders(template.value.as_str()) {
         // Point at the placeholder itself when the string has no escapes before it.
-        let raw_offset = line.message.raw.find(&line.message.value.as_str()[start..end]);
+        let raw_offset = template.raw.find(&template.value.as_str()[start..end]);
         let span = raw_offset.map_or(message_span, |o| {
             Span::new(message_span.start as usize + o, message_span.start as usize + o + end - start)
         });
         errors.push(
-            Diagnostic::new(Code::RulePlaceholder, format!("unknown placeholder `{{{name}}}` in the message"))
+            Diagnostic::new(Code::RulePlaceholder, format!("unknown placeholder `{{{name}}}` in {what}"))
                 .with_label(span, "not a placeholder")
                 .with_help(format!(
                     "the placeholders are {}",

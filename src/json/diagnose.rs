@@ -414,7 +414,12 @@ fn in_words(
             )
         }
         Kind::Constant { expected_value } => {
-            (format!("{subject} must be {expected_value}; found {found}"), format!("expected {expected_value}"), None)
+            // A constant asked for by an `if`/`then` of the schema: say which field asks.
+            let help = schema_path
+                .split_once("/then/")
+                .and_then(|(owner, _)| schema.if_required(owner))
+                .map(|fields| format!("{fields} is given, which only such a value allows"));
+            (format!("{subject} must be {expected_value}; found {found}"), format!("expected {expected_value}"), help)
         }
         Kind::ExclusiveMinimum { limit } => (
             format!("{subject} must be greater than {limit}; found {found}"),

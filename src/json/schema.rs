@@ -80,6 +80,14 @@ impl Schema {
             .unwrap_or_default()
     }
 
+    /// The fields whose presence the `if` of the schema object at `schema_pointer` tests,
+    /// in words (`` `country_notes` ``).
+    pub(super) fn if_required(&self, schema_pointer: &str) -> Option<String> {
+        let fields = self.document.pointer(schema_pointer)?.get("if")?.get("required")?.as_array()?;
+        let names: Vec<String> = fields.iter().filter_map(Value::as_str).map(|f| format!("`{f}`")).collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    }
+
     /// The description of property `name` of the schema object at `schema_pointer`.
     pub(super) fn property_description(&self, schema_pointer: &str, name: &str) -> Option<&str> {
         let property = self.document.pointer(schema_pointer)?.get("properties")?.get(name)?;

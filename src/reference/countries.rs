@@ -7,13 +7,16 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryId(pub(crate) u16);
 
-/// A country or territory with its own ISO 3166-1 alpha-2 code.
+/// A country or territory with its own ISO 3166-1 alpha-2 code (or a user-assigned code in
+/// official use, `XK` for Kosovo).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Country {
-    /// The ISO code, upper case.
+    /// The code, upper case.
     pub code: String,
     /// A short name for sentences ("DR Congo").
     pub name: String,
+    /// Shown whenever the code is used: for a code outside ISO 3166-1, what it is.
+    pub note: Option<String>,
 }
 
 /// A code that is read as another (`EL` → `GR`), with the note shown when it is.
@@ -189,6 +192,8 @@ struct CountriesFile {
 struct CountryEntry {
     code: String,
     name: String,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -219,10 +224,13 @@ impl Countries {
     pub(super) fn from_json(text: &str) -> Result<Countries, String> {
         let file: CountriesFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let countries: Vec<Country> =
-            file.countries.into_iter().map(|c| Country { code: c.code, name: c.name }).collect();
+            file.countries.into_iter().map(|c| Country { code: c.code, name: c.name, note: c.note }).collect();
         let mut table = vec![Slot::Other; 26 * 26];
         for (n, country) in countries.iter().enumerate() {
             let i = slot_index(&country.code).ok_or(format!("bad code {}", country.code))?;
+            if table[i] != Slot::Other {
+                return Err(format!("{} is listed twice", country.code));
+            }
             table[i] = Slot::Iso(CountryId(n as u16));
         }
         let lookup = |code: &str| match slot_index(code).map(|i| table[i]) {
@@ -256,8 +264,16 @@ impl Countries {
             })
             .collect::<Result<_, String>>()?;
         for (n, alias) in aliases.iter().enumerate() {
-            if let Some(i) = slot_index(&alias.code) {
-                table[i] = Slot::Alias(n as u16);
+            let i = slot_index(&alias.code).ok_or(format!("bad code {}", alias.code))?;
+            if table[i] != Slot::Other {
+                return Err(format!("{} is listed twice", alias.code));
+            }
+            table[i] = Slot::Alias(n as u16);
+        }
+        // A reserved code is refused with its help only if it is nothing else.
+        for reserved in &file.reserved {
+            if slot_index(&reserved.code).is_none_or(|i| table[i] != Slot::Other) {
+                return Err(format!("{} is listed twice, or is not a code", reserved.code));
             }
         }
         Ok(Countries { countries, table, aliases, reserved: file.reserved, groups })

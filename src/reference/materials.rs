@@ -5,15 +5,12 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::forms::{FormId, Forms};
+use super::grades::{Grade, GradeClaim, GradeId};
 use super::normalize;
 
 /// Index of a material in [`Materials`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MaterialId(pub(crate) u16);
-
-/// Index of a grade in [`Materials`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct GradeId(pub(crate) u8);
 
 /// A material: one entry of the annexes (an element, or a group such as the platinum group
 /// metals), or a known material outside them.
@@ -36,12 +33,15 @@ pub struct Material {
 }
 
 /// An element of a group material.
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Member {
     /// Its name (`neodymium`).
     pub name: String,
     /// Its symbol (`Nd`).
     pub symbol: String,
+    /// The material it counts as when not of the grade its material's strategic entry
+    /// names (neodymium not for magnets: light rare earth elements).
+    pub other_grades_as: Option<MaterialId>,
 }
 
 /// An annex entry.
@@ -101,6 +101,26 @@ pub struct Resolved<'a> {
     pub member: Option<&'a Member>,
     /// What the name implies.
     pub implied: Implied<'a>,
+    /// The material it counts as when not of the grade the strategic entry names, if the
+    /// name says (`neodymium`, `NdPr`: light rare earth elements).
+    pub other_grades_as: Option<MaterialId>,
+}
+
+/// Where a supply counts, given what is known of its grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedAs<'a> {
+    /// As the material named.
+    Named,
+    /// As another material: a rare earth of Annex I(n) not for magnets counts as a light
+    /// or heavy rare earth element.
+    Moved {
+        /// The material it counts as.
+        to: MaterialId,
+        /// The member element, where one is known.
+        element: Option<&'a Member>,
+    },
+    /// As another material, but which one depends on the element, and none is known.
+    ElementNeeded,
 }
 
 /// The tier of a supply, and whether it rests on an assumption about a missing grade.
@@ -119,6 +139,17 @@ pub struct Materials {
     grades: Vec<Grade>,
     by_name: FxHashMap<String, (MaterialId, NameKind)>,
     implications: Vec<AliasImplication>,
+    ambiguous: Vec<Ambiguous>,
+    ambiguous_by_name: FxHashMap<String, usize>,
+}
+
+/// A name that covers several annex entries (`REE`), and how to choose among them.
+#[derive(Debug)]
+pub struct Ambiguous {
+    /// The materials it may mean.
+    pub means: Vec<MaterialId>,
+    /// How to choose.
+    pub help: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -128,19 +159,19 @@ enum NameKind {
     Alias(u16),
 }
 
-/// A grade a supply may declare.
-#[derive(Debug, Deserialize)]
-pub struct Grade {
-    /// Identifier (`battery`).
-    pub id: String,
-    /// What it means.
-    pub description: String,
-}
-
 #[derive(Deserialize)]
 struct MaterialsFile {
     grades: Vec<Grade>,
     materials: Vec<MaterialEntry>,
+    #[serde(default)]
+    ambiguous: Vec<AmbiguousEntry>,
+}
+
+#[derive(Deserialize)]
+struct AmbiguousEntry {
+    names: Vec<String>,
+    means: Vec<String>,
+    help: String,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +181,7 @@ struct MaterialEntry {
     #[serde(default)]
     element: Option<String>,
     #[serde(default)]
-    members: Vec<Member>,
+    members: Vec<MemberEntry>,
     #[serde(default)]
     strategic: Option<ListingEntry>,
     #[serde(default)]
@@ -159,6 +190,14 @@ struct MaterialEntry {
     aliases: Vec<AliasEntry>,
     #[serde(default)]
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MemberEntry {
+    name: String,
+    symbol: String,
+    #[serde(default)]
+    other_grades_as: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -183,6 +222,8 @@ enum AliasEntry {
         form: Option<String>,
         #[serde(default)]
         requires_content: Option<String>,
+        #[serde(default)]
+        other_grades_as: Option<String>,
     },
 }
 
@@ -192,6 +233,7 @@ struct AliasImplication {
     grade: Option<GradeId>,
     form: Option<FormId>,
     requires_content: Option<String>,
+    other_grades_as: Option<MaterialId>,
 }
 
 impl Materials {
@@ -213,8 +255,31 @@ impl Materials {
         let mut materials = Vec::new();
         let mut by_name = FxHashMap::default();
         let mut implications = Vec::new();
-        for entry in file.materials {
+        // `other_grades_as` may name a material further down the file: look among all entries.
+        let material_ids: Vec<&str> = file.materials.iter().map(|m| m.id.as_str()).collect();
+        let other_grades_as = |source: &MaterialEntry, target: &Option<String>| -> Result<Option<MaterialId>, String> {
+            let Some(target) = target else { return Ok(None) };
+            let id = material_ids.iter().position(|id| id == target).map(|n| MaterialId(n as u16));
+            let to = id.and_then(|id| file.materials.get(usize::from(id.0)));
+            let graded = source.strategic.as_ref().is_some_and(|s| s.grade.is_some());
+            match to {
+                Some(to) if graded && to.critical.is_some() && to.strategic.is_none() => Ok(id),
+                _ => Err(format!(
+                    "{}: other_grades_as {target} must name a critical, not strategic, material, for a material whose strategic entry names a grade",
+                    source.id
+                )),
+            }
+        };
+        for entry in &file.materials {
             let id = MaterialId(materials.len() as u16);
+            let members = entry
+                .members
+                .iter()
+                .map(|m| {
+                    let other_grades_as = other_grades_as(entry, &m.other_grades_as)?;
+                    Ok(Member { name: m.name.clone(), symbol: m.symbol.clone(), other_grades_as })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
             let mut add = |name: &str, kind: NameKind| -> Result<(), String> {
                 match by_name.insert(normalize(name), (id, kind)) {
                     Some((other, _)) if other != id => Err(format!("name {name:?} is used twice")),
@@ -226,14 +291,14 @@ impl Materials {
             if let Some(symbol) = &entry.element {
                 add(symbol, NameKind::Plain)?;
             }
-            for (n, member) in entry.members.iter().enumerate() {
+            for (n, member) in members.iter().enumerate() {
                 add(&member.name, NameKind::Member(n as u8))?;
                 add(&member.symbol, NameKind::Member(n as u8))?;
             }
             for alias in &entry.aliases {
                 match alias {
                     AliasEntry::Plain(name) => add(name, NameKind::Plain)?,
-                    AliasEntry::Detailed { name, grade, form, requires_content } => {
+                    AliasEntry::Detailed { name, grade, form, requires_content, other_grades_as: to } => {
                         add(name, NameKind::Alias(implications.len() as u16))?;
                         implications.push(AliasImplication {
                             grade: grade_id(grade)?,
@@ -242,35 +307,101 @@ impl Materials {
                                 .map(|f| forms.find(f).ok_or_else(|| format!("alias {name:?}: unknown form {f}")))
                                 .transpose()?,
                             requires_content: requires_content.clone(),
+                            other_grades_as: other_grades_as(entry, to)?,
                         });
                     }
                 }
             }
-            let listing = |l: Option<ListingEntry>| -> Result<Option<Listing>, String> {
-                l.map(|l| {
-                    Ok(Listing { annex_i: l.annex_i, entry: l.entry, grade: grade_id(&l.grade)?, label: l.label })
-                })
-                .transpose()
+            let listing = |l: &Option<ListingEntry>| -> Result<Option<Listing>, String> {
+                l.as_ref()
+                    .map(|l| {
+                        Ok(Listing {
+                            annex_i: l.annex_i.clone(),
+                            entry: l.entry.clone(),
+                            grade: grade_id(&l.grade)?,
+                            label: l.label.clone(),
+                        })
+                    })
+                    .transpose()
             };
             materials.push(Material {
-                id: entry.id,
-                name: entry.name,
-                element: entry.element,
-                members: entry.members,
-                strategic: listing(entry.strategic)?,
-                critical: listing(entry.critical)?,
-                note: entry.note,
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                element: entry.element.clone(),
+                members,
+                strategic: listing(&entry.strategic)?,
+                critical: listing(&entry.critical)?,
+                note: entry.note.clone(),
             });
         }
-        Ok(Materials { materials, grades, by_name, implications })
+        let mut ambiguous = Vec::new();
+        let mut ambiguous_by_name = FxHashMap::default();
+        for entry in file.ambiguous {
+            let means = entry
+                .means
+                .iter()
+                .map(|id| {
+                    let n =
+                        material_ids.iter().position(|m| m == id).ok_or(format!("ambiguous: unknown material {id}"))?;
+                    Ok(MaterialId(n as u16))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            for name in &entry.names {
+                if by_name.contains_key(&normalize(name)) {
+                    return Err(format!("ambiguous name {name:?} is also a material's name"));
+                }
+                ambiguous_by_name.insert(normalize(name), ambiguous.len());
+            }
+            ambiguous.push(Ambiguous { means, help: entry.help });
+        }
+        Ok(Materials { materials, grades, by_name, implications, ambiguous, ambiguous_by_name })
+    }
+
+    /// The annex entries a name covers, if it covers several (`REE`, `rare earths`).
+    pub fn ambiguity(&self, name: &str) -> Option<&Ambiguous> {
+        self.ambiguous_by_name.get(&normalize(name)).map(|&n| &self.ambiguous[n])
+    }
+
+    /// What an ambiguous name covers, in words: "rare earth elements for magnets
+    /// (strategic), light rare earth elements and heavy rare earth elements (critical)".
+    pub fn describe_ambiguity(&self, ambiguous: &Ambiguous) -> String {
+        let mut parts: Vec<(Tier, Vec<&str>)> = Vec::new();
+        for &id in &ambiguous.means {
+            let m = self.get(id);
+            let tier = if m.strategic.is_some() {
+                Tier::Strategic
+            } else if m.critical.is_some() {
+                Tier::Critical
+            } else {
+                Tier::OutOfScope
+            };
+            match parts.last_mut() {
+                Some((last, names)) if *last == tier => names.push(self.label(id, tier)),
+                _ => parts.push((tier, vec![self.label(id, tier)])),
+            }
+        }
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(tier, names)| {
+                let names = match names.as_slice() {
+                    [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+                    _ => names.join(""),
+                };
+                format!("{names} ({})", tier.id())
+            })
+            .collect();
+        parts.join(", ")
     }
 
     /// Resolves a name, alias or chemical symbol (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<Resolved<'_>> {
         let (material, kind) = *self.by_name.get(&normalize(name))?;
-        let (member, implied) = match kind {
-            NameKind::Plain => (None, Implied::Nothing),
-            NameKind::Member(n) => (Some(&self.get(material).members[n as usize]), Implied::Nothing),
+        let (member, implied, other_grades_as) = match kind {
+            NameKind::Plain => (None, Implied::Nothing, None),
+            NameKind::Member(n) => {
+                let member = &self.get(material).members[n as usize];
+                (Some(member), Implied::Nothing, member.other_grades_as)
+            }
             NameKind::Alias(n) => {
                 let implication = &self.implications[n as usize];
                 let implied = if let Some(grade) = implication.grade {
@@ -282,10 +413,39 @@ impl Materials {
                 } else {
                     Implied::Nothing
                 };
-                (None, implied)
+                (None, implied, implication.other_grades_as)
             }
         };
-        Some(Resolved { material, member, implied })
+        Some(Resolved { material, member, implied, other_grades_as })
+    }
+
+    /// Where a supply of what `named` names counts, given what is known of its grade and
+    /// the element of its traded form, if any. A material whose strategic entry names a
+    /// grade and whose members count elsewhere at other grades (the rare earths of Annex
+    /// I(n)) moves such a supply to its element's group.
+    pub fn counted_as<'a>(
+        &'a self,
+        named: Resolved<'a>,
+        claim: GradeClaim,
+        form_element: Option<&str>,
+    ) -> CountedAs<'a> {
+        let m = self.get(named.material);
+        let Some(listed) = m.strategic.as_ref().and_then(|s| s.grade) else { return CountedAs::Named };
+        if claim.allows(listed) || m.members.iter().all(|member| member.other_grades_as.is_none()) {
+            return CountedAs::Named;
+        }
+        let by_form = form_element.and_then(|e| m.members.iter().find(|member| member.symbol.eq_ignore_ascii_case(e)));
+        let element = named.member.or(by_form);
+        match named.other_grades_as.or(element.and_then(|member| member.other_grades_as)) {
+            Some(to) => CountedAs::Moved { to, element },
+            None => CountedAs::ElementNeeded,
+        }
+    }
+
+    /// Whether a declared grade can change how `material` is counted: an annex entry of it
+    /// names a grade.
+    pub fn counts_by_grade(&self, material: MaterialId) -> bool {
+        self.listed_grade(material).is_some()
     }
 
     /// The closest known name to a misspelt one.
@@ -297,20 +457,27 @@ impl Materials {
         crate::suggest::did_you_mean(name, names)
     }
 
-    /// The tier of a supply of `material` with the declared `grade`.
+    /// The tier of a supply of `material` whose grade is as `claim` says.
     ///
-    /// Where Annex I limits the entry to a grade and none is declared, the supply is taken as
-    /// strategic (the stricter reading) and [`Standing::grade_assumed`] says so.
-    pub fn standing(&self, material: MaterialId, grade: Option<GradeId>) -> Standing {
+    /// Where Annex I limits the entry to a grade and nothing is known of the supply's, it is
+    /// taken as strategic (the stricter reading) and [`Standing::grade_assumed`] says so.
+    pub fn standing(&self, material: MaterialId, claim: GradeClaim) -> Standing {
         let m = self.get(material);
-        let fits = |listing: &Listing| listing.grade.is_none() || grade.is_none() || listing.grade == grade;
+        let fits = |listing: &Listing| listing.grade.is_none_or(|grade| claim.allows(grade));
         match (&m.strategic, &m.critical) {
             (Some(strategic), _) if fits(strategic) => {
-                Standing { tier: Tier::Strategic, grade_assumed: if grade.is_none() { strategic.grade } else { None } }
+                let assumed = if claim == GradeClaim::Unknown { strategic.grade } else { None };
+                Standing { tier: Tier::Strategic, grade_assumed: assumed }
             }
             (_, Some(critical)) if fits(critical) => Standing { tier: Tier::Critical, grade_assumed: None },
             _ => Standing { tier: Tier::OutOfScope, grade_assumed: None },
         }
+    }
+
+    /// The grade an annex entry of `material` is limited to, if any (battery for lithium).
+    pub fn listed_grade(&self, material: MaterialId) -> Option<GradeId> {
+        let m = self.get(material);
+        m.strategic.iter().chain(&m.critical).find_map(|listing| listing.grade)
     }
 
     /// How reports name `material` at `tier`.
@@ -349,9 +516,14 @@ impl Materials {
         &self.grades[id.0 as usize]
     }
 
-    /// Whether a traded form of element `symbol` can be a form of `material`.
-    pub fn has_element(&self, material: MaterialId, symbol: &str) -> bool {
-        let m = self.get(material);
+    /// Whether a traded form of element `symbol` can be a form of what `named` names: of
+    /// the member it names (dysprosium oxide is no form of neodymium), else of the material
+    /// or any of its members.
+    pub fn has_element(&self, named: Resolved<'_>, symbol: &str) -> bool {
+        if let Some(member) = named.member {
+            return member.symbol.eq_ignore_ascii_case(symbol);
+        }
+        let m = self.get(named.material);
         m.element.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(symbol))
             || m.members.iter().any(|member| member.symbol.eq_ignore_ascii_case(symbol))
     }

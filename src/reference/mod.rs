@@ -6,6 +6,7 @@
 
 mod countries;
 mod forms;
+mod grades;
 mod materials;
 mod units;
 
@@ -16,8 +17,9 @@ pub use countries::{
     is_country_code,
 };
 pub use forms::{Form, FormId, Forms};
+pub use grades::{Grade, GradeClaim, GradeId};
 pub use materials::{
-    Grade, GradeId, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier,
+    Ambiguous, CountedAs, Implied, Listing, Material, MaterialId, Materials, Member, Resolved, Standing, Tier,
 };
 pub use units::{Unit, UnitId, Units};
 
@@ -57,9 +59,16 @@ impl Reference {
 
     /// Loads reference facts from the texts of the four data files.
     pub fn from_json(materials: &str, countries: &str, forms: &str, units: &str) -> Result<Reference, String> {
-        let forms = Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?;
+        let mut forms = Forms::from_json(forms).map_err(|e| format!("forms.json: {e}"))?;
+        let materials = Materials::from_json(materials, &forms).map_err(|e| format!("materials.json: {e}"))?;
+        forms
+            .link_grades(
+                |id| materials.grade(id),
+                |symbol| materials.resolve(symbol).and_then(|r| materials.listed_grade(r.material)),
+            )
+            .map_err(|e| format!("forms.json: {e}"))?;
         Ok(Reference {
-            materials: Materials::from_json(materials, &forms).map_err(|e| format!("materials.json: {e}"))?,
+            materials,
             countries: Countries::from_json(countries).map_err(|e| format!("countries.json: {e}"))?,
             forms,
             units: Units::from_json(units).map_err(|e| format!("units.json: {e}"))?,
@@ -102,7 +111,8 @@ mod tests {
     fn tier(name: &str, grade: Option<&str>) -> (Tier, bool) {
         let r = reference();
         let id = r.materials.resolve(name).unwrap().material;
-        let standing = r.materials.standing(id, grade.map(|g| r.materials.grade(g).unwrap()));
+        let claim = grade.map_or(GradeClaim::Unknown, |g| GradeClaim::Is(r.materials.grade(g).unwrap()));
+        let standing = r.materials.standing(id, claim);
         (standing.tier, standing.grade_assumed.is_some())
     }
 
@@ -161,6 +171,57 @@ mod tests {
         assert_eq!(tier("tantalum", None), (Tier::Critical, false));
         assert_eq!(tier("zinc", None), (Tier::OutOfScope, false));
         assert_eq!(tier("titanium", Some("chemical")), (Tier::OutOfScope, false));
+        // A grade known only not to be the listed one (a form that never is it).
+        let m = &reference().materials;
+        let not_metal = GradeClaim::Not(m.grade("metal").unwrap());
+        assert_eq!(m.standing(m.resolve("titanium").unwrap().material, not_metal).tier, Tier::OutOfScope);
+        assert_eq!(m.standing(m.resolve("magnesium").unwrap().material, not_metal).tier, Tier::Critical);
+        assert_eq!(m.standing(m.resolve("cobalt").unwrap().material, not_metal).tier, Tier::Strategic);
+    }
+
+    #[test]
+    fn form_grades_are_checked_against_their_material() {
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let load = |forms: &str| Reference::from_json(materials, countries, forms, units).map(|_| ());
+        let forms_with = |id: &str, grade: &str| {
+            forms.replacen(&format!(r#""id": "{id}","#), &format!(r#""id": "{id}", "grade": {grade},"#), 1)
+        };
+        // Cobalt's annex entries name no grade: a cobalt form cannot say one.
+        let cobalt = load(&forms_with("cobalt-oxide", r#"{"is": "metal", "why": "x"}"#)).unwrap_err();
+        assert!(cobalt.contains("form cobalt-oxide"), "{cobalt}");
+        // Nor can a tungsten form; and a form says one of `is` and `is_not`.
+        let battery = load(&forms_with("tungsten-trioxide", r#"{"is_not": "battery", "why": "x"}"#)).unwrap_err();
+        assert!(battery.contains("form tungsten-trioxide"), "{battery}");
+        let both = load(&forms_with("alumina", r#"{"is": "metal", "is_not": "metal", "why": "x"}"#)).unwrap_err();
+        assert!(both.contains("form alumina"), "{both}");
+    }
+
+    #[test]
+    fn ambiguous_names_are_no_material_names() {
+        let m = &reference().materials;
+        let ree = m.ambiguity("REE").expect("REE is ambiguous");
+        assert_eq!(ree.means.len(), 3);
+        assert!(m.resolve("REE").is_none() && m.ambiguity("lithium").is_none());
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let taken = materials.replacen(r#""REEs","#, r#""REEs", "lanthanum","#, 1);
+        let error = Reference::from_json(&taken, countries, forms, units).unwrap_err();
+        assert!(error.contains(r#""lanthanum" is also a material's name"#), "{error}");
+    }
+
+    #[test]
+    fn other_grades_go_to_a_critical_group() {
+        let [(_, materials), (_, countries), (_, forms), (_, units)] = DATA_FILES;
+        let load = |text: &str| Reference::from_json(text, countries, forms, units).map(|_| ());
+        // Where a member goes must be critical and not strategic ...
+        let strategic =
+            materials.replacen(r#""other_grades_as": "light-rare-earths""#, r#""other_grades_as": "cobalt""#, 1);
+        assert!(load(&strategic).unwrap_err().contains("other_grades_as cobalt"));
+        // ... and only a material whose strategic entry names a grade moves members.
+        let ungraded = materials.replacen(r#""grade": "magnet","#, "", 1);
+        assert!(load(&ungraded).unwrap_err().contains("rare-earths-for-magnets: other_grades_as"));
+        let m = &reference().materials;
+        let nd = m.resolve("Nd").unwrap();
+        assert_eq!(nd.other_grades_as, m.resolve("light rare earths").map(|r| r.material));
     }
 
     #[test]
@@ -176,7 +237,10 @@ mod tests {
         let eu = c.group_by_id(c.group("EU").unwrap());
         let oct = c.group_by_id(c.group("OCT").unwrap());
         let code = |s: &str| c.resolve(s).unwrap().country();
-        assert_eq!(c.len(), 249);
+        assert_eq!(c.len(), 249 + 1, "the ISO 3166-1 codes, and XK");
+        assert!(matches!(c.resolve("xk"), Ok(CountryReading::Iso(id)) if c.get(id).note.is_some()));
+        assert!(!eu.contains(code("XK")) && !oct.contains(code("XK")), "Kosovo is a third country");
+        assert!(matches!(c.resolve("XI"), Err(UnknownCountry::Reserved(help)) if help.contains("write `GB`")));
         assert!(eu.contains(code("DE")));
         assert!(eu.contains(code("gr")));
         assert!(eu.contains(code("RE")), "Réunion is an outermost region, EU territory");
@@ -191,6 +255,15 @@ mod tests {
         assert!(matches!(c.resolve("QQ"), Err(UnknownCountry::Unknown(None))));
         let members = c.all().filter(|(id, _)| eu.contains(*id)).count();
         assert_eq!(members, 27 + 7, "27 member states, 6 outermost regions and Åland");
+    }
+
+    #[test]
+    fn country_codes_are_listed_once() {
+        let [_, (_, countries), ..] = DATA_FILES;
+        let twice = countries.replacen(r#""code": "XI","#, r#""code": "XK","#, 1);
+        assert!(Countries::from_json(&twice).unwrap_err().contains("XK is listed twice"));
+        let twice = countries.replacen(r#""code": "XI","#, r#""code": "EL","#, 1);
+        assert!(Countries::from_json(&twice).is_err(), "a reserved code that is also an alias");
     }
 
     #[test]

@@ -31,6 +31,8 @@ impl Human {
             if self.0.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
         miette::GraphicalReportHandler::new_themed(theme)
             .with_width(self.0.width)
+            // Never break a form id or a path at its hyphens (`copper-sulfate-pentahydrate`).
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_links(false)
             .with_context_lines(1)
     }
@@ -93,6 +95,12 @@ impl Human {
         };
         let _ = writeln!(out, "Shares by material, {title}");
         let _ = writeln!(out, "(percent of annual consumption, or of the supplies where none is given)");
+        if file.table.overall.is_some() {
+            let _ = writeln!(
+                out,
+                "(all strategic raw materials: their tonnes added up, so the largest tonnages weigh most)"
+            );
+        }
         let rows: Vec<&TableRow> = file.table.rows.iter().chain(file.table.overall.as_ref()).collect();
         let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), r.denominator_text()]).collect();
         let name_width = cells.iter().map(|c| c[0].chars().count()).max().unwrap_or(0).max("material".len());

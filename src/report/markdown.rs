@@ -269,8 +269,15 @@ fn shares(md: &mut String, file: &FileReport) {
     md.push_str("#### Shares by material\n\n");
     md.push_str(
         "In percent of the annual consumption, or of the supplies where none is given; \
-         largest non-EU is the single country outside the EU with the largest share.\n\n",
+         largest non-EU is the single country outside the EU with the largest share.",
     );
+    if file.table.overall.is_some() {
+        md.push_str(
+            " The row _all strategic raw materials_ adds up the tonnes of every strategic material, \
+             so the materials bought in the largest tonnages dominate it.",
+        );
+    }
+    md.push_str("\n\n");
     let header = ["material", "denominator", "stage", "EU", "largest non-EU", "unknown", "verdict"];
     let align = [Align::Left, Align::Left, Align::Left, Align::Right, Align::Left, Align::Right, Align::Left];
     let mut rows = Vec::new();

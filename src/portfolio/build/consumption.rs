@@ -17,15 +17,22 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let unit = self.unit(&entry.unit)?;
         let Some(material) = self.material(&entry.material, key_span)? else { return Ok(()) };
         let Ok(form) = self.implied_form(&material, &entry.material, Entry::Consumption) else { return Ok(()) };
-        let grade_span = entry.grade.as_ref().and_then(|g| g.span);
-        let Some(grade) = self.line_grade(&material, declared, grade_span) else { return Ok(()) };
+        if let Some(form) = form {
+            self.content_varies(form, material.resolved.material, key_span, Entry::Consumption);
+        }
+        let declared = declared.zip(entry.grade.as_ref().map(|g| g.span_or(key_span)));
+        let form_at = form.map(|form| (form, key_span));
+        let Some(claim) = self.line_grade(&material, &entry.material, declared, form_at) else { return Ok(()) };
+        let Some(counted) = self.counted_material(&material, &entry.material, claim, declared, form) else {
+            return Ok(());
+        };
         let Some(mass) = self.mass(&entry.amount, unit, form, None)? else { return Ok(()) };
-        let tier = self.reference.materials.standing(material.resolved.material, grade).tier;
-        let row = self.ledger.row_mut(RowKey { material: material.resolved.material, tier }, key_span);
+        let tier = self.reference.materials.standing(counted, claim).tier;
+        let row = self.ledger.row_mut(RowKey { material: counted, tier }, key_span);
         match &row.consumption {
             Some(first) => {
                 let first = first.span;
-                let label = self.reference.materials.label(material.resolved.material, tier).to_owned();
+                let label = self.reference.materials.label(counted, tier).to_owned();
                 self.problems.add(Code::DuplicateConsumption, |code| {
                     Diagnostic::new(code, format!("two consumption entries for {label}"))
                         .with_label(key_span, "second entry")

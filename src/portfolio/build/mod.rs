@@ -7,6 +7,7 @@
 //! file is written in. The JSON reader runs it on a thread of its own, beside the parser.
 
 mod consumption;
+mod grade;
 mod problems;
 mod resolve;
 mod supply;

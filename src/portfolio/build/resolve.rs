@@ -40,6 +40,15 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             None => {
                 let text = name.as_str();
                 let reference = self.reference;
+                if let Some(ambiguous) = materials.ambiguity(text) {
+                    self.problems.grouped(Code::AmbiguousMaterial, &text.to_lowercase(), span, |code, span| {
+                        let covers = materials.describe_ambiguity(ambiguous);
+                        Diagnostic::new(code, format!("`{text}` covers several annex entries: {covers}"))
+                            .with_label(span, "several annex entries")
+                            .with_help(ambiguous.help.clone())
+                    });
+                    return Ok(None);
+                }
                 self.problems.grouped(Code::UnknownMaterial, &text.to_lowercase(), span, |code, span| {
                     unknown_material(reference, code, text).with_label(span, "not a known material")
                 });
@@ -65,7 +74,20 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     pub(super) fn country(&mut self, code: &Field<'de>, span: Span) -> Result<Option<CountryId>, Refused> {
         let text = code.as_str();
         match self.reference.countries.resolve(text) {
-            Ok(CountryReading::Iso(id)) => Ok(Some(id)),
+            Ok(CountryReading::Iso(id)) => {
+                let country = self.reference.countries.get(id);
+                if let Some(note) = &country.note {
+                    self.problems.grouped(Code::UserAssignedCountry, &country.code, span, |code, span| {
+                        Diagnostic::new(
+                            code,
+                            format!("`{}` is read as {}, a user-assigned code", country.code, country.name),
+                        )
+                        .with_label(span, format!("{} ({})", country.name, country.code))
+                        .with_help(note.clone())
+                    });
+                }
+                Ok(Some(id))
+            }
             Ok(CountryReading::Alias(alias)) => {
                 let means = self.reference.countries.get(alias.means);
                 self.problems.grouped(Code::CountryAlias, &alias.code, span, |code, span| {
@@ -191,6 +213,43 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         found
     }
 
+    /// A note (one per form) where the form's formula is not what is traded: cobalt
+    /// hydroxide is sold at 20–40% Co, not at the 63% of pure Co(OH)₂.
+    pub(super) fn content_varies(&mut self, form: FormId, material: MaterialId, span: Span, entry: Entry) {
+        let reference = self.reference;
+        let form = reference.forms.get(form);
+        let Some(varies) = &form.content_varies else { return };
+        // Grouped per form and per kind of entry, whose help differs (made only once: this
+        // runs for every line in the form).
+        let consumption_key;
+        let key = match entry {
+            Entry::Supply => form.id.as_str(),
+            Entry::Consumption => {
+                consumption_key = format!("{} (consumption)", form.id);
+                consumption_key.as_str()
+            }
+        };
+        let help = || match entry {
+            Entry::Supply => varies.clone(),
+            Entry::Consumption => {
+                let name = &reference.materials.get(material).name;
+                format!("{varies} A consumption entry takes no `content`: give the {name} it contains, under `{name}`.")
+            }
+        };
+        self.problems.grouped(Code::ContentVaries, key, span, |code, span| {
+            let fraction = format!("{:.6} {}", form.fraction.to_f64(), form.element);
+            Diagnostic::new(
+                code,
+                format!(
+                    "`{}` is counted at {fraction}, as {}; the traded product's content varies",
+                    form.id, form.name
+                ),
+            )
+            .with_label(span, format!("taken as {fraction}"))
+            .with_help(help())
+        });
+    }
+
     /// The traded form a material name stands for (`alumina`), if any; `Err` (with an error
     /// recorded) for a name of variable grade (`bauxite`), which a supply line must give a
     /// `content` for and a consumption entry cannot be written under.
@@ -223,46 +282,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             diagnostic.with_label(span, "of variable grade")
         });
         Err(())
-    }
-
-    /// The grade a line or entry counts at: declared, implied by the material name
-    /// (`magnesium metal`), or neither; `None` (with an error recorded) where the two differ.
-    pub(super) fn line_grade(
-        &mut self,
-        material: &NamedMaterial<'r>,
-        declared: Option<GradeId>,
-        declared_span: Option<Span>,
-    ) -> Option<Option<GradeId>> {
-        let implied = match material.resolved.implied {
-            Implied::Grade(grade) => Some(grade),
-            _ => None,
-        };
-        match (declared, implied) {
-            (Some(declared), Some(implied)) if declared != implied => {
-                let span = declared_span.unwrap_or(material.span);
-                let implied = &self.reference.materials.grade_by_id(implied).id;
-                self.problems.add(Code::GradeConflict, |code| {
-                    Diagnostic::new(code, format!("the material name says {implied} grade, but `grade` says otherwise"))
-                        .with_label(span, "conflicting grade")
-                });
-                None
-            }
-            _ => Some(declared.or(implied)),
-        }
-    }
-
-    pub(super) fn grade_assumed(&mut self, material: MaterialId, grade: GradeId, span: Span) {
-        let materials = &self.reference.materials;
-        let m = materials.get(material);
-        self.problems.grouped(Code::GradeAssumed, &m.name, span, |code, span| {
-            let grade = &materials.grade_by_id(grade).id;
-            let entry = m.strategic.as_ref().map_or(&m.name, |listing| &listing.entry);
-            Diagnostic::new(code, format!("{} without a grade is taken as {grade} grade, and so as strategic", m.name))
-                .with_label(span, "no grade given")
-                .with_help(format!(
-                    "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
-                ))
-        });
     }
 }
 
