@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::metric::{Bound, Metric, OriginSet};
 use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity, Suggestion};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
 use crate::model::RuleDoc;
@@ -276,15 +276,20 @@ fn read_scope(
         match reference.materials.resolve(name.value.as_str()) {
             Some(resolved) => list.push(resolved.material),
             None => {
-                let help = match reference.materials.suggest(name.value.as_str()) {
+                let close = reference.materials.suggest(name.value.as_str());
+                let help = match close {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
                 };
-                errors.push(
+                let span = name.span(source);
+                let mut diagnostic =
                     Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
-                        .with_label(name.span(source), "not a known material")
-                        .with_help(help),
-                );
+                        .with_label(span, "not a known material")
+                        .with_help(help);
+                if let Some(close) = close {
+                    diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, close));
+                }
+                errors.push(diagnostic);
             }
         }
     }
@@ -408,18 +413,22 @@ fn origin_set(
             names.push(countries.get(country).name.clone());
         } else {
             let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
-            let help = match crate::suggest::did_you_mean(text, groups.iter().copied()) {
+            let close = crate::suggest::did_you_mean(text, groups.iter().copied());
+            let help = match close {
                 Some(close) => format!("did you mean the group `{close}`?"),
                 None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
             };
-            errors.push(
-                Diagnostic::new(
-                    Code::RuleOrigins,
-                    format!("`{text}` is neither a group of countries nor a country code"),
-                )
-                .with_label(entry.span(source), "unknown")
-                .with_help(help),
-            );
+            let span = entry.span(source);
+            let mut diagnostic = Diagnostic::new(
+                Code::RuleOrigins,
+                format!("`{text}` is neither a group of countries nor a country code"),
+            )
+            .with_label(span, "unknown")
+            .with_help(help);
+            if let Some(close) = close {
+                diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, close));
+            }
+            errors.push(diagnostic);
         }
     }
     if !errors.is_empty() {

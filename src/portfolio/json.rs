@@ -18,7 +18,7 @@ use super::record::{ConsumptionRecord, Field, Refused, SupplyRecord, WaiverRecor
 use super::{Portfolio, YEARS};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
-use crate::json::{self, Number, Schema, Spanned, Text, present};
+use crate::json::{self, Advice, Number, Schema, Spanned, Text, present};
 use crate::reference::{Reference, UnknownCountry, is_country_code};
 use crate::source::Source;
 
@@ -110,17 +110,22 @@ fn error_path(source: &Source, error: &serde_json::Error) -> Vec<Diagnostic> {
 }
 
 /// Domain help for schema errors: known misspellings of units, country names for codes.
-fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<String> {
+fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<Advice> {
     let reference = Reference::builtin();
     let text = value.as_str()?;
     let field = pointer.rsplit('/').next()?;
+    let help = |help: String| Advice { help, replacement: None };
     match field {
-        "unit" => reference.units.advice_for(text).map(str::to_owned),
+        "unit" => reference.units.advice_for(text).map(|advice| Advice {
+            help: advice.to_owned(),
+            replacement: reference.units.meant_by(text).map(str::to_owned),
+        }),
         "extraction" | "processing" | "recycling" | "country" => match reference.countries.resolve(text) {
-            Err(UnknownCountry::Unknown(Some(country))) => {
-                Some(format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name))
-            }
-            _ => Some("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned()),
+            Err(UnknownCountry::Unknown(Some(country))) => Some(Advice {
+                help: format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name),
+                replacement: Some(country.code.clone()),
+            }),
+            _ => Some(help("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned())),
         },
         _ => None,
     }

@@ -220,5 +220,8 @@ mod tests {
         assert_eq!(u.get(u.find("Mt").unwrap()).tonnes, Fraction::new(1_000_000, 1));
         assert!(u.find("mt").is_none());
         assert!(u.advice_for("mt").is_some());
+        assert_eq!(u.meant_by("mt"), None, "t or Mt");
+        assert_eq!(u.meant_by("tonnes"), Some("t"));
+        assert_eq!(u.meant_by("KG"), Some("kg"));
     }
 }
