@@ -239,9 +239,18 @@ impl Checker {
         }
     }
 
+    /// What the supply line with its amount (or unit, form or content) written at byte
+    /// `offset` of a portfolio's text amounts to: its contained mass and its share of its
+    /// material. `None` if no line's value is written there, or if the portfolio has input
+    /// errors (its shares would be of an incomplete ledger).
+    pub fn line_facts(&self, source: &Source, offset: usize) -> Option<model::LineFacts> {
+        let portfolio = portfolio::load(source, self.reference, Some(offset)).ok()?;
+        engine::line_facts(&portfolio, self.reference)
+    }
+
     /// Checks a portfolio's text.
     pub fn check_source(&self, source: Source) -> FileReport {
-        let portfolio = match portfolio::load(&source, self.reference) {
+        let portfolio = match portfolio::load(&source, self.reference, None) {
             Ok(portfolio) => portfolio,
             Err(errors) => return FileReport::unchecked(source.name(), Some(source.clone()), errors),
         };

@@ -3,6 +3,7 @@
 //! ([`crate::model`]). The engine knows metrics, never a particular rule.
 
 mod evaluate;
+mod line;
 mod metric;
 mod rule;
 mod rule_file;
@@ -10,6 +11,7 @@ mod table;
 mod waivers;
 
 pub(crate) use evaluate::{Target, evaluate};
+pub(crate) use line::line_facts;
 pub use rule::{Rule, RuleOrigin};
 #[cfg(test)]
 pub(crate) use rule_file::RULES_SCHEMA;

@@ -5,9 +5,11 @@
 //! beforehand: a format chooses how to show a report, never what is in it.
 
 mod finding;
+mod line;
 mod table;
 
 pub use finding::{Check, CheckKey, CountryRef, Finding, MaterialRef, Measure, Waived};
+pub use line::{LineFacts, LineOrigin};
 pub use table::{Basis, StageShares, Table, TableRow, Verdict};
 
 use crate::diagnostic::{Diagnostic, Severity};

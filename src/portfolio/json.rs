@@ -42,15 +42,17 @@ const BATCH: usize = 512;
 const QUEUE: usize = 8;
 
 /// Reads and checks a portfolio. On failure, returns every error found (exit status 2).
+/// The supply line with a value written at byte offset `probe`, if any, is kept whole in
+/// [`Portfolio::probed`].
 ///
 /// Two threads: this one parses, and hands supply lines in batches to a second one that
 /// checks what they mean and adds them to the ledger (`lines`). The two halves of the work
 /// are of a size, so on two cores a file is checked in about the time it takes to parse.
-pub fn load(source: &Source, reference: &Reference) -> Result<Portfolio, Vec<Diagnostic>> {
+pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Result<Portfolio, Vec<Diagnostic>> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<SupplyLine<'_>>>(QUEUE);
     std::thread::scope(|scope| {
         let builder = scope.spawn(move || -> Result<LedgerBuilder<'_, '_>, Refused> {
-            let mut builder = LedgerBuilder::new(source, reference);
+            let mut builder = LedgerBuilder::new(source, reference, probe);
             // A refused line ends the thread, and with it the channel: the parser stops too.
             for batch in receiver {
                 for line in batch {

@@ -42,6 +42,31 @@ pub struct Portfolio {
     pub notes: Vec<Diagnostic>,
     /// How many supply lines it has.
     pub supply_lines: u32,
+    /// The supply line asked about when it was read, if it was found (see [`load`]).
+    pub probed: Option<ProbedLine>,
+}
+
+/// One supply line as it went into the ledger: what the ledger keeps of a line only as
+/// evidence, kept whole for the one line a caller asked about (an editor's hover).
+#[derive(Debug, Clone, Copy)]
+pub struct ProbedLine {
+    /// The row it counts in.
+    pub key: RowKey,
+    /// Its mass and where its values are written.
+    pub line: LineRef,
+    /// How it counts at each stage, in [`Stage::ALL`] order.
+    pub stages: [Counted; 3],
+}
+
+/// How a supply line counts at one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// At this country.
+    At(CountryId),
+    /// As of unknown origin: the stage is expected and names no country.
+    Unknown,
+    /// Not at all at this stage.
+    No,
 }
 
 /// An accepted, time-limited exception to a rule.

@@ -39,12 +39,30 @@ pub struct Group {
     /// Name for sentences ("the EU").
     pub name: String,
     members: CountrySet,
+    territories: Vec<Territory>,
+}
+
+/// A territory with its own ISO code that counts with a member of a group (an outermost
+/// region of France, Åland).
+#[derive(Debug)]
+pub struct Territory {
+    /// The territory.
+    pub country: CountryId,
+    /// The member it belongs to.
+    pub part_of: CountryId,
+    /// What it is and why it counts, from the data file.
+    pub note: String,
 }
 
 impl Group {
     /// Whether `country` belongs to the group.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country)
+    }
+
+    /// `country` as a territory counted with a member, if it is one.
+    pub fn territory(&self, country: CountryId) -> Option<&Territory> {
+        self.territories.iter().find(|t| t.country == country)
     }
 
     /// The members, including territories counted with them.
@@ -179,12 +197,14 @@ struct GroupEntry {
     name: String,
     members: Vec<String>,
     #[serde(default)]
-    territories: Vec<Territory>,
+    territories: Vec<TerritoryEntry>,
 }
 
 #[derive(Deserialize)]
-struct Territory {
+struct TerritoryEntry {
     code: String,
+    part_of: String,
+    note: String,
 }
 
 impl Countries {
@@ -214,7 +234,12 @@ impl Countries {
                 for code in g.members.iter().chain(g.territories.iter().map(|t| &t.code)) {
                     members.insert(lookup(code)?);
                 }
-                Ok(Group { id: g.id, name: g.name, members })
+                let territories = g
+                    .territories
+                    .into_iter()
+                    .map(|t| Ok(Territory { country: lookup(&t.code)?, part_of: lookup(&t.part_of)?, note: t.note }))
+                    .collect::<Result<_, String>>()?;
+                Ok(Group { id: g.id, name: g.name, members, territories })
             })
             .collect::<Result<_, String>>()?;
         for (n, alias) in aliases.iter().enumerate() {

@@ -7,6 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
 use crate::portfolio::ledger::{LineRef, RowKey};
 use crate::portfolio::record::{Refused, SupplyRecord};
+use crate::portfolio::{Counted, ProbedLine};
 use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{CountryId, FormId};
 use crate::source::Span;
@@ -58,7 +59,14 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             content: content.map(|(_, span)| span),
         };
         let key = RowKey { material: material.resolved.material, tier: standing.tier };
-        self.add_to_ledger(key, evidence, &origins);
+        let stages = self.add_to_ledger(key, evidence, &origins);
+        if let Some(at) = self.probe {
+            let written =
+                [Some(amount_span), line.unit.span, line.form.as_ref().and_then(|f| f.span), evidence.content];
+            if written.into_iter().flatten().any(|span| (span.start as usize..=span.end()).contains(&at)) {
+                self.probed = Some(ProbedLine { key, line: evidence, stages });
+            }
+        }
         Ok(())
     }
 
@@ -151,8 +159,9 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
 
     /// Adds a checked line to its row: at each stage's country, or as unknown where a stage
     /// the line is expected to name (extraction and processing for primary material,
-    /// recycling for secondary) names none.
-    fn add_to_ledger(&mut self, key: RowKey, line: LineRef, origins: &Origins) {
+    /// recycling for secondary) names none. Returns how it counted at each stage.
+    fn add_to_ledger(&mut self, key: RowKey, line: LineRef, origins: &Origins) -> [Counted; 3] {
+        let mut counted = [Counted::No; 3];
         // Every sum the rules take (of a row, of a group of rows) is at most the total of
         // all lines, so no sum overflows once this does not.
         let Some(total) = self.supplied.checked_add(line.mass.product()).filter(|t| *t <= i128::MAX as u128) else {
@@ -161,7 +170,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     .with_label(line.amount, "the total passes 1.7 × 10^20 t here")
                     .with_help("check the units of the lines: no real portfolio comes near this")
             });
-            return;
+            return counted;
         };
         self.supplied = total;
         let secondary = origins[Stage::Recycling.index()].is_some();
@@ -171,10 +180,17 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         for stage in Stage::ALL {
             let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
             match origins[stage.index()] {
-                Some((country, span)) => row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..line }),
-                None if expected => row.stage_mut(stage).unknown.add(line),
+                Some((country, span)) => {
+                    row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..line });
+                    counted[stage.index()] = Counted::At(country);
+                }
+                None if expected => {
+                    row.stage_mut(stage).unknown.add(line);
+                    counted[stage.index()] = Counted::Unknown;
+                }
                 None => {}
             }
         }
+        counted
     }
 }
