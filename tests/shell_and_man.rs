@@ -10,7 +10,7 @@ fn every_shell_gets_a_script_that_knows_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = run(&["completions", shell]);
         assert_eq!(run.status, 0, "{shell}: {}", run.stderr);
-        for word in ["crma-check", "explain", "--format"] {
+        for word in ["crma-check", "lsp", "explain", "--format"] {
             assert!(run.stdout.contains(word), "{shell}: no {word}");
         }
     }
@@ -32,7 +32,7 @@ fn bash_completes_commands_and_the_values_of_options() {
     };
     if let Some(formats) = complete("crma-check --format s", 2) {
         assert_eq!(formats, "short sarif");
-        assert_eq!(complete("crma-check ex", 1).as_deref(), Some("explain"));
+        assert_eq!(complete("crma-check l", 1).as_deref(), Some("lsp"));
     }
 }
 
@@ -48,7 +48,7 @@ fn the_man_page_is_roff_and_names_every_command() {
     let run = run(&["man"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains(".TH crma-check 1"), "{}", &run.stdout[..200]);
-    for command in ["explain", "completions", "man"] {
+    for command in ["explain", "lsp", "completions", "man"] {
         assert!(run.stdout.contains(&format!("crma\\-check\\-{command}(1)")), "no {command}");
     }
 }
@@ -60,7 +60,7 @@ fn the_man_pages_of_every_command_go_into_a_folder() {
     std::fs::create_dir_all(&dir).expect("a folder");
     let run = run(&["man", "--dir", dir.to_str().expect("a UTF-8 path")]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    for page in ["crma-check.1", "crma-check-explain.1", "crma-check-completions.1"] {
+    for page in ["crma-check.1", "crma-check-lsp.1", "crma-check-explain.1", "crma-check-completions.1"] {
         let text = std::fs::read_to_string(dir.join(page)).unwrap_or_else(|_| panic!("{page} is written"));
         assert!(text.contains(".TH"), "{page}");
     }

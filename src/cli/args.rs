@@ -83,6 +83,9 @@ pub enum Command {
     Forms,
     /// The materials: names, symbols and where the CRMA lists them.
     Materials,
+    /// Run a language server (LSP) over standard input and output, for editors: diagnostics
+    /// as you type, hover, completion and quick fixes in portfolios and rule files.
+    Lsp,
     /// Print a completion script for a shell.
     Completions {
         /// The shell.

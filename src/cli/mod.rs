@@ -30,6 +30,7 @@ fn use_color(choice: ColorChoice, terminal: bool, env: impl Fn(&str) -> Option<s
 pub fn run(cli: Cli) -> u8 {
     // Commands that check nothing themselves come before the rules are read.
     match &cli.command {
+        Some(Command::Lsp) => return crate::lsp::run(&cli.rules),
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             let name = command.get_name().to_owned();
@@ -72,7 +73,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crma_check::schemas::RULES.to_owned()),
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
-        Some(Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
+        Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
         None => {
             if let Err(no_such_rule) = checker.select(&cli.check.select, &cli.check.ignore) {
                 eprintln!("error: {no_such_rule}");

@@ -75,6 +75,11 @@ impl Units {
         &self.units[id.0 as usize]
     }
 
+    /// All units, in the order of the data file.
+    pub fn all(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter()
+    }
+
     /// Advice for a known wrong spelling (`mt`, `tonnes`, `lbs` …).
     pub fn advice_for(&self, text: &str) -> Option<&str> {
         self.confusables.iter().find(|c| c.text == text).map(|c| c.help.as_str())
