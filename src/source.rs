@@ -123,9 +123,10 @@ impl Source {
         if can_show(bytes, start, end) {
             return span;
         }
-        // Its first line, at most MAX_LABEL bytes of it: a span `can_show` accepts.
+        // Its first line, at most MAX_LABEL bytes of it: a span `can_show` accepts. (Rounded
+        // down to a character: rounded up, it could be a byte or two too long, and refused.)
         let end = line_end_within(bytes, start, MAX_LABEL).unwrap_or(start + MAX_LABEL);
-        Span::new(start, ceil_char_boundary(self.text(), end))
+        Span::new(start, floor_char_boundary(self.text(), end))
     }
 
     fn lines(&self) -> &LineIndex {
@@ -446,6 +447,13 @@ mod tests {
         assert_eq!(snippet(&source, wide, 1), None);
         assert_eq!(source.displayable(wide).len, 80);
         assert!(snippet(&source, source.displayable(wide), 1).is_some());
+        // On a long line of three-byte characters, 80 bytes end inside one: the cut span
+        // ends before it, and can still be shown.
+        let text = format!("{}\n{}", "€".repeat(300), "x");
+        let source = Source::new("a", text.clone());
+        let cut = source.displayable(Span::new(0, text.len()));
+        assert_eq!(source.slice(cut), "€".repeat(26));
+        assert!(snippet(&source, cut, 1).is_some());
     }
 
     #[test]

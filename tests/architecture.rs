@@ -53,19 +53,48 @@ fn code_of(text: &str) -> String {
     code.lines().map(|line| line.split("//").next().unwrap_or_default()).collect::<Vec<_>>().join("\n")
 }
 
-/// Every `crate::…`, `super::…` or `self::…` path in `code`, as segments.
+/// Every `crate::…`, `super::…` or `self::…` path in `code`, as segments; a group
+/// (`crate::{input, report::Format}`) gives one path per member.
 fn paths(code: &str) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     let bytes = code.as_bytes();
     for start in ["crate::", "super::", "self::"].iter().flat_map(|p| code.match_indices(p).map(|(i, _)| i)) {
-        if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+        if start > 0
+            && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_' || bytes[start - 1] == b':')
+        {
             continue;
         }
-        let rest = &code[start..];
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(rest.len());
-        found.push(rest[..end].split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect());
+        expand(&code[start..], Vec::new(), &mut found);
     }
     found
+}
+
+/// The paths written at the start of `text`, after `prefix`.
+fn expand(text: &str, mut prefix: Vec<String>, found: &mut Vec<Vec<String>>) {
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(text.len());
+    prefix.extend(text[..end].split("::").filter(|s| !s.is_empty()).map(str::to_owned));
+    let Some(group) = text[end..].strip_prefix('{').filter(|_| text[..end].ends_with("::")) else {
+        found.push(prefix);
+        return;
+    };
+    // The members of the group, split at the commas outside nested groups.
+    let mut depth = 0;
+    let mut member_start = 0;
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                expand(group[member_start..i].trim_start(), prefix.clone(), found);
+                return;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                expand(group[member_start..i].trim_start(), prefix.clone(), found);
+                member_start = i + 1;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The module a path names, by its longest prefix that is a module.

@@ -210,7 +210,7 @@ fn lithium_carbonate_converts_by_the_lce_convention() {
     };
     let at = check(&json("3459.95"));
     assert!(!has(&at, "CRM004 processing CN"), "{:?}", findings(&at));
-    let china = at.table.rows[0].stages[1].top_third_country.clone().unwrap();
+    let china = at.table.rows[0].stages[1].top_third_country().unwrap();
     assert_eq!((china.0.code.as_str(), china.1), ("CN", 65.0));
     assert!(has(&check(&json("3460")), "CRM004 processing CN"));
 }
@@ -524,4 +524,25 @@ fn many_distinct_unknown_names_are_shown_ten_then_counted() {
         errors[10],
         ("unknown-material".to_owned(), "and 20 more `unknown-material` errors like the ones above".to_owned())
     );
+}
+
+#[test]
+fn a_strategic_partner_counts_from_the_year_its_partnership_was_signed() {
+    // South Africa signed its partnership in November 2025: it counts for 2025, not for 2024.
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/policies/eu-and-partners-processing.json");
+    let checker = Checker::with_rule_files(&[path], options()).expect("the policy is valid");
+    let portfolio = |year: u16| {
+        format!(
+            r#"{{"year": {year}, "supplies": [
+                {{"material": "cobalt", "amount": 70, "unit": "t", "origin": {{"extraction": "ZA", "processing": "ZA"}}}},
+                {{"material": "cobalt", "amount": 30, "unit": "t", "origin": {{"extraction": "CD", "processing": "CN"}}}}]}}"#
+        )
+    };
+    let signed = check_with(&checker, &portfolio(2025));
+    assert!(!has(&signed, "PART-01 processing"), "{:?}", findings(&signed));
+    assert_eq!(signed.table.rows[0].stages[1].eu_and_partners, 70.0);
+    let before = check_with(&checker, &portfolio(2024));
+    assert!(has(&before, "PART-01 processing"), "{:?}", findings(&before));
+    assert_eq!(before.table.rows[0].stages[1].eu_and_partners, 0.0);
 }

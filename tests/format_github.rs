@@ -133,6 +133,9 @@ fn expected(report: &Value) -> Vec<Command> {
             for note in entry.get("notes").and_then(Value::as_array).into_iter().flatten() {
                 message += &format!("\n{}", text(note));
             }
+            if let Some(sentence) = entry.get("fix").and_then(|fix| fix["sentence"].as_str()) {
+                message += &format!("\nsmallest fix: {sentence}");
+            }
             if let Some(help) = entry["help"].as_str() {
                 message += &format!("\nhelp: {help}");
             }
@@ -252,6 +255,7 @@ fn awkward_messages_paths_and_titles_survive() {
         files: vec![FileReport::unchecked("data,q1:2025/100%.json", Some(source), vec![diagnostic])],
         fail_on: FailOn::Error,
         rules: Vec::new(),
+        as_of: common::options().today,
     };
     let out = render(&report);
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -277,6 +281,7 @@ fn a_span_over_several_lines_has_no_columns() {
         files: vec![FileReport::unchecked("p.json", Some(source), vec![diagnostic])],
         fail_on: FailOn::Error,
         rules: Vec::new(),
+        as_of: common::options().today,
     };
     let command = parse(render(&report).trim_end());
     assert_eq!(command.properties.get("line").map(String::as_str), Some("2"));
@@ -294,11 +299,14 @@ fn a_finding_with_awkward_notes_round_trips() {
     let finding = file.findings.iter_mut().find(|f| f.code() == "CRM004").expect("a CRM004 finding");
     finding.message = "100%, all of it: over the cap".to_owned();
     finding.notes = vec!["a note\r\nwith a break".to_owned(), "%0A stays text".to_owned()];
-    let report = Report { files: vec![file], fail_on: FailOn::Error, rules: Vec::new() };
+    let report =
+        Report { files: vec![file], fail_on: FailOn::Error, rules: Vec::new(), as_of: common::options().today };
     let out = render(&report);
     let command = out.lines().map(parse).find(|c| c.properties["title"].starts_with("CRM004")).expect("CRM004");
     assert!(
-        command.message.starts_with("100%, all of it: over the cap\na note\r\nwith a break\n%0A stays text\nhelp: "),
+        command.message.starts_with(
+            "100%, all of it: over the cap\na note\r\nwith a break\n%0A stays text\nsmallest fix: move at least 35 t of cobalt extraction from DR Congo to other countries\nhelp: "
+        ),
         "{:?}",
         command.message
     );

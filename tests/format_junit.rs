@@ -286,6 +286,7 @@ fn fail_on_warning_turns_warnings_into_failures() {
          note: the benchmark applies from 2030; this is a 2025 portfolio, so this is a warning for now\n\
          note: the extraction country of 23.12 t (14.4%) is not known: if all of it were from the EU, the \
          benchmark would be met\n\
+         smallest fix: move at least 0.289 t of lithium (battery grade) extraction from outside the EU to the EU\n\
          help: Source more ores and concentrates from mines in EU member states, or record the extraction \
          country of lines where it is missing.\n\
          examples/battery-2025.json:16:33: LI-2025-001: 78.9 t (420 t of lithium-carbonate), extracted in Australia\n\

@@ -56,7 +56,7 @@ fn every_format_reports_every_file() {
         // The compliant file has no findings, so formats that list only findings cannot name it.
         assert!(run.stdout.contains("magnets-2030.json"), "{format}");
     }
-    for format in ["human", "json", "sarif", "junit", "markdown"] {
+    for format in ["human", "json", "sarif", "junit", "markdown", "html"] {
         assert!(with(format, &files).stdout.contains("compliant-2030.json"), "{format}");
     }
 }
@@ -88,6 +88,7 @@ fn no_format_reports_a_file_that_could_not_be_checked_as_a_pass() {
         Format::Github => out.contains("::error "),
         Format::Gitlab => out.contains("\"severity\": \"blocker\""),
         Format::Markdown => out.contains("could not be completed"),
+        Format::Html => out.contains("could not be completed") && out.contains("could not be checked"),
     };
     for format in Format::ALL {
         let run = with(format.name(), &files);

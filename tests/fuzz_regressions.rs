@@ -18,7 +18,12 @@ fn inputs_that_once_crashed_are_refused_cleanly() {
     for entry in std::fs::read_dir(folder).unwrap() {
         let path = entry.unwrap().path();
         let file = checker.check_path(path.to_str().unwrap());
-        let report = Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
+        let report = Report {
+            files: vec![file],
+            fail_on: Default::default(),
+            rules: checker.active_rules().map(|r| r.doc().clone()).collect(),
+            as_of: checker.options().today,
+        };
         for format in Format::ALL {
             format.write(&report, &Style::default(), &mut std::io::sink()).unwrap();
         }

@@ -45,6 +45,16 @@ fn reference_data_and_rules_validate_against_their_schemas() {
     ] {
         assert_eq!(errors(&validator(schema), &json(data)), Vec::<String>::new(), "{data}");
     }
+    for entry in std::fs::read_dir(root().join("examples/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        let scenario = json(path.strip_prefix(root()).unwrap().to_str().unwrap());
+        assert_eq!(
+            errors(&validator("schemas/scenario.schema.json"), &scenario),
+            Vec::<String>::new(),
+            "{}",
+            path.display()
+        );
+    }
     for entry in std::fs::read_dir(root().join("examples/policies")).unwrap() {
         let path = entry.unwrap().path();
         let policy = json(path.strip_prefix(root()).unwrap().to_str().unwrap());

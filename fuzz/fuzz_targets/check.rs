@@ -12,7 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let checker = Checker::builtin(options);
     let file = checker.check_bytes("fuzz.json", data.to_vec());
     let checked = file.checked();
-    let report = crma_check::model::Report { files: vec![file], fail_on: Default::default(), rules: Vec::new() };
+    let report = crma_check::model::Report {
+        files: vec![file],
+        fail_on: Default::default(),
+        rules: checker.active_rules().map(|r| r.doc().clone()).collect(),
+        as_of: checker.options().today,
+    };
     // Fail closed: a file that could not be checked never passes.
     assert!(checked || report.outcome() == crma_check::model::Outcome::Unchecked);
     for format in crma_check::report::Format::ALL {

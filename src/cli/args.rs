@@ -6,7 +6,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crma_check::model::FailOn;
-use crma_check::report::Format;
+use crma_check::report::{Format, StressFormat};
 
 /// Checks sourcing portfolios of critical raw materials against the EU Critical Raw
 /// Materials Act (Regulation (EU) 2024/1252, Art. 5(1)) and other sourcing policies.
@@ -45,6 +45,16 @@ pub struct CheckArgs {
     /// The level from which findings fail the check (exit status 1).
     #[arg(long, value_name = "FAIL_ON", default_value = "error", value_parser = fail_levels())]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub assess: AssessArgs,
+    /// Print only diagnostics and findings: no share tables, no summary, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How portfolios are assessed: in which year, with which rules, waivers as of which day.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
     /// The reporting year, instead of the portfolio's `year` (the CRMA benchmarks apply
     /// from 2030; before that, a failing benchmark is a warning).
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(i64::from(*crma_check::YEARS.start())..=i64::from(*crma_check::YEARS.end())))]
@@ -58,9 +68,38 @@ pub struct CheckArgs {
     /// Check waivers as of this date (YYYY-MM-DD) instead of today, for reproducible runs.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<jiff::civil::Date>,
-    /// Print only diagnostics and findings: no share tables, no summary, no notes.
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+/// `crma-check stress`: a portfolio under supply cuts.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("scenarios").required(true).args(["cut", "scenario", "each_country"]))]
+pub struct StressArgs {
+    /// The portfolio file ("-" reads standard input).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// One scenario of these cuts, each ORIGIN[:STAGE[:MATERIAL]][@PERCENT] (repeatable):
+    /// ORIGIN an ISO code or a group (EU, OCT, partners); STAGE extraction, processing,
+    /// recycling, or empty for any; MATERIAL any name a portfolio accepts; PERCENT the share
+    /// of the matching lines lost (default 100). E.g. CN, CN:processing:graphite, CN::gallium,
+    /// CD:extraction:cobalt@50.
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["scenario", "each_country"])]
+    pub cut: Vec<String>,
+    /// Scenarios written as data: a scenario file or a folder of them (repeatable; see
+    /// schemas/scenario.schema.json and examples/scenarios/).
+    #[arg(long, value_name = "FILE", conflicts_with = "each_country")]
+    pub scenario: Vec<PathBuf>,
+    /// Every country the portfolio names cut in turn, at every stage, ranked by the largest
+    /// share of a strategic raw material lost: the single points of failure first.
+    #[arg(long)]
+    pub each_country: bool,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = stress_formats())]
+    pub format: StressFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub assess: AssessArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,7 +112,7 @@ pub enum Command {
     },
     /// The active rules, with where each came from.
     Rules,
-    /// A JSON Schema: the portfolio format (the default), or the rule file format.
+    /// A JSON Schema: of portfolio files (the default), rule files or stress scenario files.
     Schema {
         /// Which schema.
         #[arg(value_enum, default_value_t = SchemaKind::Portfolio)]
@@ -83,6 +122,15 @@ pub enum Command {
     Forms,
     /// The materials: names, symbols and where the CRMA lists them.
     Materials,
+    /// What a supply disruption would cost: the portfolio under supply cuts.
+    ///
+    /// Cuts come from the command line, scenario files, or each country in turn. A supply line
+    /// is hit when its country at a cut's stage is the cut's origin and its material one the
+    /// cut names: it loses the cut's share of its contained quantity at every stage. The
+    /// denominators do not change. Per material: tonnes lost, share of demand, days of stock
+    /// cover; and the findings that appear or clear. Exit status 0 when the analysis ran, 2 on
+    /// input errors.
+    Stress(StressArgs),
     /// Run a language server (LSP) over standard input and output, for editors: diagnostics
     /// as you type, hover, completion and quick fixes in portfolios and rule files.
     Lsp,
@@ -104,6 +152,13 @@ pub enum Command {
 fn formats() -> impl TypedValueParser<Value = Format> {
     let names = Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
     PossibleValuesParser::new(names).map(|name| Format::named(&name).expect("one of the names listed"))
+}
+
+/// `stress --format`: the names of [`StressFormat::ALL`], each with its description.
+fn stress_formats() -> impl TypedValueParser<Value = StressFormat> {
+    let names = StressFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
+    PossibleValuesParser::new(names)
+        .map(|name| StressFormat::ALL.into_iter().find(|f| f.name() == name).expect("one of the names listed"))
 }
 
 /// `--fail-on`: the names of [`FailOn::ALL`], each with what it means.
@@ -136,6 +191,8 @@ pub enum SchemaKind {
     Portfolio,
     /// The rule file format.
     Rules,
+    /// The stress scenario file format.
+    Scenario,
 }
 
 #[cfg(test)]

@@ -9,10 +9,10 @@ use std::io::{self, IsTerminal, Write};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{CheckArgs, ColorChoice, Command, SchemaKind};
+use args::{CheckArgs, ColorChoice, Command, SchemaKind, StressArgs};
 use crma_check::model::Report;
 use crma_check::report::{Format, Style};
-use crma_check::{CheckOptions, Checker};
+use crma_check::{CheckOptions, Checker, Stresses};
 
 /// Whether to colour: as asked, or with `auto` on a terminal unless `NO_COLOR` is set (to
 /// anything but the empty string, as no-color.org says) or `TERM` is `dumb`.
@@ -44,9 +44,13 @@ pub fn run(cli: Cli) -> u8 {
     }
     let stdout = io::stdout();
     let color = use_color(cli.color, stdout.is_terminal(), |name| std::env::var_os(name));
+    let assess = match &cli.command {
+        Some(Command::Stress(args)) => &args.assess,
+        _ => &cli.check.assess,
+    };
     let options = CheckOptions {
-        year: cli.check.year,
-        today: cli.check.as_of.unwrap_or_else(crma_check::today),
+        year: assess.year,
+        today: assess.as_of.unwrap_or_else(crma_check::today),
         fail_on: cli.check.fail_on,
     };
     let width = if stdout.is_terminal() { terminal_width() } else { 100 };
@@ -57,7 +61,7 @@ pub fn run(cli: Cli) -> u8 {
             // A broken rule file stops everything: the check cannot be made. A check says so
             // in the format asked for (a pipeline reading SARIF should see where), the other
             // commands in words.
-            let report = Report { files: failed, fail_on: options.fail_on, rules: Vec::new() };
+            let report = Report { files: failed, fail_on: options.fail_on, rules: Vec::new(), as_of: options.today };
             if cli.command.is_none() {
                 let _ = write_report(&cli.check, &style, &report);
                 return 2;
@@ -71,11 +75,13 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Rules) => Ok(text::rules(&checker)),
         Some(Command::Schema { which: SchemaKind::Portfolio }) => Ok(crma_check::schemas::PORTFOLIO.to_owned()),
         Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crma_check::schemas::RULES.to_owned()),
+        Some(Command::Schema { which: SchemaKind::Scenario }) => Ok(crma_check::schemas::SCENARIO.to_owned()),
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
+        Some(Command::Stress(args)) => return stress(&mut checker, &args, &style),
         Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
         None => {
-            if let Err(no_such_rule) = checker.select(&cli.check.select, &cli.check.ignore) {
+            if let Err(no_such_rule) = checker.select(&cli.check.assess.select, &cli.check.assess.ignore) {
                 eprintln!("error: {no_such_rule}");
                 return 2;
             }
@@ -142,6 +148,40 @@ fn write_report(check: &CheckArgs, style: &Style, report: &Report) -> Result<(),
             eprintln!("error: cannot write the report{target}: {error}");
         }
     })
+}
+
+/// Runs `crma-check stress`: exit status 0 when the analysis ran, 2 on input errors.
+fn stress(checker: &mut Checker, args: &StressArgs, style: &Style) -> u8 {
+    if let Err(no_such_rule) = checker.select(&args.assess.select, &args.assess.ignore) {
+        eprintln!("error: {no_such_rule}");
+        return 2;
+    }
+    let stresses = if args.each_country {
+        Stresses::EachCountry
+    } else if !args.cut.is_empty() {
+        let cuts: Result<Vec<_>, String> = args.cut.iter().map(|spec| checker.parse_cut(spec)).collect();
+        match cuts {
+            Ok(cuts) => Stresses::Scenarios(vec![checker.scenario_of_cuts(&args.cut, cuts)]),
+            Err(problem) => {
+                eprintln!("error: --cut {problem}");
+                return 2;
+            }
+        }
+    } else {
+        Stresses::Files(args.scenario.clone())
+    };
+    let report = checker.stress_path(&args.file, &stresses);
+    let written = match &args.output {
+        None => args.format.write(&report, style, &mut io::stdout().lock()),
+        Some(path) => write_file(path, |file| args.format.write(&report, style, file)),
+    };
+    if let Err(error) = written {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {error}");
+        }
+        return 2;
+    }
+    if report.ran() { 0 } else { 2 }
 }
 
 /// Writes a file through a buffer, in one go.

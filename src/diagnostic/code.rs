@@ -159,6 +159,10 @@ codes! {
     WaiverUnused = "waiver-unused", Warning,
         "A waiver matches no finding, or names a rule that is not active.",
         "Remove it, or correct its rule, material, stage or country.";
+    /// A cut of a stress scenario names an unknown origin or a share out of range.
+    ScenarioCut = "scenario-cut", Error,
+        "A cut of a stress scenario names an unknown origin, or a share lost that is not a percentage from 0 (excluded) to 100 with at most 6 decimals.",
+        "Name a group (`EU`, `OCT`, `partners`) or an ISO country code, and a percentage such as 50.";
 }
 
 impl Code {

@@ -3,12 +3,12 @@
 
 use rustc_hash::FxHashMap;
 
-use super::metric::{Bound, Evidence, Measurement, Risk, evidence_cells};
+use super::metric::{Bound, End, Evidence, Measurement, Metric, Move, Risk, evidence_cells};
 use super::rule::{Aggregate, Rule, fill};
 use super::{country_ref, material_ref};
 use crate::diagnostic::{Label, Severity};
 use crate::domain::{Basis, Stage};
-use crate::model::{Check, Finding, MaterialRef, Measure};
+use crate::model::{Check, Finding, Fix, MaterialRef, Measure};
 use crate::portfolio::{EVIDENCE_LINES, LineRef, Portfolio, Row, RowKey};
 use crate::quantity::{Percent, format_number, format_share, round4};
 use crate::reference::Reference;
@@ -40,6 +40,8 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
     let mut risks: FxHashMap<(Target, Stage), Vec<(String, String)>> = FxHashMap::default();
     let mut unknown_findings: Vec<(usize, Target, Stage)> = Vec::new();
     for rule in rules {
+        // Strategic partners count from the year their partnership was signed.
+        let metric = rule.metric.in_year(year);
         let rows: Vec<&Row> = portfolio
             .ledger
             .rows()
@@ -64,7 +66,7 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
         for (target, row) in targets {
             let material = target_material(reference, target, rule);
             for &stage in &rule.stages {
-                let measured = rule.metric.measure(row, stage, rule.bound);
+                let measured = metric.measure(row, stage, rule.bound);
                 for risk in &measured.at_risk {
                     risks
                         .entry((target, stage))
@@ -86,7 +88,7 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
                 }
                 let at = Place { source: &portfolio.source, reference, row, stage, year };
                 for measurement in measured.measurements.iter().filter(|m| !m.passes) {
-                    let finding = finding(&at, rule, &material, measurement);
+                    let finding = finding(&at, rule, &metric, &material, measurement);
                     if rule.metric.names_risks() {
                         unknown_findings.push((evaluation.findings.len(), target, stage));
                     }
@@ -144,7 +146,7 @@ struct Place<'a> {
 }
 
 /// The finding of a measurement that did not pass.
-fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Measurement) -> Finding {
+fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef, measurement: &Measurement) -> Finding {
     let Place { reference, row, stage, year, .. } = *at;
     let threshold = rule.bound.value();
     let value_text = measurement.value.format(Some(threshold));
@@ -164,7 +166,7 @@ fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Me
 
     let mut notes = Vec::new();
     let mut severity = rule.doc.severity;
-    if let Some(from) = rule.applies_from.filter(|from| year < *from) {
+    if let Some(from) = rule.applies_from().filter(|from| year < *from) {
         severity = severity.min(Severity::Warning);
         notes.push(format!(
             "the benchmark applies from {from}; this is a {year} portfolio, so this is a warning for now"
@@ -203,7 +205,43 @@ fn finding(at: &Place<'_>, rule: &Rule, material: &MaterialRef, measurement: &Me
         value: Some(Measure { number: round4(measurement.value.number()), text: value_text }),
         threshold: Some(Measure { number: threshold.to_f64(), text: threshold_text }),
         waived: None,
+        fix: metric.smallest_fix(row, stage, rule.bound, measurement).map(|m| fix(reference, material, stage, &m)),
     }
+}
+
+/// The smallest fix in words and numbers.
+fn fix(reference: &Reference, material: &MaterialRef, stage: Stage, change: &Move) -> Fix {
+    let (what, stage_word) = (&material.label, stage.as_str());
+    let (rounded, shown) = change.mass.rounded_up();
+    // Rounded up beyond all there is, the least move is all of it.
+    let (tonnes, text, least) = if rounded > change.available.tonnes_f64() {
+        (change.available.tonnes_f64(), change.available.to_string(), "all")
+    } else {
+        (rounded, shown, "at least")
+    };
+    let end = |end: &End| match end {
+        End::Origins(words) => words.clone(),
+        End::OutsideOrigins(words) => format!("outside {words}"),
+        End::Country(country) => reference.countries.get(*country).name.clone(),
+        End::OtherCountries => "other countries".to_owned(),
+        End::Unknown => "unknown origin".to_owned(),
+        End::Documented => "documented origins".to_owned(),
+        End::NoCountry => format!("no known {stage_word} country"),
+        End::AnyCountry => "any country".to_owned(),
+    };
+    let (from, to) = (end(&change.from), end(&change.to));
+    let sentence = match (&change.from, &change.to) {
+        (End::Unknown, _) => format!("document the {stage_word} country of {least} {text} of {what}"),
+        (_, End::AnyCountry) if stage == Stage::Recycling => {
+            format!("replace {least} {text} of {what} by recycled material")
+        }
+        (_, End::AnyCountry) => format!("give a known {stage_word} country to {least} {text} of {what}"),
+        (End::Origins(_), End::OutsideOrigins(_)) => {
+            format!("move {least} {text} of {what} {stage_word} from {from} to origins outside it")
+        }
+        _ => format!("move {least} {text} of {what} {stage_word} from {from} to {to}"),
+    };
+    Fix { tonnes, text, from, to, sentence }
 }
 
 /// Labels on the lines responsible (a few, then "and N more") and on the consumption entry.
@@ -224,7 +262,7 @@ fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
                 (Some(c), _) => format!(", {} in {}", stage.participle(), reference.countries.get(*c).name),
                 (None, _) => format!(", no {} country", stage.as_str()),
             };
-            Label::new(line.at, format!("{}{place}", line_words(source, reference, line)))
+            Label::new(line.at(stage), format!("{}{place}", line_words(source, reference, line)))
         })
         .collect();
     let more = total_lines.saturating_sub(labels.len() as u32);

@@ -4,7 +4,7 @@
 use super::{country_ref, material_ref};
 use crate::domain::Stage;
 use crate::model::{LineFacts, LineOrigin};
-use crate::portfolio::{Counted, Portfolio};
+use crate::portfolio::Portfolio;
 use crate::quantity::{Share, format_share};
 use crate::reference::Reference;
 
@@ -16,13 +16,13 @@ pub fn line_facts(portfolio: &Portfolio, reference: &Reference) -> Option<LineFa
     let source = &portfolio.source;
     let contained = line.mass.mass();
     let share = Share::new(&contained, row.denominator());
+    // Where the line counts at each stage, as the ledger adds its route up.
     let stages = Stage::ALL
         .into_iter()
-        .zip(probed.stages)
-        .filter_map(|(stage, counted)| match counted {
-            Counted::At(country) => Some((stage, LineOrigin::Country(country_ref(reference, country)))),
-            Counted::Unknown => Some((stage, LineOrigin::Unknown)),
-            Counted::No => None,
+        .filter_map(|stage| match probed.route.at(stage) {
+            Some(country) => Some((stage, LineOrigin::Country(country_ref(reference, country)))),
+            None if probed.route.expects(stage) => Some((stage, LineOrigin::Unknown)),
+            None => None,
         })
         .collect();
     Some(LineFacts {

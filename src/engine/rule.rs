@@ -3,16 +3,15 @@
 
 use super::metric::{Bound, Metric};
 use crate::domain::Stage;
-use crate::model::RuleDoc;
+use crate::model::{RuleDoc, RuleOrigin};
 use crate::reference::{MaterialId, Reference, Tier};
 
 /// One rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// What reports say about it: id, name, summary, legal basis, severity, help, reading.
+    /// What reports say about it: id, name, summary, legal basis, severity, help, reading,
+    /// the year it applies from, its threshold and where it was read from.
     pub(crate) doc: RuleDoc,
-    /// The year from which it applies.
-    pub(crate) applies_from: Option<u16>,
     /// The materials it applies to.
     pub(crate) materials: MaterialScope,
     /// Per material, or overall.
@@ -25,8 +24,6 @@ pub struct Rule {
     pub(crate) bound: Bound,
     /// The finding's sentence, with placeholders.
     pub(crate) message: String,
-    /// Where it was read from.
-    pub(crate) origin: RuleOrigin,
 }
 
 impl Rule {
@@ -42,12 +39,12 @@ impl Rule {
 
     /// The year from which it applies, if it names one (before it, a finding is a warning).
     pub fn applies_from(&self) -> Option<u16> {
-        self.applies_from
+        self.doc.applies_from
     }
 
     /// Where it was read from.
     pub fn origin(&self) -> &RuleOrigin {
-        &self.origin
+        &self.doc.origin
     }
 
     /// How it is computed, in words, for `explain`: its metric, scope and threshold.
@@ -135,17 +132,6 @@ pub enum Aggregate {
     PerMaterial,
     /// All materials in scope, summed.
     Overall,
-}
-
-/// Where a rule was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleOrigin {
-    /// The file (`rules/crma.json` for the built-in rules).
-    pub path: String,
-    /// Whether the rule is built in.
-    pub builtin: bool,
-    /// The origin of the built-in rule this one replaced, if any.
-    pub replaces: Option<String>,
 }
 
 /// The placeholders a message may use.

@@ -7,14 +7,16 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::HOME_GROUP;
 use super::metric::{Bound, Metric, OriginSet};
-use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, RuleOrigin, unknown_placeholders};
+use super::origins::{OriginsBuilder, closest_group};
+use super::rule::{Aggregate, MaterialScope, PLACEHOLDERS, Rule, unknown_placeholders};
 use crate::diagnostic::{Code, Diagnostic, Severity, Suggestion};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
-use crate::model::RuleDoc;
+use crate::model::{RuleDoc, RuleOrigin};
 use crate::quantity::Decimal;
-use crate::reference::{CountrySet, Reference};
+use crate::reference::Reference;
 use crate::source::{Source, Span};
 
 /// The rule file schema, embedded.
@@ -225,6 +227,7 @@ fn read_rule(
         }
         return Err(errors);
     };
+    let home = reference.countries.group(HOME_GROUP).map(|g| reference.countries.group_by_id(g).members().clone());
     Ok(Rule {
         doc: RuleDoc {
             id,
@@ -235,8 +238,14 @@ fn read_rule(
             url: line.url.as_ref().map(Text::to_string),
             severity: if line.severity.as_str() == "warning" { Severity::Warning } else { Severity::Error },
             explain: line.explain.iter().flatten().map(Text::to_string).collect(),
+            applies_from: line
+                .applies_from
+                .as_ref()
+                .and_then(|y| y.value.integer())
+                .and_then(|y| u16::try_from(y).ok()),
+            threshold: metric.threshold(bound, &home.unwrap_or_default()),
+            origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
         },
-        applies_from: line.applies_from.as_ref().and_then(|y| y.value.integer()).and_then(|y| u16::try_from(y).ok()),
         materials,
         aggregate: match line.aggregate.as_ref().map(Text::as_str) {
             Some("overall") => Aggregate::Overall,
@@ -249,7 +258,6 @@ fn read_rule(
         metric,
         bound,
         message: line.message.value.to_string(),
-        origin: RuleOrigin { path: source.name().to_owned(), builtin, replaces: None },
     })
 }
 
@@ -398,26 +406,11 @@ fn origin_set(
             ]);
         }
     };
-    let countries = &reference.countries;
-    let mut set = CountrySet::default();
-    let mut names = Vec::new();
+    let mut builder = OriginsBuilder::default();
     let mut errors = Vec::new();
     for entry in entries {
         let text = entry.value.as_str();
-        if let Some(group) = countries.group(text) {
-            let group = countries.group_by_id(group);
-            set.union_with(group.members());
-            names.push(group.name.clone());
-        } else if let Some(country) = countries.find(text).filter(|_| text.len() == 2) {
-            set.insert(country);
-            names.push(countries.get(country).name.clone());
-        } else {
-            let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
-            let close = crate::suggest::did_you_mean(text, groups.iter().copied());
-            let help = match close {
-                Some(close) => format!("did you mean the group `{close}`?"),
-                None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
-            };
+        if let Err(help) = builder.add(reference, text) {
             let span = entry.span(source);
             let mut diagnostic = Diagnostic::new(
                 Code::RuleOrigins,
@@ -425,17 +418,13 @@ fn origin_set(
             )
             .with_label(span, "unknown")
             .with_help(help);
-            if let Some(close) = close {
+            if let Some(close) = closest_group(reference, text) {
                 diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, close));
             }
             errors.push(diagnostic);
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let listed = names.join(", ");
-    Ok(if inside { OriginSet::within(set, listed) } else { OriginSet::outside(set, listed) })
+    if errors.is_empty() { Ok(builder.build(inside)) } else { Err(errors) }
 }
 
 #[cfg(test)]
@@ -448,6 +437,32 @@ mod tests {
         let rules = load_rules(&source, Reference::builtin(), true).unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
         assert_eq!(ids, ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"]);
-        assert!(rules.iter().all(|r| r.origin.builtin));
+        assert!(rules.iter().all(|r| r.origin().builtin));
+    }
+
+    #[test]
+    fn reports_learn_each_threshold_and_the_figure_it_is_compared_with() {
+        use crate::model::{Gauge, Side};
+        let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
+        let rules = load_rules(&source, Reference::builtin(), true).unwrap();
+        let thresholds: Vec<(&str, Side, f64, &str, Gauge)> = rules
+            .iter()
+            .map(|r| {
+                let t = &r.doc().threshold;
+                (r.id(), t.side, t.value.number, t.value.text.as_str(), t.gauge)
+            })
+            .collect();
+        assert_eq!(
+            thresholds,
+            [
+                ("CRM001", Side::Min, 10.0, "10%", Gauge::EuShare),
+                ("CRM002", Side::Min, 40.0, "40%", Gauge::EuShare),
+                ("CRM003", Side::Min, 25.0, "25%", Gauge::EuShare),
+                ("CRM004", Side::Max, 65.0, "65%", Gauge::CountryShare),
+                ("CRM005", Side::Max, 0.0, "0%", Gauge::UnknownShare),
+            ]
+        );
+        assert_eq!(rules[3].doc().threshold.origins.as_deref(), Some("outside the EU"));
+        assert_eq!(rules[0].doc().applies_from, Some(2030));
     }
 }

@@ -1,24 +1,26 @@
-//! The share table: for each material, the EU share, the largest share of a single country
-//! outside the EU and the unknown share at each stage, and its verdict.
+//! The share table: for each material, the EU share, the share of each country and the
+//! unknown share at each stage, and its verdict.
 
+use super::HOME_GROUP;
 use super::evaluate::Target;
 use super::{country_ref, material_ref};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
-use crate::model::{Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::model::{CountryShare, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
 use crate::portfolio::{Cell, Portfolio, Row, RowKey};
 use crate::quantity::Mass;
 use crate::reference::{CountryId, Reference, Tier};
 
-/// The group the table measures against: the EU, as defined in `rules/countries.json`.
-const HOME_GROUP: &str = "EU";
+/// The EU's strategic partners on raw materials, as `rules/countries.json` names them.
+const PARTNERS_GROUP: &str = "partners";
 
-/// Builds the table of a portfolio from its ledger and its findings.
+/// Builds the table of a portfolio from its ledger and its findings, in reporting `year`.
 pub fn share_table(
     portfolio: &Portfolio,
     reference: &Reference,
     findings: &[(Target, Finding)],
     checked: &[RowKey],
+    year: u16,
 ) -> Table {
     let rows = portfolio.ledger.rows();
     let mut table = Table {
@@ -26,7 +28,7 @@ pub fn share_table(
             .iter()
             .map(|row| {
                 let verdict = verdict(row.key, findings, checked);
-                table_row(reference, row, material_ref(reference, row.key), verdict)
+                table_row(reference, row, material_ref(reference, row.key), verdict, year)
             })
             .collect(),
         overall: None,
@@ -38,7 +40,7 @@ pub fn share_table(
         let material = MaterialRef::total("all strategic raw materials");
         let overall_findings = findings.iter().filter(|(t, _)| *t == Target::Overall);
         let verdict = worst(overall_findings.map(|(_, f)| f)).unwrap_or(Verdict::Passes);
-        let mut row = table_row(reference, &merged, material, verdict);
+        let mut row = table_row(reference, &merged, material, verdict, year);
         // Every strategic row is a member: the total is as sound as its worst member.
         if table.rows.iter().any(|r| r.material.tier == Some(Tier::Strategic) && r.verdict == Verdict::Fails) {
             row.verdict = Verdict::Fails;
@@ -74,26 +76,32 @@ fn worst<'a>(findings: impl Iterator<Item = &'a Finding>) -> Option<Verdict> {
     verdict
 }
 
-fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: Verdict) -> TableRow {
+fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: Verdict, year: u16) -> TableRow {
     let countries = &reference.countries;
     let home = countries.group(HOME_GROUP).map(|g| countries.group_by_id(g));
+    let partners = countries.group(PARTNERS_GROUP).map(|g| countries.group_by_id(g));
     let denominator = row.denominator();
     let stages = Stage::ALL.map(|stage| {
         let at = row.stage(stage);
         let in_home = |c| home.is_some_and(|g| g.contains(c));
         let eu = at.countries().filter(|(c, _)| in_home(*c)).map(|(_, cell)| &cell.mass).sum::<Mass>();
-        let top = at
-            .countries()
-            .filter(|(c, _)| !in_home(*c))
-            // The largest; among equals the first to appear in the file, so ties read as written.
-            .fold(None, |best: Option<(CountryId, &Cell)>, (c, cell)| match best {
-                Some((_, b)) if b.mass >= cell.mass => best,
-                _ => Some((c, cell)),
-            });
+        let partner = |c| partners.is_some_and(|g| g.contains_in(c, year));
+        let with_partners =
+            at.countries().filter(|(c, _)| in_home(*c) || partner(*c)).map(|(_, cell)| &cell.mass).sum::<Mass>();
+        let mut countries: Vec<(CountryId, &Cell)> = at.countries().collect();
+        // Largest first; the sort is stable, so among equals the first to appear in the file.
+        countries.sort_by(|a, b| b.1.mass.cmp(&a.1.mass));
         StageShares {
             eu: eu.share_of(denominator).percent_f64(),
-            top_third_country: top
-                .map(|(c, cell)| (country_ref(reference, c), cell.mass.share_of(denominator).percent_f64())),
+            eu_and_partners: with_partners.share_of(denominator).percent_f64(),
+            countries: countries
+                .into_iter()
+                .map(|(c, cell)| CountryShare {
+                    country: country_ref(reference, c),
+                    share: cell.mass.share_of(denominator).percent_f64(),
+                    eu: in_home(c),
+                })
+                .collect(),
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });

@@ -58,6 +58,8 @@ pub struct Finding {
     pub threshold: Option<Measure>,
     /// The waiver that accepts this finding, if one does.
     pub waived: Option<Waived>,
+    /// The least change that makes it pass, where there is one.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -74,6 +76,7 @@ impl Finding {
             value: None,
             threshold: None,
             waived: None,
+            fix: None,
         }
     }
 
@@ -122,6 +125,23 @@ pub struct Measure {
     pub number: f64,
     /// The number as shown in messages (`73.9%`).
     pub text: String,
+}
+
+/// The least change that makes a finding pass: tonnes moved from some origins to others,
+/// the total unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    /// The tonnes, rounded up at the precision shown, so that moving them makes it pass.
+    pub tonnes: f64,
+    /// The tonnes as shown (`89 t`).
+    pub text: String,
+    /// From where: a country's name, "outside the EU", "unknown origin".
+    pub from: String,
+    /// To where: "other countries", "the EU", "documented origins".
+    pub to: String,
+    /// The change in a sentence: "move at least 89 t of cobalt processing from China to
+    /// other countries".
+    pub sentence: String,
 }
 
 /// Why a finding does not fail the check.

@@ -6,11 +6,15 @@
 
 mod finding;
 mod line;
+mod rule;
+mod stress;
 mod table;
 
-pub use finding::{Check, CheckKey, CountryRef, Finding, MaterialRef, Measure, Waived};
+pub use finding::{Check, CheckKey, CountryRef, Finding, Fix, MaterialRef, Measure, Waived};
 pub use line::{LineFacts, LineOrigin};
-pub use table::{Basis, StageShares, Table, TableRow, Verdict};
+pub use rule::{Gauge, RuleDoc, RuleOrigin, Side, Threshold};
+pub use stress::{Cover, MaterialLoss, ScenarioDoc, ScenarioResult, StressReport};
+pub use table::{Basis, CountryShare, StageShares, Table, TableRow, Verdict};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Source;
@@ -22,8 +26,10 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// The fail level used.
     pub fail_on: FailOn,
-    /// The rules that ran, for formats that describe them (SARIF).
+    /// The rules that ran, for formats that describe them (SARIF, HTML).
     pub rules: Vec<RuleDoc>,
+    /// The day waivers were checked against (`--as-of`, or the day of the run).
+    pub as_of: jiff::civil::Date,
 }
 
 impl Report {
@@ -41,6 +47,11 @@ impl Report {
             waived: a.waived + b.waived,
             input_errors: a.input_errors + b.input_errors,
         })
+    }
+
+    /// The rule with this id, among those that ran.
+    pub fn rule(&self, id: &str) -> Option<&RuleDoc> {
+        self.rules.iter().find(|r| r.id == id)
     }
 
     /// The outcome: a file that could not be checked is never a pass.
@@ -212,25 +223,4 @@ impl Outcome {
             Outcome::Unchecked => "unchecked",
         }
     }
-}
-
-/// What a report says about a rule: the part of a rule that formats show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleDoc {
-    /// Its id (`CRM004`).
-    pub id: String,
-    /// Its short name (`third-country-cap`).
-    pub name: String,
-    /// What it checks, in a line.
-    pub summary: String,
-    /// What to do about a finding.
-    pub help: String,
-    /// Where it comes from.
-    pub legal_basis: Option<String>,
-    /// A link to the text it comes from.
-    pub url: Option<String>,
-    /// Its severity from the year it applies.
-    pub severity: Severity,
-    /// Paragraphs on how to read it.
-    pub explain: Vec<String>,
 }

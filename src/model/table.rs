@@ -1,5 +1,5 @@
-//! The share table: per material, at each stage, the EU share, the largest share of one
-//! country outside it and the unknown share, and the material's verdict.
+//! The share table: per material, at each stage, the EU share, the share of each country and
+//! the unknown share, and the material's verdict.
 
 pub use crate::domain::Basis;
 
@@ -46,10 +46,42 @@ impl TableRow {
 pub struct StageShares {
     /// Share from the EU, in percent.
     pub eu: f64,
-    /// The largest share of one country outside the EU, in percent, and the country.
-    pub top_third_country: Option<(CountryRef, f64)>,
+    /// Share from the EU and its strategic partners (each from the year it signed), in
+    /// percent.
+    pub eu_and_partners: f64,
+    /// Every country with a share at this stage, largest first; among equal shares, the
+    /// first to appear in the file first.
+    pub countries: Vec<CountryShare>,
     /// Share of unknown origin, in percent.
     pub unknown: f64,
+}
+
+impl StageShares {
+    /// The largest share of one country outside the EU, and the country.
+    pub fn top_third_country(&self) -> Option<(&CountryRef, f64)> {
+        self.third_countries().next().map(|c| (&c.country, c.share))
+    }
+
+    /// The countries outside the EU, largest first.
+    pub fn third_countries(&self) -> impl Iterator<Item = &CountryShare> {
+        self.countries.iter().filter(|c| !c.eu)
+    }
+
+    /// The share of `code`, if that country has one at this stage.
+    pub fn share_of(&self, code: &str) -> Option<f64> {
+        self.countries.iter().find(|c| c.country.code == code).map(|c| c.share)
+    }
+}
+
+/// One country's share at a stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryShare {
+    /// The country.
+    pub country: CountryRef,
+    /// Its share, in percent.
+    pub share: f64,
+    /// Whether it is a member of the EU (its share is part of the EU share).
+    pub eu: bool,
 }
 
 /// The verdict of a material in the table.

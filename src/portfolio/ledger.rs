@@ -1,11 +1,18 @@
-//! The ledger: a portfolio's supplies summed by material, stage and country of origin.
+//! The ledger: a portfolio's supplies summed by material and route (the country of each
+//! stage), and from those by stage and country of origin.
 //!
 //! Every metric the engine knows is a function of these sums, so supply lines are added to
-//! the ledger as they are read and never kept. For each sum the ledger also keeps the few
-//! largest lines behind it, so that a finding can point at the lines responsible.
+//! the ledger as they are read and never kept. A line is added to the sum of its route; once
+//! all are read, the ledger is settled: each stage's sums per country (and of unknown origin)
+//! are added up from the routes. Routes are what a disruption hits (a line cut at processing
+//! is lost at extraction too), so a stress test cuts routes and settles again. For each sum
+//! the ledger also keeps the few largest lines behind it, so that a finding can point at the
+//! lines responsible.
+
+use rustc_hash::FxHashMap;
 
 use crate::domain::{Basis, Stage};
-use crate::quantity::{LineMass, Mass};
+use crate::quantity::{Fraction, LineMass, Mass};
 use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
 use crate::source::Span;
 
@@ -23,6 +30,31 @@ pub struct RowKey {
 /// How many of the largest lines each sum remembers.
 pub const EVIDENCE_LINES: usize = 3;
 
+/// Where a supply line's material comes from: its country at each stage, as far as the line
+/// names them, and the member element it names of a group material (`dysprosium` of the rare
+/// earths for magnets), if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Route {
+    /// The country of each stage, in [`Stage::ALL`] order.
+    pub countries: [Option<CountryId>; 3],
+    /// The member element named, by its place among the material's members.
+    pub member: Option<u8>,
+}
+
+impl Route {
+    /// The country at `stage`, if the line names one.
+    pub fn at(&self, stage: Stage) -> Option<CountryId> {
+        self.countries[stage.index()]
+    }
+
+    /// Whether the line is expected to name a country at `stage`: secondary material (with a
+    /// recycling country) at recycling, primary material at extraction and processing.
+    pub fn expects(&self, stage: Stage) -> bool {
+        let secondary = self.at(Stage::Recycling).is_some();
+        if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling }
+    }
+}
+
 /// One supply line, remembered as evidence for a sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineRef {
@@ -30,8 +62,10 @@ pub struct LineRef {
     pub mass: LineMass,
     /// Its position among the supply lines (0-based), which breaks ties.
     pub index: u32,
-    /// The value to label: the country code of the stage, or the material name.
-    pub at: Span,
+    /// The material name, labelled where a stage names no country.
+    pub material: Span,
+    /// The country code of each stage, where given.
+    pub countries: [Option<Span>; 3],
     /// Its `id` value, if any.
     pub id: Option<Span>,
     /// Its `amount` value.
@@ -42,6 +76,18 @@ pub struct LineRef {
     pub form: Option<FormId>,
     /// Its `content` value, if any.
     pub content: Option<Span>,
+}
+
+impl LineRef {
+    /// The value to label for `stage`: its country code, or else the material name.
+    pub fn at(&self, stage: Stage) -> Span {
+        self.countries[stage.index()].unwrap_or(self.material)
+    }
+
+    /// The line with `factor` of its mass (a stress test's cut).
+    fn scaled(self, factor: Fraction) -> Option<LineRef> {
+        Some(LineRef { mass: self.mass.scaled(factor)?, ..self })
+    }
 }
 
 /// A sum of supply lines, with the largest of them.
@@ -62,11 +108,13 @@ impl Cell {
         self.keep(line);
     }
 
-    /// Keeps `line` among the largest, if it is one; the earliest first among equals.
+    /// Keeps `line` among the largest, if it is one; the earliest first among equals,
+    /// whatever the order lines are added in.
     fn keep(&mut self, line: LineRef) {
-        let Some(pos) =
-            self.top.iter().position(|slot| slot.is_none_or(|kept| line.mass.approx() > kept.mass.approx()))
-        else {
+        let before = |kept: &LineRef| {
+            (line.mass.approx(), std::cmp::Reverse(line.index)) > (kept.mass.approx(), std::cmp::Reverse(kept.index))
+        };
+        let Some(pos) = self.top.iter().position(|slot| slot.as_ref().is_none_or(before)) else {
             return;
         };
         self.top[pos..].rotate_right(1);
@@ -86,6 +134,15 @@ impl Cell {
     pub fn top(&self) -> impl Iterator<Item = &LineRef> {
         self.top.iter().flatten()
     }
+
+    /// The cell with `factor` of every line's mass; `None` if a product overflows.
+    fn scaled(&self, factor: Fraction) -> Option<Cell> {
+        let mut top = [None; EVIDENCE_LINES];
+        for (slot, line) in top.iter_mut().zip(self.top()) {
+            *slot = Some(line.scaled(factor)?);
+        }
+        Some(Cell { mass: self.mass.scaled(factor)?, lines: self.lines, top })
+    }
 }
 
 /// The sums of one material at one stage.
@@ -98,7 +155,7 @@ pub struct StageLedger {
 
 impl StageLedger {
     /// The cell of `country`, created empty if new.
-    pub fn country_mut(&mut self, country: CountryId) -> &mut Cell {
+    fn country_mut(&mut self, country: CountryId) -> &mut Cell {
         // A material has few origins per stage: a linear search beats hashing here.
         match self.countries.iter().position(|(c, _)| *c == country) {
             Some(n) => &mut self.countries[n].1,
@@ -142,26 +199,93 @@ pub struct Row {
     pub lines: u32,
     /// The stated consumption, if any.
     pub consumption: Option<Consumption>,
+    /// The stated stock, if any.
+    pub stock: Option<Consumption>,
     /// The material name of the first supply line, or the consumption entry.
     pub first: Span,
-    /// For a total over several rows, what is summed row by row.
+    /// For a total over several rows, or a row after a stress test's cut: what is summed
+    /// row by row, or kept from before the cut.
     total: Option<Total>,
+    /// The sums per route, in order of first appearance.
+    routes: Vec<(Route, Cell)>,
+    route_index: FxHashMap<Route, u32>,
+    /// The sums per stage, added up from the routes by [`Row::settle`].
     stages: [StageLedger; 3],
 }
 
 impl Row {
     fn new(key: RowKey, first: Span) -> Row {
-        Row { key, supplied: Mass::ZERO, lines: 0, consumption: None, first, total: None, stages: Default::default() }
+        Row {
+            key,
+            supplied: Mass::ZERO,
+            lines: 0,
+            consumption: None,
+            stock: None,
+            first,
+            total: None,
+            routes: Vec::new(),
+            route_index: FxHashMap::default(),
+            stages: Default::default(),
+        }
+    }
+
+    /// Adds a supply line on `route` (the row's stages are stale until [`Row::settle`]).
+    pub fn add_line(&mut self, route: Route, line: LineRef) {
+        self.supplied.add_line(line.mass);
+        self.lines += 1;
+        let n = *self.route_index.entry(route).or_insert_with(|| {
+            self.routes.push((route, Cell::default()));
+            (self.routes.len() - 1) as u32
+        });
+        self.routes[n as usize].1.add(line);
+    }
+
+    /// Adds up the stages from the routes: each route at its country of each stage, or as
+    /// unknown where the stage is expected and names none.
+    pub fn settle(&mut self) {
+        let mut stages: [StageLedger; 3] = Default::default();
+        for (route, cell) in &self.routes {
+            for stage in Stage::ALL {
+                match route.at(stage) {
+                    Some(country) => stages[stage.index()].country_mut(country).merge(cell),
+                    None if route.expects(stage) => stages[stage.index()].unknown.merge(cell),
+                    None => {}
+                }
+            }
+        }
+        self.stages = stages;
+    }
+
+    /// The routes and their sums, in order of first appearance.
+    pub fn routes(&self) -> impl Iterator<Item = (&Route, &Cell)> {
+        self.routes.iter().map(|(route, cell)| (route, cell))
+    }
+
+    /// The row after a cut: each route keeps `1 − lost(route)` of its mass, and the
+    /// denominator and the consumption no line covers stay what they were (demand does not
+    /// fall because a supplier fails, and lost supply is not of unknown origin). Settled.
+    /// `None` if a product overflows.
+    pub fn cut(&self, lost: impl Fn(&Route) -> Fraction) -> Option<Row> {
+        let mut row = Row::new(self.key, self.first);
+        row.total =
+            Some(Total { denominator: self.denominator().clone(), basis: self.basis(), uncovered: self.uncovered() });
+        row.consumption = self.consumption.clone();
+        row.stock = self.stock.clone();
+        row.lines = self.lines;
+        for (route, cell) in &self.routes {
+            let kept = Fraction::ONE.checked_sub(lost(route))?;
+            let cell = cell.scaled(kept)?;
+            row.supplied += &cell.mass;
+            row.route_index.insert(*route, row.routes.len() as u32);
+            row.routes.push((*route, cell));
+        }
+        row.settle();
+        Some(row)
     }
 
     /// The sums at `stage`.
     pub fn stage(&self, stage: Stage) -> &StageLedger {
         &self.stages[stage.index()]
-    }
-
-    /// The sums at `stage`, to add to.
-    pub fn stage_mut(&mut self, stage: Stage) -> &mut StageLedger {
-        &mut self.stages[stage.index()]
     }
 
     /// The denominator of every share: consumption if stated, else the sum of supplies.
@@ -224,7 +348,7 @@ impl Row {
             total.denominator += row.denominator();
             total.uncovered += &row.uncovered();
             for stage in Stage::ALL {
-                merged.stage_mut(stage).merge(row.stage(stage));
+                merged.stages[stage.index()].merge(row.stage(stage));
             }
         }
         merged.total = Some(total);
@@ -275,6 +399,18 @@ impl Ledger {
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }
+
+    /// Adds up every row's stages from its routes, once all lines are in.
+    pub fn settle(&mut self) {
+        self.rows.iter_mut().for_each(Row::settle);
+    }
+
+    /// The ledger after a cut: every row cut by `lost(row, route)` (see [`Row::cut`]).
+    /// `None` if a product overflows.
+    pub fn cut(&self, lost: impl Fn(&Row, &Route) -> Fraction) -> Option<Ledger> {
+        let rows = self.rows.iter().map(|row| row.cut(|route| lost(row, route))).collect::<Option<Vec<Row>>>()?;
+        Some(Ledger { rows, index: self.index.clone() })
+    }
 }
 
 #[cfg(test)]
@@ -287,7 +423,8 @@ mod tests {
         LineRef {
             mass: LineMass::new(product, None).unwrap(),
             index,
-            at: Span::at(index as usize),
+            material: Span::at(index as usize),
+            countries: [None; 3],
             id: None,
             amount: Span::default(),
             unit: UnitId(0),

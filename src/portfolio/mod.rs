@@ -15,7 +15,7 @@ pub(crate) use json::PORTFOLIO_SCHEMA;
 pub use json::load;
 #[cfg(test)]
 pub(crate) use ledger::Consumption;
-pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Row, RowKey};
+pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Route, Row, RowKey};
 
 use crate::diagnostic::Diagnostic;
 use crate::domain::Stage;
@@ -54,19 +54,25 @@ pub struct ProbedLine {
     pub key: RowKey,
     /// Its mass and where its values are written.
     pub line: LineRef,
-    /// How it counts at each stage, in [`Stage::ALL`] order.
-    pub stages: [Counted; 3],
+    /// Its countries, which say how it counts at each stage.
+    pub route: Route,
 }
 
-/// How a supply line counts at one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counted {
-    /// At this country.
-    At(CountryId),
-    /// As of unknown origin: the stage is expected and names no country.
-    Unknown,
-    /// Not at all at this stage.
-    No,
+impl Portfolio {
+    /// The same portfolio with another ledger (the one a stress test's cut leaves).
+    pub fn with_ledger(&self, ledger: Ledger) -> Portfolio {
+        Portfolio {
+            source: self.source.clone(),
+            name: self.name.clone(),
+            year: self.year,
+            ledger,
+            waivers: self.waivers.clone(),
+            notes: self.notes.clone(),
+            supply_lines: self.supply_lines,
+            // A line's facts are of the portfolio as read, not as cut.
+            probed: None,
+        }
+    }
 }
 
 /// An accepted, time-limited exception to a rule.

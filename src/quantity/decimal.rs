@@ -126,6 +126,11 @@ impl Decimal {
         Ok(Decimal { digits, exponent })
     }
 
+    /// How many decimals it is written with (`12.50` and `12.5` have one).
+    pub fn decimals(self) -> i32 {
+        (-self.exponent).max(0)
+    }
+
     /// Whether the number is zero.
     pub fn is_zero(self) -> bool {
         self.digits == 0

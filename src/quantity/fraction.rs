@@ -38,6 +38,13 @@ impl Fraction {
         self.checked_mul(Fraction { num: other.den, den: other.num })
     }
 
+    /// The difference, if it is not negative and fits.
+    pub fn checked_sub(self, other: Fraction) -> Option<Fraction> {
+        let left = self.num.checked_mul(other.den)?;
+        let right = other.num.checked_mul(self.den)?;
+        Some(Fraction::new(left.checked_sub(right)?, self.den.checked_mul(other.den)?))
+    }
+
     /// Numerator.
     pub fn numer(self) -> u128 {
         self.num
@@ -55,6 +62,21 @@ impl Fraction {
 
     pub(super) fn to_big(self) -> BigRational {
         BigRational::new(self.num.into(), self.den.into())
+    }
+}
+
+impl PartialOrd for Fraction {
+    fn partial_cmp(&self, other: &Fraction) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Fraction {
+    fn cmp(&self, other: &Fraction) -> std::cmp::Ordering {
+        match (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+            (Some(left), Some(right)) => left.cmp(&right),
+            _ => self.to_big().cmp(&other.to_big()),
+        }
     }
 }
 

@@ -65,6 +65,12 @@ impl LineMass {
         self.rounded
     }
 
+    /// The line with `factor` of its mass: the product keeps its picograms, and the factor
+    /// joins the form's fraction. `None` if the fraction overflows.
+    pub fn scaled(self, factor: Fraction) -> Option<LineMass> {
+        LineMass::new(self.product, Some(self.fraction.unwrap_or(Fraction::ONE).checked_mul(factor)?))
+    }
+
     /// The picograms of product as traded (before a form's fraction).
     pub fn product(self) -> u128 {
         self.product
@@ -112,6 +118,19 @@ impl Mass {
         }
     }
 
+    /// The mass times `factor`, exactly: each term's fraction takes the factor. `None` if a
+    /// fraction overflows.
+    pub fn scaled(&self, factor: Fraction) -> Option<Mass> {
+        let mut scaled = Mass::ZERO;
+        if self.plain != 0 {
+            scaled.add_term(Some(factor), self.plain);
+        }
+        for &(fraction, product) in &self.forms {
+            scaled.add_term(Some(fraction.checked_mul(factor)?), product);
+        }
+        Some(scaled)
+    }
+
     /// Whether there is no mass.
     pub fn is_zero(&self) -> bool {
         self.plain == 0 && self.forms.iter().all(|(_, p)| *p == 0)
@@ -149,6 +168,27 @@ impl Mass {
             return whole as f64 + part as f64 / PER_TONNE as f64;
         }
         tonnes(self.exact().to_f64())
+    }
+
+    /// The mass in tonnes rounded up at the precision [`format_number`] shows it with (whole
+    /// tonnes from 1,000 t, then one, two or three decimals), and as shown: the least
+    /// amount written that way that is not less than the mass.
+    pub fn rounded_up(&self) -> (f64, String) {
+        let tonnes = self.exact().to_big() / num_rational::BigRational::from_integer(PER_TONNE.into());
+        let approx = tonnes.to_f64().unwrap_or(f64::MAX);
+        let decimals: u32 = if approx >= 1000.0 {
+            0
+        } else if approx >= 100.0 {
+            1
+        } else if approx >= 10.0 {
+            2
+        } else {
+            3
+        };
+        let scale = num_rational::BigRational::from_integer(num_bigint::BigInt::from(10u32).pow(decimals));
+        let up = (tonnes * &scale).ceil() / scale;
+        let value = up.to_f64().unwrap_or(f64::MAX);
+        (value, format!("{} t", format_number(value)))
     }
 
     /// This mass as a share of `whole`.
@@ -300,6 +340,11 @@ impl Share {
     pub fn percent_f64(&self) -> f64 {
         self.0.to_f64() * 100.0
     }
+
+    /// The ratio itself (1 for the whole), for printing and machine output.
+    pub fn ratio_f64(&self) -> f64 {
+        self.0.to_f64()
+    }
 }
 
 impl PartialEq for Share {
@@ -321,8 +366,13 @@ impl Percent {
 
     /// As a fraction of one: `(numerator, denominator)`.
     fn ratio(self) -> (u128, u128) {
-        let fraction = self.0.to_fraction().and_then(|f| f.checked_div(Fraction::new(100, 1))).unwrap_or(Fraction::ONE);
+        let fraction = self.of_one();
         (fraction.num, fraction.den)
+    }
+
+    /// As a fraction of one (65% is 13/20).
+    pub fn of_one(self) -> Fraction {
+        self.0.to_fraction().and_then(|f| f.checked_div(Fraction::new(100, 1))).unwrap_or(Fraction::ONE)
     }
 
     /// The number as written.

@@ -39,6 +39,8 @@ pub struct Group {
     /// Name for sentences ("the EU").
     pub name: String,
     members: CountrySet,
+    /// Members that belong only from a year on (a partnership signed then), with the year.
+    since: Vec<(CountryId, u16)>,
     territories: Vec<Territory>,
 }
 
@@ -55,7 +57,7 @@ pub struct Territory {
 }
 
 impl Group {
-    /// Whether `country` belongs to the group.
+    /// Whether `country` belongs to the group in any year.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country)
     }
@@ -65,9 +67,24 @@ impl Group {
         self.territories.iter().find(|t| t.country == country)
     }
 
-    /// The members, including territories counted with them.
+    /// Whether `country` belongs to the group in `year`.
+    pub fn contains_in(&self, country: CountryId, year: u16) -> bool {
+        self.contains(country) && self.since(country).is_none_or(|since| since <= year)
+    }
+
+    /// The year from which `country` belongs, where it does not belong in every year.
+    pub fn since(&self, country: CountryId) -> Option<u16> {
+        self.since.iter().find(|(c, _)| *c == country).map(|(_, year)| *year)
+    }
+
+    /// The members, including territories counted with them, in any year.
     pub fn members(&self) -> &CountrySet {
         &self.members
+    }
+
+    /// The members that belong only from a year on, with the year.
+    pub fn dated_members(&self) -> &[(CountryId, u16)] {
+        &self.since
     }
 }
 
@@ -89,6 +106,14 @@ impl CountrySet {
     pub fn contains(&self, country: CountryId) -> bool {
         let (word, bit) = (country.0 as usize / 64, country.0 % 64);
         self.0.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Takes a country out.
+    pub fn remove(&mut self, country: CountryId) {
+        let (word, bit) = (country.0 as usize / 64, country.0 % 64);
+        if let Some(w) = self.0.get_mut(word) {
+            *w &= !(1 << bit);
+        }
     }
 
     /// Adds every member of `other`.
@@ -198,6 +223,9 @@ struct GroupEntry {
     members: Vec<String>,
     #[serde(default)]
     territories: Vec<TerritoryEntry>,
+    /// Member code → the day it joined (`YYYY-MM-DD`).
+    #[serde(default)]
+    since: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -234,12 +262,22 @@ impl Countries {
                 for code in g.members.iter().chain(g.territories.iter().map(|t| &t.code)) {
                     members.insert(lookup(code)?);
                 }
+                let mut since = Vec::new();
+                for (code, date) in &g.since {
+                    let country = lookup(code)?;
+                    if !members.contains(country) {
+                        return Err(format!("group {}: {code} has a date but is not a member", g.id));
+                    }
+                    let date: jiff::civil::Date =
+                        date.parse().map_err(|e| format!("group {}: {code}: {date:?} is not a date: {e}", g.id))?;
+                    since.push((country, date.year() as u16));
+                }
                 let territories = g
                     .territories
                     .into_iter()
                     .map(|t| Ok(Territory { country: lookup(&t.code)?, part_of: lookup(&t.part_of)?, note: t.note }))
                     .collect::<Result<_, String>>()?;
-                Ok(Group { id: g.id, name: g.name, members, territories })
+                Ok(Group { id: g.id, name: g.name, members, since, territories })
             })
             .collect::<Result<_, String>>()?;
         for (n, alias) in aliases.iter().enumerate() {

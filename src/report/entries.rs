@@ -3,7 +3,7 @@
 
 use super::Location;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::model::{FileReport, Finding, Waived};
+use crate::model::{FileReport, Finding, Fix, Waived};
 
 /// An input diagnostic or a finding, located.
 #[derive(Debug, Clone)]
@@ -47,23 +47,26 @@ impl Entry<'_> {
         if self.name == self.code { self.code.to_owned() } else { format!("{} {}", self.code, self.name) }
     }
 
-    /// The message with its notes, one per line, and the waiver if any.
-    pub fn full_message(&self) -> String {
-        full_message(self.message, self.waived(), self.notes)
+    /// The smallest change that makes the finding pass, if there is one.
+    pub fn fix(&self) -> Option<&Fix> {
+        self.finding.and_then(|f| f.fix.as_ref())
     }
-}
 
-/// A message with the waiver that accepts it, if any, and its notes, one per line.
-pub(super) fn full_message(message: &str, waived: Option<&Waived>, notes: &[String]) -> String {
-    let mut text = message.to_owned();
-    if let Some(waived) = waived {
-        text.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
+    /// The message with the waiver if any, its notes and its smallest fix, one per line.
+    pub fn full_message(&self) -> String {
+        let mut text = self.message.to_owned();
+        if let Some(waived) = self.waived() {
+            text.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
+        }
+        for note in self.notes {
+            text.push('\n');
+            text.push_str(note);
+        }
+        if let Some(fix) = self.fix() {
+            text.push_str(&format!("\nsmallest fix: {}", fix.sentence));
+        }
+        text
     }
-    for note in notes {
-        text.push('\n');
-        text.push_str(note);
-    }
-    text
 }
 
 impl FileReport {

@@ -100,7 +100,7 @@ impl Human {
         let third_width = rows
             .iter()
             .flat_map(|r| r.stages.iter())
-            .map(|s| s.top_third_country.as_ref().map_or(1, |(c, _)| c.name.chars().count() + 7))
+            .map(|s| s.top_third_country().map_or(1, |(c, _)| c.name.chars().count() + 7))
             .max()
             .unwrap_or(0)
             .max("largest non-EU".len());
@@ -113,9 +113,8 @@ impl Human {
             for (n, stage) in Stage::ALL.iter().enumerate() {
                 let shares = &row.stages[n];
                 let third = shares
-                    .top_third_country
-                    .as_ref()
-                    .map_or("-".to_owned(), |(c, share)| format!("{} {}", c.name, percent(*share)));
+                    .top_third_country()
+                    .map_or("-".to_owned(), |(c, share)| format!("{} {}", c.name, percent(share)));
                 let (name, basis, verdict) =
                     if n == 0 { (name.as_str(), basis.as_str(), row.verdict.as_str()) } else { ("", "", "") };
                 let line = format!(

@@ -27,6 +27,7 @@ struct Document<'a> {
     outcome: &'static str,
     exit_status: u8,
     fail_on: &'static str,
+    as_of: String,
     summary: Summary,
     files: Vec<File<'a>>,
 }
@@ -131,7 +132,16 @@ struct FindingOut<'a> {
     threshold_text: Option<&'a str>,
     waived: bool,
     waiver: Option<Waiver>,
+    fix: Option<FixOut<'a>>,
     evidence: Vec<Evidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    tonnes: f64,
+    from: &'a str,
+    to: &'a str,
+    sentence: &'a str,
 }
 
 #[derive(Serialize)]
@@ -156,29 +166,39 @@ struct Shares<'a> {
     tier: Option<&'static str>,
     denominator_t: f64,
     basis: &'static str,
-    stages: StagesOut,
+    stages: StagesOut<'a>,
     verdict: &'static str,
 }
 
 #[derive(Serialize)]
-struct StagesOut {
-    extraction: StageOut,
-    processing: StageOut,
-    recycling: StageOut,
+struct StagesOut<'a> {
+    extraction: StageOut<'a>,
+    processing: StageOut<'a>,
+    recycling: StageOut<'a>,
 }
 
 #[derive(Serialize)]
-struct StageOut {
+struct StageOut<'a> {
     eu: f64,
-    largest_non_eu: Option<Largest>,
+    eu_and_partners: f64,
+    largest_non_eu: Option<Largest<'a>>,
     unknown: f64,
+    countries: Vec<CountryOut<'a>>,
 }
 
 #[derive(Serialize)]
-struct Largest {
-    country: String,
-    country_name: String,
+struct Largest<'a> {
+    country: &'a str,
+    country_name: &'a str,
     share: f64,
+}
+
+#[derive(Serialize)]
+struct CountryOut<'a> {
+    country: &'a str,
+    country_name: &'a str,
+    share: f64,
+    eu: bool,
 }
 
 impl<'a> Document<'a> {
@@ -190,6 +210,7 @@ impl<'a> Document<'a> {
             outcome: outcome.id(),
             exit_status: outcome.exit_code(),
             fail_on: report.fail_on.name(),
+            as_of: report.as_of.to_string(),
             summary: Summary::new(report.files.len(), report.counts()),
             files: report.files.iter().map(File::new).collect(),
         }
@@ -233,6 +254,12 @@ impl<'a> File<'a> {
                         .waived
                         .as_ref()
                         .map(|w| Waiver { reason: w.reason.clone(), expires: w.expires.to_string() }),
+                    fix: f.fix.as_ref().map(|fix| FixOut {
+                        tonnes: fix.tonnes,
+                        from: &fix.from,
+                        to: &fix.to,
+                        sentence: &fix.sentence,
+                    }),
                     evidence: f
                         .labels
                         .iter()
@@ -267,14 +294,25 @@ impl<'a> File<'a> {
 
 impl<'a> Shares<'a> {
     fn new(row: &'a TableRow) -> Shares<'a> {
-        let stage = |s: &StageShares| StageOut {
+        let stage = |s: &'a StageShares| StageOut {
             eu: round4(s.eu),
-            largest_non_eu: s.top_third_country.as_ref().map(|(c, share)| Largest {
-                country: c.code.clone(),
-                country_name: c.name.clone(),
-                share: round4(*share),
+            eu_and_partners: round4(s.eu_and_partners),
+            largest_non_eu: s.top_third_country().map(|(c, share)| Largest {
+                country: &c.code,
+                country_name: &c.name,
+                share: round4(share),
             }),
             unknown: round4(s.unknown),
+            countries: s
+                .countries
+                .iter()
+                .map(|c| CountryOut {
+                    country: &c.country.code,
+                    country_name: &c.country.name,
+                    share: round4(c.share),
+                    eu: c.eu,
+                })
+                .collect(),
         };
         Shares {
             material: &row.material.id,

@@ -185,6 +185,9 @@ fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
     for note in entry.notes {
         text.push_str(&format!("\nnote: {note}"));
     }
+    if let Some(fix) = entry.fix() {
+        text.push_str(&format!("\nsmallest fix: {}", fix.sentence));
+    }
     if let Some(help) = entry.help {
         text.push_str(&format!("\nhelp: {help}"));
     }

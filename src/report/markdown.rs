@@ -46,10 +46,10 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::Entry;
-use super::words::{outcome_past, percent, plural};
+use super::words::{counts_text, outcome_past, percent, plural};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
-use crate::model::{Counts, FailOn, FileReport, Outcome, Report, Verdict};
+use crate::model::{FailOn, FileReport, Outcome, Report, Verdict};
 
 /// The Markdown summary, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -226,6 +226,9 @@ fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
         inline(entry.message, false),
         code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
     );
+    if let Some(fix) = entry.fix() {
+        let _ = writeln!(md, "  - smallest fix: {}", inline(&fix.sentence, false));
+    }
 }
 
 /// An entry's notes, folded.
@@ -276,9 +279,8 @@ fn shares(md: &mut String, file: &FileReport) {
         for (n, stage) in Stage::ALL.iter().enumerate() {
             let s = &row.stages[n];
             let largest = s
-                .top_third_country
-                .as_ref()
-                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(*share)));
+                .top_third_country()
+                .map_or("-".to_owned(), |(c, share)| format!("{} {}", inline(&c.name, true), percent(share)));
             let (material, denominator, verdict) = if n == 0 {
                 let label = inline(&row.material.label, true);
                 let label = if is_overall { format!("_{label}_") } else { label };
@@ -308,13 +310,13 @@ fn verdict_text(verdict: Verdict) -> &'static str {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
 
 /// A GFM table whose cells (already Markdown, `|` escaped) are padded to line up as text.
-fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
+pub(super) fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
     let width = |text: &str| text.chars().count();
     let widths: Vec<usize> = (0..header.len())
         .map(|n| rows.iter().map(|r| width(&r[n])).chain([width(header[n]), 3]).max().unwrap_or(3))
@@ -338,28 +340,9 @@ fn table(md: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]
     md.push('\n');
 }
 
-fn counts_text(c: Counts) -> String {
-    let mut parts = Vec::new();
-    if c.input_errors > 0 {
-        parts.push(plural(c.input_errors, "input error"));
-    }
-    // Nothing was checked where there are input errors only: no "0 errors, 0 warnings".
-    if c.input_errors == 0 || c.errors + c.warnings > 0 {
-        parts.push(plural(c.errors, "error"));
-        parts.push(plural(c.warnings, "warning"));
-    }
-    if c.waived > 0 {
-        parts.push(format!("{} waived", c.waived));
-    }
-    if c.notes > 0 {
-        parts.push(plural(c.notes, "note"));
-    }
-    parts.join(", ")
-}
-
 /// `text` as a code span: a fence of backticks longer than any run in it, padded with a space
 /// where it starts or ends with one. In a table cell, `|` is escaped even here.
-fn code(text: &str, in_table: bool) -> String {
+pub(super) fn code(text: &str, in_table: bool) -> String {
     let text = text.replace(['\r', '\n'], " ");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -371,7 +354,7 @@ fn code(text: &str, in_table: bool) -> String {
 /// `text` as inline Markdown: its code spans kept as they are, anything else that GFM could
 /// read as markup escaped (see the module documentation). In a table cell, `|` inside code
 /// spans is escaped too.
-fn inline(text: &str, in_table: bool) -> String {
+pub(super) fn inline(text: &str, in_table: bool) -> String {
     let chars: Vec<char> = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;

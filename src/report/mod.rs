@@ -9,6 +9,7 @@ mod entries;
 mod fingerprint;
 mod github;
 mod gitlab;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -16,12 +17,14 @@ mod location;
 mod markdown;
 mod sarif;
 mod short;
+mod stress;
 mod words;
 
 pub use entries::Entry;
 pub use fingerprint::Fingerprints;
 pub use json::REPORT_VERSION;
 pub use location::{Location, path_uri, repository_path};
+pub use stress::StressFormat;
 
 use std::io;
 
@@ -46,11 +49,13 @@ pub enum Format {
     Gitlab,
     /// A Markdown summary for a pull request or a job summary.
     Markdown,
+    /// One self-contained HTML page with a chart per material and stage.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Human,
         Format::Short,
         Format::Json,
@@ -59,6 +64,7 @@ impl Format {
         Format::Github,
         Format::Gitlab,
         Format::Markdown,
+        Format::Html,
     ];
 
     /// Its name, as `--format` takes it.
@@ -72,6 +78,7 @@ impl Format {
             Format::Github => "github",
             Format::Gitlab => "gitlab",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 
@@ -86,6 +93,9 @@ impl Format {
             Format::Github => "GitHub Actions workflow commands (annotations).",
             Format::Gitlab => "GitLab Code Quality JSON.",
             Format::Markdown => "A Markdown summary for a pull request or a job summary.",
+            Format::Html => {
+                "One self-contained HTML page: charts of the shares with the rules' thresholds, the findings."
+            }
         }
     }
 
@@ -105,6 +115,7 @@ impl Format {
             Format::Github => github::write(report, out),
             Format::Gitlab => gitlab::write(report, out),
             Format::Markdown => markdown::write(report, out),
+            Format::Html => html::write(report, out),
         }
     }
 }

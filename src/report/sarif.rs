@@ -188,6 +188,11 @@ fn result(file: &FileReport, entry: &Entry<'_>, rules: &mut Rules, fingerprints:
                 .collect(),
         );
     }
+    if let Some(fix) = entry.fix() {
+        let fix = json!({"tonnes": fix.tonnes, "from": fix.from, "to": fix.to, "sentence": fix.sentence});
+        result.properties =
+            Some(s::PropertyBag::builder().additional_properties(BTreeMap::from([("fix".to_owned(), fix)])).build());
+    }
     if let Some(waived) = entry.waived() {
         let properties = s::PropertyBag::builder()
             .additional_properties(BTreeMap::from([("expires".to_owned(), json!(waived.expires.to_string()))]))

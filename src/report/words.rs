@@ -1,6 +1,6 @@
 //! Words several formats share: the outcome of a run, counts with their plurals, shares.
 
-use crate::model::Outcome;
+use crate::model::{Counts, Outcome};
 use crate::quantity::format_number;
 
 /// `1 error`, `2 errors`, `1,200 supply lines`.
@@ -34,4 +34,25 @@ pub(super) fn not_checked(input_errors: usize) -> String {
 /// A share in percent, as the tables show it: one decimal.
 pub(super) fn percent(value: f64) -> String {
     format!("{value:.1}%")
+}
+
+/// Counts in words: `1 input error`, or `9 errors, 2 warnings, 1 waived, 1 note`; the errors
+/// and warnings are left out where input errors alone were found, since nothing was checked.
+pub(super) fn counts_text(c: Counts) -> String {
+    let mut parts = Vec::new();
+    if c.input_errors > 0 {
+        parts.push(plural(c.input_errors, "input error"));
+    }
+    // Nothing was checked where there are input errors only: no "0 errors, 0 warnings".
+    if c.input_errors == 0 || c.errors + c.warnings > 0 {
+        parts.push(plural(c.errors, "error"));
+        parts.push(plural(c.warnings, "warning"));
+    }
+    if c.waived > 0 {
+        parts.push(format!("{} waived", c.waived));
+    }
+    if c.notes > 0 {
+        parts.push(plural(c.notes, "note"));
+    }
+    parts.join(", ")
 }

@@ -1,9 +1,13 @@
 //! `country-share`: the share of each single country, each checked on its own.
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Risk, Scale, share_measurement};
+use super::{
+    Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Risk, Scale, needed, share_measurement,
+};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Percent;
+use crate::reference::CountrySet;
 
 /// The share of each country of `origins`, each on its own.
 pub(super) struct CountryShare;
@@ -48,6 +52,26 @@ impl MetricKind for CountryShare {
             }
         }
         measured
+    }
+
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        _origins: &OriginSet,
+        m: &Measurement,
+    ) -> Option<Move> {
+        // Only a cap is fixed by moving supply away; a country's minimum needs supply added.
+        let Bound::Max(_) = bound else { return None };
+        let country = m.country?;
+        let (_, cell) = row.stage(stage).countries().find(|(c, _)| *c == country)?;
+        let mass = needed(&cell.mass, row.denominator(), bound)?;
+        Some(Move { mass, available: cell.mass.clone(), from: End::Country(country), to: End::OtherCountries })
+    }
+
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::CountryShare
     }
 }
 

@@ -1,9 +1,13 @@
 //! `group-share`: the share of the denominator from a group of countries (the EU, say).
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
+use super::{
+    Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, needed, share_measurement,
+};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
+use crate::reference::CountrySet;
 
 /// The share from the `origins` countries.
 pub(super) struct GroupShare;
@@ -35,10 +39,42 @@ impl MetricKind for GroupShare {
         Measured::one(share_measurement(share, bound, &best_or_worst, &open, Evidence::Group(origins.clone())))
     }
 
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        origins: &OriginSet,
+        _m: &Measurement,
+    ) -> Option<Move> {
+        let part: Mass =
+            row.stage(stage).countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).sum();
+        let mass = needed(&part, row.denominator(), bound)?;
+        let (inside, outside) = match origins.is_any() {
+            true => (End::AnyCountry, End::NoCountry),
+            false => (End::Origins(origins.describe()), End::OutsideOrigins(origins.describe())),
+        };
+        let (from, to, available) = match bound {
+            Bound::Min(_) => (outside, inside, row.denominator().saturating_sub(&part)),
+            Bound::Max(_) => (inside, outside, part),
+        };
+        Some(Move { mass, available, from, to })
+    }
+
     fn flip_note(&self, bound: Bound, unknown: &str, origins: &str) -> String {
         match bound {
             Bound::Min(_) => format!("{unknown}: if all of it were from {origins}, the benchmark would be met"),
             Bound::Max(_) => format!("{unknown}: it could raise the share further"),
+        }
+    }
+
+    fn gauge(&self, origins: &OriginSet, home: &CountrySet) -> Gauge {
+        if origins.is_exactly(home) {
+            Gauge::EuShare
+        } else if origins.is_any() {
+            Gauge::KnownShare
+        } else {
+            Gauge::Other
         }
     }
 }
@@ -65,6 +101,17 @@ mod tests {
     fn unknown_origins_that_could_meet_the_minimum_are_said() {
         // 300 t from the EU, 200 t unknown: 30% now, 50% if the unknown were all European.
         assert_eq!(eu_share(&[(Some("FR"), "300"), (None, "200"), (Some("CN"), "500")], None, "40"), (false, true));
+    }
+
+    #[test]
+    fn the_share_of_the_eu_or_of_any_country_is_a_figure_of_the_table() {
+        let eu = group("EU");
+        let countries = &crate::reference::Reference::builtin().countries;
+        let home = countries.group_by_id(countries.group("EU").expect("the EU")).members().clone();
+        assert_eq!(GroupShare.gauge(&eu, &home), Gauge::EuShare);
+        assert_eq!(GroupShare.gauge(&OriginSet::any(), &home), Gauge::KnownShare);
+        assert_eq!(GroupShare.gauge(&group("OCT"), &home), Gauge::Other);
+        assert_eq!(GroupShare.gauge(&OriginSet::outside(home.clone(), "the EU".into()), &home), Gauge::Other);
     }
 
     #[test]

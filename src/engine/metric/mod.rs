@@ -20,9 +20,12 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::domain::Stage;
+use crate::model::{Gauge, Measure, Side, Threshold};
 use crate::portfolio::{Cell, Row};
 use crate::quantity::{Decimal, Mass, Percent, Share, format_number, format_share};
 use crate::reference::{CountryId, CountrySet};
+
+pub use super::origins::OriginSet;
 
 /// Every metric rule files may name, in the order the rule schema lists them.
 pub(crate) const METRICS: &[&dyn MetricKind] = &[
@@ -80,6 +83,71 @@ pub(crate) trait MetricKind: Sync {
     fn names_risks(&self) -> bool {
         false
     }
+
+    /// The least move that makes a failing measurement pass, the total unchanged; none where
+    /// the metric has no such move.
+    fn smallest_fix(
+        &self,
+        _row: &Row,
+        _stage: Stage,
+        _bound: Bound,
+        _origins: &OriginSet,
+        _m: &Measurement,
+    ) -> Option<Move> {
+        None
+    }
+
+    /// Which figure of the share table it measures, counting `origins`; `home` is the group
+    /// whose share the table shows (the EU).
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::Other
+    }
+}
+
+/// The least change that makes a failing measurement pass: a mass moved from some origins to
+/// others, the total unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// How much, exactly.
+    pub mass: Mass,
+    /// All there is to move from `from`: a move rounded up beyond it moves all of it.
+    pub available: Mass,
+    /// From where.
+    pub from: End,
+    /// To where.
+    pub to: End,
+}
+
+/// One end of a [`Move`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    /// The countries of a rule's origins ("the EU").
+    Origins(String),
+    /// Every origin outside them ("outside the EU"), unknown ones included.
+    OutsideOrigins(String),
+    /// One country.
+    Country(CountryId),
+    /// Countries other than the one capped.
+    OtherCountries,
+    /// Lines whose country at the stage is not known.
+    Unknown,
+    /// The same lines, their country documented.
+    Documented,
+    /// Material with no known country at the stage (for recycling: not recycled).
+    NoCountry,
+    /// Any country (for recycling: recycled material).
+    AnyCountry,
+}
+
+/// How much moves to bring `part` of `whole` to `bound`'s share: `threshold × whole − part`
+/// for a minimum, `part − threshold × whole` for a maximum; `None` if it already passes.
+fn needed(part: &Mass, whole: &Mass, bound: Bound) -> Option<Mass> {
+    let target = whole.scaled(Percent::new(bound.value())?.of_one())?;
+    let mass = match bound {
+        Bound::Min(_) => target.saturating_sub(part),
+        Bound::Max(_) => part.saturating_sub(&target),
+    };
+    (!mass.is_zero()).then_some(mass)
 }
 
 /// What a metric's values are, which decides how thresholds are checked and written.
@@ -169,6 +237,11 @@ impl Metric {
         }
     }
 
+    /// The metric as it counts in reporting year `year` (see [`OriginSet::in_year`]).
+    pub fn in_year(&self, year: u16) -> Metric {
+        Metric { kind: self.kind, origins: self.origins.in_year(year) }
+    }
+
     /// Measures `row` at `stage` against `bound`.
     pub fn measure(&self, row: &Row, stage: Stage, bound: Bound) -> Measured {
         self.kind.measure(row, stage, bound, &self.origins)
@@ -182,6 +255,26 @@ impl Metric {
     /// Whether its findings name the verdicts the unknown mass puts at risk.
     pub(crate) fn names_risks(&self) -> bool {
         self.kind.names_risks()
+    }
+
+    /// The least move that makes `m`, a failing measurement of `row` at `stage`, pass.
+    pub(crate) fn smallest_fix(&self, row: &Row, stage: Stage, bound: Bound, m: &Measurement) -> Option<Move> {
+        self.kind.smallest_fix(row, stage, bound, &self.origins, m)
+    }
+
+    /// `bound` as reports show it, with the figure of the share table it is compared with
+    /// (`home` is the group whose share the table shows).
+    pub(crate) fn threshold(&self, bound: Bound, home: &CountrySet) -> Threshold {
+        Threshold {
+            metric: self.name().to_owned(),
+            side: match bound {
+                Bound::Min(_) => Side::Min,
+                Bound::Max(_) => Side::Max,
+            },
+            value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
+            origins: self.origins().filter(|o| !o.is_any()).map(OriginSet::describe),
+            gauge: self.kind.gauge(&self.origins, home),
+        }
     }
 }
 
@@ -207,45 +300,6 @@ impl Bound {
         match self {
             Bound::Min(_) => ordering != Ordering::Less,
             Bound::Max(_) => ordering != Ordering::Greater,
-        }
-    }
-}
-
-/// A set of countries of origin, as a rule states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OriginSet {
-    members: CountrySet,
-    inside: bool,
-    words: String,
-}
-
-impl OriginSet {
-    /// Every country.
-    pub fn any() -> OriginSet {
-        OriginSet { members: CountrySet::default(), inside: false, words: String::new() }
-    }
-
-    /// The listed countries (`words` names them: "the EU").
-    pub fn within(members: CountrySet, words: String) -> OriginSet {
-        OriginSet { members, inside: true, words }
-    }
-
-    /// Every country but the listed ones.
-    pub fn outside(members: CountrySet, words: String) -> OriginSet {
-        OriginSet { members, inside: false, words }
-    }
-
-    /// Whether `country` is in the set.
-    pub fn contains(&self, country: CountryId) -> bool {
-        self.members.contains(country) == self.inside
-    }
-
-    /// The set in words: "the EU", "outside the EU", "any country".
-    pub fn describe(&self) -> String {
-        match (self.inside, self.words.is_empty()) {
-            (true, _) => self.words.clone(),
-            (false, true) => "any country".to_owned(),
-            (false, false) => format!("outside {}", self.words),
         }
     }
 }
@@ -411,7 +465,7 @@ pub(super) mod fixture {
     //! Hand-built ledger rows for the metrics' unit tests.
 
     use super::*;
-    use crate::portfolio::{Consumption, Ledger, LineRef, RowKey};
+    use crate::portfolio::{Consumption, Ledger, LineRef, Route, RowKey};
     use crate::quantity::{Fraction, LineMass, product_picograms};
     use crate::reference::{Reference, Tier, UnitId};
     use crate::source::Span;
@@ -445,22 +499,20 @@ pub(super) mod fixture {
             let line = LineRef {
                 mass: LineMass::new(product, None).expect("in range"),
                 index: index as u32,
-                at: Span::default(),
+                material: Span::default(),
+                countries: [None; 3],
                 id: None,
                 amount: Span::default(),
                 unit: UnitId(0),
                 form: None,
                 content: None,
             };
-            row.supplied.add_line(line.mass);
-            row.lines += 1;
-            let at = row.stage_mut(stage);
-            match code {
-                Some(code) => at.country_mut(country(code)).add(line),
-                None => at.unknown.add(line),
-            }
+            let mut countries = [None; 3];
+            countries[stage.index()] = code.map(country);
+            row.add_line(Route { countries, member: None }, line);
         }
         row.consumption = consumption.map(|c| Consumption { mass: t(c), span: Span::default() });
+        row.settle();
         row.clone()
     }
 

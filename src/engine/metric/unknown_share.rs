@@ -1,9 +1,13 @@
 //! `unknown-share`: the share whose country at the stage is not known.
 
-use super::{Bound, Evidence, Measured, MetricKind, OriginSet, Scale, share_measurement};
+use super::{
+    Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, needed, share_measurement,
+};
 use crate::domain::Stage;
+use crate::model::Gauge;
 use crate::portfolio::Row;
 use crate::quantity::Mass;
+use crate::reference::CountrySet;
 
 /// The share of unknown origin.
 pub(super) struct UnknownShare;
@@ -36,6 +40,24 @@ impl MetricKind for UnknownShare {
 
     fn names_risks(&self) -> bool {
         true
+    }
+
+    fn smallest_fix(
+        &self,
+        row: &Row,
+        stage: Stage,
+        bound: Bound,
+        _origins: &OriginSet,
+        _m: &Measurement,
+    ) -> Option<Move> {
+        let Bound::Max(_) = bound else { return None };
+        let unknown = row.unknown(stage);
+        let mass = needed(&unknown, row.denominator(), bound)?;
+        Some(Move { mass, available: unknown, from: End::Unknown, to: End::Documented })
+    }
+
+    fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
+        Gauge::UnknownShare
     }
 }
 

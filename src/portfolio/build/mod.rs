@@ -89,6 +89,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 }
             }
         }
+        self.ledger.settle();
         self.duplicate_ids();
         self.consumption_exceeded();
         let (errors, mut notes) = self.problems.into_diagnostics();

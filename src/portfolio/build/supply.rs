@@ -5,9 +5,9 @@ use super::LedgerBuilder;
 use super::resolve::{Entry, NamedMaterial};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
-use crate::portfolio::ledger::{LineRef, RowKey};
+use crate::portfolio::ProbedLine;
+use crate::portfolio::ledger::{LineRef, Route, RowKey};
 use crate::portfolio::record::{Refused, SupplyRecord};
-use crate::portfolio::{Counted, ProbedLine};
 use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{CountryId, FormId};
 use crate::source::Span;
@@ -51,7 +51,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let evidence = LineRef {
             mass,
             index,
-            at: material.span,
+            material: material.span,
+            countries: origins.map(|origin| origin.map(|(_, span)| span)),
             id: id_span,
             amount: amount_span,
             unit,
@@ -59,12 +60,18 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             content: content.map(|(_, span)| span),
         };
         let key = RowKey { material: material.resolved.material, tier: standing.tier };
-        let stages = self.add_to_ledger(key, evidence, &origins);
+        let members = &self.reference.materials.get(material.resolved.material).members;
+        let member = material.resolved.member.and_then(|named| members.iter().position(|m| std::ptr::eq(m, named)));
+        let route = Route {
+            countries: origins.map(|origin| origin.map(|(country, _)| country)),
+            member: member.map(|n| n as u8),
+        };
+        self.add_to_ledger(key, route, evidence);
         if let Some(at) = self.probe {
             let written =
                 [Some(amount_span), line.unit.span, line.form.as_ref().and_then(|f| f.span), evidence.content];
             if written.into_iter().flatten().any(|span| (span.start as usize..=span.end()).contains(&at)) {
-                self.probed = Some(ProbedLine { key, line: evidence, stages });
+                self.probed = Some(ProbedLine { key, line: evidence, route });
             }
         }
         Ok(())
@@ -157,11 +164,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         false
     }
 
-    /// Adds a checked line to its row: at each stage's country, or as unknown where a stage
-    /// the line is expected to name (extraction and processing for primary material,
-    /// recycling for secondary) names none. Returns how it counted at each stage.
-    fn add_to_ledger(&mut self, key: RowKey, line: LineRef, origins: &Origins) -> [Counted; 3] {
-        let mut counted = [Counted::No; 3];
+    /// Adds a checked line to its row, on its route.
+    fn add_to_ledger(&mut self, key: RowKey, route: Route, line: LineRef) {
         // Every sum the rules take (of a row, of a group of rows) is at most the total of
         // all lines, so no sum overflows once this does not.
         let Some(total) = self.supplied.checked_add(line.mass.product()).filter(|t| *t <= i128::MAX as u128) else {
@@ -170,27 +174,9 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     .with_label(line.amount, "the total passes 1.7 × 10^20 t here")
                     .with_help("check the units of the lines: no real portfolio comes near this")
             });
-            return counted;
+            return;
         };
         self.supplied = total;
-        let secondary = origins[Stage::Recycling.index()].is_some();
-        let row = self.ledger.row_mut(key, line.at);
-        row.supplied.add_line(line.mass);
-        row.lines += 1;
-        for stage in Stage::ALL {
-            let expected = if secondary { stage == Stage::Recycling } else { stage != Stage::Recycling };
-            match origins[stage.index()] {
-                Some((country, span)) => {
-                    row.stage_mut(stage).country_mut(country).add(LineRef { at: span, ..line });
-                    counted[stage.index()] = Counted::At(country);
-                }
-                None if expected => {
-                    row.stage_mut(stage).unknown.add(line);
-                    counted[stage.index()] = Counted::Unknown;
-                }
-                None => {}
-            }
-        }
-        counted
+        self.ledger.row_mut(key, line.material).add_line(route, line);
     }
 }

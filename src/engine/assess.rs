@@ -1,0 +1,54 @@
+//! A portfolio assessed: the rules evaluated, the waivers applied, the share table built, and
+//! the findings put in the order reports show them. The check of a file and every scenario
+//! of a stress test go through here.
+
+use super::rule::Rule;
+use super::{Target, apply_waivers, evaluate, share_table};
+use crate::model::{Check, Finding, Table};
+use crate::portfolio::Portfolio;
+use crate::reference::Reference;
+
+/// What the rules say of a portfolio.
+#[derive(Debug)]
+pub(crate) struct Assessment {
+    /// Findings, waived ones marked, then the findings about the waivers themselves.
+    pub findings: Vec<Finding>,
+    /// Every check made, in the order of the findings.
+    pub checks: Vec<Check>,
+    /// The share table.
+    pub table: Table,
+}
+
+/// The rules that run and every rule id known (a waiver of a rule left out by `--ignore` is
+/// not reported unused), the reporting year and the day waivers are judged on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub active: &'a [&'a Rule],
+    pub known: &'a [&'a str],
+    pub reference: &'a Reference,
+    pub year: u16,
+    pub today: jiff::civil::Date,
+}
+
+/// Assesses `portfolio`: material by material in the order the file names them, rules in
+/// ruleset order.
+pub(crate) fn assess(portfolio: &Portfolio, context: &Context<'_>) -> Assessment {
+    let Context { active, known, reference, year, today } = *context;
+    let mut evaluation = evaluate(portfolio, active, reference, year);
+    let active_ids: Vec<&str> = active.iter().map(|r| r.id()).collect();
+    let own = apply_waivers(portfolio, &mut evaluation.findings, reference, today, &active_ids, known);
+    let table = share_table(portfolio, reference, &evaluation.findings, &evaluation.checked_rows, year);
+    let row_order = |target: &Target| match target {
+        Target::Row(key) => portfolio.ledger.rows().iter().position(|r| r.key == *key).unwrap_or(usize::MAX),
+        Target::Overall => usize::MAX,
+    };
+    let rule_order = |code: &str| active.iter().position(|r| r.id() == code).unwrap_or(usize::MAX);
+    let check_order = |target: &Target, c: &Check| {
+        (row_order(target), rule_order(&c.rule), c.stage, c.country.as_ref().map(|c| c.code.clone()))
+    };
+    evaluation.findings.sort_by_key(|(target, f)| check_order(target, &f.check));
+    evaluation.checks.sort_by_key(|(target, c)| check_order(target, c));
+    let mut findings: Vec<Finding> = evaluation.findings.into_iter().map(|(_, f)| f).collect();
+    findings.extend(own);
+    Assessment { findings, checks: evaluation.checks.into_iter().map(|(_, c)| c).collect(), table }
+}
