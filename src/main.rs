@@ -1,6 +1,7 @@
 //! The `crma-check` command: parses arguments, runs the library, exits with its status.
 
 mod cli;
+mod lsp;
 
 use clap::Parser;
 

@@ -33,8 +33,8 @@ fn collect(dir: &Path, prefix: &mut Vec<String>, texts: &mut BTreeMap<String, St
             collect(&path, prefix, texts);
             prefix.pop();
         } else if path.extension().is_some_and(|e| e == "rs") {
-            // The binary's own modules (`main.rs`, `cli/`) are not the library's.
-            if prefix.first().is_some_and(|p| p == "cli") || (prefix.is_empty() && name == "main") {
+            // The binary's own modules (`main.rs`, `cli/`, `lsp/`) are not the library's.
+            if prefix.first().is_some_and(|p| p == "cli" || p == "lsp") || (prefix.is_empty() && name == "main") {
                 continue;
             }
             let mut module = prefix.clone();

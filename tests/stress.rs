@@ -118,7 +118,7 @@ fn a_cut_on_an_element_hits_the_lines_in_its_traded_form() {
     let json = r#"{"year": 2030, "consumption": {"rare earths for magnets": {"amount": 100, "unit": "t"}}, "supplies": [
         {"material": "rare earths for magnets", "grade": "magnet", "form": "neodymium-oxide", "amount": 10, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}},
         {"material": "dysprosium", "grade": "magnet", "amount": 5, "unit": "t", "origin": {"extraction": "CN", "processing": "CN"}}]}"#;
-    let report = stress(&json, &["CN::neodymium"]);
+    let report = stress(json, &["CN::neodymium"]);
     let lost = loss(&report, "rare-earths-for-magnets").lost.tonnes_f64();
     assert!((lost - 8.57356).abs() < 1e-5, "{lost}");
 }

@@ -213,9 +213,18 @@ impl Checker {
         file_report(source, portfolio, context.year, assessment)
     }
 
+    /// What the supply line with its amount (or unit, form or content) written at byte
+    /// `offset` of a portfolio's text amounts to: its contained mass and its share of its
+    /// material. `None` if no line's value is written there, or if the portfolio has input
+    /// errors (its shares would be of an incomplete ledger).
+    pub fn line_facts(&self, source: &Source, offset: usize) -> Option<crate::model::LineFacts> {
+        let portfolio = portfolio::load(source, self.reference, Some(offset)).ok()?;
+        engine::line_facts(&portfolio, self.reference)
+    }
+
     /// Reads a portfolio, or the report of a file that could not be checked.
     fn load(&self, source: &Source) -> Result<Portfolio, Box<FileReport>> {
-        portfolio::load(source, self.reference)
+        portfolio::load(source, self.reference, None)
             .map_err(|errors| Box::new(FileReport::unchecked(source.name(), Some(source.clone()), errors)))
     }
 

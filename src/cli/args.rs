@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crma_check::model::FailOn;
 use crma_check::report::{Format, StressFormat};
@@ -23,7 +23,7 @@ pub struct Cli {
     pub check: CheckArgs,
     /// Add rules, or replace built-in ones with the same id: a rule file or a folder of
     /// them (repeatable).
-    #[arg(long = "rules", value_name = "PATH", global = true)]
+    #[arg(long = "rules", value_name = "PATH", global = true, value_hint = ValueHint::AnyPath)]
     pub rules: Vec<PathBuf>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -33,14 +33,14 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Portfolio files to check ("-" reads standard input).
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
     pub files: Vec<String>,
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = formats())]
     pub format: Format,
     /// Write the report (in --format) to this file instead of standard output; the human
     /// report then still goes to standard output, so that a CI job keeps it in its log.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
     /// The level from which findings fail the check (exit status 1).
     #[arg(long, value_name = "FAIL_ON", default_value = "error", value_parser = fail_levels())]
@@ -131,6 +131,21 @@ pub enum Command {
     /// cover; and the findings that appear or clear. Exit status 0 when the analysis ran, 2 on
     /// input errors.
     Stress(StressArgs),
+    /// Run a language server (LSP) over standard input and output, for editors: diagnostics
+    /// as you type, hover, completion and quick fixes in portfolios and rule files.
+    Lsp,
+    /// Print a completion script for a shell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man {
+        /// Write crma-check.1, crma-check-lsp.1 … into this folder instead.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `--format`: the names of [`Format::ALL`], each with its description in `--help`.
@@ -178,4 +193,16 @@ pub enum SchemaKind {
     Rules,
     /// The stress scenario file format.
     Scenario,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own checks of the definition (conflicting names, bad defaults …), which the
+    /// completion scripts and the man page are generated from.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -6,6 +6,8 @@ mod text;
 
 use std::io::{self, IsTerminal, Write};
 
+use clap::CommandFactory;
+
 pub use args::Cli;
 use args::{CheckArgs, ColorChoice, Command, SchemaKind, StressArgs};
 use crma_check::model::Report;
@@ -26,6 +28,20 @@ fn use_color(choice: ColorChoice, terminal: bool, env: impl Fn(&str) -> Option<s
 
 /// Runs a command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
+    // Commands that check nothing themselves come before the rules are read.
+    match &cli.command {
+        Some(Command::Lsp) => return crate::lsp::run(&cli.rules),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            let name = command.get_name().to_owned();
+            // Into a buffer: the generator panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, name, &mut script);
+            return print(io::stdout().lock().write_all(&script), "the completion script");
+        }
+        Some(Command::Man { dir }) => return man(dir.as_deref()),
+        _ => {}
+    }
     let stdout = io::stdout();
     let color = use_color(cli.color, stdout.is_terminal(), |name| std::env::var_os(name));
     let assess = match &cli.command {
@@ -63,6 +79,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
         Some(Command::Stress(args)) => return stress(&mut checker, &args, &style),
+        Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
         None => {
             if let Err(no_such_rule) = checker.select(&cli.check.assess.select, &cli.check.assess.ignore) {
                 eprintln!("error: {no_such_rule}");
@@ -86,6 +103,29 @@ pub fn run(cli: Cli) -> u8 {
         }
         Err(message) => {
             eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+/// The man page on standard output, or one page per command written into `dir`.
+fn man(dir: Option<&std::path::Path>) -> u8 {
+    let written = match dir {
+        // The page lists the commands as crma-check-lsp(1) and so on: only this writes those.
+        Some(dir) => clap_mangen::generate_to(Cli::command(), dir),
+        None => clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock()),
+    };
+    print(written, "the man page")
+}
+
+/// The exit status of writing `what`: a failure is said on standard error, except a pipe
+/// closed early (`crma-check man | head`).
+fn print(written: io::Result<()>, what: &str) -> u8 {
+    match written {
+        Ok(()) => 0,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: cannot write {what}: {error}");
             2
         }
     }

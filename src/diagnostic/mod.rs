@@ -60,6 +60,24 @@ impl Label {
     }
 }
 
+/// A fix a tool can apply: write `replacement` in place of the text at `span`. The
+/// "did you mean" of a diagnostic, as an edit (an editor's quick fix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The text to replace: the whole value as written (a JSON string with its quotes).
+    pub span: Span,
+    /// What to write instead, as it is to appear in the file.
+    pub replacement: String,
+}
+
+impl Suggestion {
+    /// Replaces the JSON string (or key) at `span` with the string `text`, quoted.
+    pub fn json_string(span: Span, text: &str) -> Suggestion {
+        // Serialising a string cannot fail.
+        Suggestion { span, replacement: serde_json::to_string(text).unwrap_or_default() }
+    }
+}
+
 /// One message about one input file (a rule's finding is a [`crate::model::Finding`]).
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -74,12 +92,21 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The fix the help suggests, where it is one replacement ("did you mean `lithium`?").
+    pub suggestion: Option<Suggestion>,
 }
 
 impl Diagnostic {
     /// A diagnostic of `code`, at the code's severity, to be given labels and help.
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: code.severity(), message: message.into(), labels: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
     }
 
     /// Adds a label (the first one added is the primary location).
@@ -91,6 +118,12 @@ impl Diagnostic {
     /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the fix the help suggests.
+    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Diagnostic {
+        self.suggestion = Some(suggestion);
         self
     }
 

@@ -4,6 +4,7 @@
 
 mod assess;
 mod evaluate;
+mod line;
 mod metric;
 mod origins;
 mod rule;
@@ -14,6 +15,7 @@ mod waivers;
 
 pub(crate) use assess::{Assessment, Context, assess};
 pub(crate) use evaluate::{Target, evaluate};
+pub(crate) use line::line_facts;
 pub use rule::Rule;
 #[cfg(test)]
 pub(crate) use rule_file::RULES_SCHEMA;

@@ -72,6 +72,11 @@ impl OriginSet {
     }
 }
 
+/// The group id `text` is likely a misspelling of (`UE` for `EU`).
+pub(crate) fn closest_group<'r>(reference: &'r Reference, text: &str) -> Option<&'r str> {
+    crate::suggest::did_you_mean(text, reference.countries.groups().map(|g| g.id.as_str()))
+}
+
 /// Builds an [`OriginSet`] from the entries a rule or a scenario lists.
 #[derive(Debug, Default)]
 pub(crate) struct OriginsBuilder {
@@ -100,10 +105,12 @@ impl OriginsBuilder {
             self.undated.insert(country);
             self.names.push(countries.get(country).name.clone());
         } else {
-            let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
-            return Err(match crate::suggest::did_you_mean(text, groups.iter().copied()) {
+            return Err(match closest_group(reference, text) {
                 Some(close) => format!("did you mean the group `{close}`?"),
-                None => format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", ")),
+                None => {
+                    let groups: Vec<&str> = countries.groups().map(|g| g.id.as_str()).collect();
+                    format!("use a group ({}) or an ISO 3166-1 alpha-2 country code", groups.join(", "))
+                }
             });
         }
         Ok(())

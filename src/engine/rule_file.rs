@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::HOME_GROUP;
 use super::metric::{Bound, Metric, OriginSet};
-use super::origins::OriginsBuilder;
+use super::origins::{OriginsBuilder, closest_group};
 use super::rule::{Aggregate, CountryNote, MaterialScope, PLACEHOLDERS, Rule, unknown_placeholders};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity, Suggestion};
 use crate::domain::Stage;
 use crate::json::{self, FromRaw, Number, Schema, Spanned, Text, present};
 use crate::model::{RuleDoc, RuleOrigin};
@@ -317,15 +317,20 @@ fn read_scope(
                     );
                 }
                 None => {
-                    let help = match reference.materials.suggest(name.value.as_str()) {
+                    let close = reference.materials.suggest(name.value.as_str());
+                    let help = match close {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => "name materials as in portfolios: `lithium`, `Li`, `cobalt` …".to_owned(),
                     };
-                    errors.push(
+                    let span = name.span(source);
+                    let mut diagnostic =
                         Diagnostic::new(Code::UnknownMaterial, format!("unknown material `{}`", name.value))
-                            .with_label(name.span(source), "not a known material")
-                            .with_help(help),
-                    );
+                            .with_label(span, "not a known material")
+                            .with_help(help);
+                    if let Some(close) = close {
+                        diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, close));
+                    }
+                    errors.push(diagnostic);
                 }
             },
         }
@@ -441,14 +446,17 @@ fn origin_set(
     for entry in entries {
         let text = entry.value.as_str();
         if let Err(help) = builder.add(reference, text) {
-            errors.push(
-                Diagnostic::new(
-                    Code::RuleOrigins,
-                    format!("`{text}` is neither a group of countries nor a country code"),
-                )
-                .with_label(entry.span(source), "unknown")
-                .with_help(help),
-            );
+            let span = entry.span(source);
+            let mut diagnostic = Diagnostic::new(
+                Code::RuleOrigins,
+                format!("`{text}` is neither a group of countries nor a country code"),
+            )
+            .with_label(span, "unknown")
+            .with_help(help);
+            if let Some(close) = closest_group(reference, text) {
+                diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, close));
+            }
+            errors.push(diagnostic);
         }
     }
     if errors.is_empty() { Ok(builder.build(inside)) } else { Err(errors) }

@@ -10,7 +10,7 @@ use jsonc_parser::ast::{self, ObjectPropName};
 use jsonc_parser::common::Ranged;
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Suggestion};
 use crate::source::{Source, Span};
 
 use super::schema::{Schema, type_words};
@@ -322,10 +322,17 @@ fn schema_problem(
     }
     let instance = document.pointer(&pointer);
     let (message, label, mut help) = in_words(schema, &pointer, instance, error);
-    if let Some(hint) = instance.and_then(|v| schema.hint(&pointer, v)) {
-        help = Some(hint);
+    // The fix goes with the help that names it: the closest allowed value, unless a hint
+    // says better (and then its own value, if it has one).
+    let mut fix = closest_choice(instance, &allowed_values(schema, error));
+    if let Some(advice) = instance.and_then(|v| schema.hint(&pointer, v)) {
+        help = Some(advice.help);
+        fix = advice.replacement;
     }
     let mut diagnostic = Diagnostic::new(Code::Schema, message).with_label(span, label);
+    if let (Some(fix), Some(ast::Value::StringLit(_))) = (fix, node) {
+        diagnostic = diagnostic.with_suggestion(Suggestion::json_string(span, &fix));
+    }
     if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
@@ -362,9 +369,12 @@ fn unknown_field(
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("the fields allowed here are: {}", allowed.join(", ")),
     };
-    let diagnostic = Diagnostic::new(Code::Schema, format!("unknown field `{field}`{where_}"))
+    let mut diagnostic = Diagnostic::new(Code::Schema, format!("unknown field `{field}`{where_}"))
         .with_label(key_span.unwrap_or(span), "not a field of this object")
         .with_help(help);
+    if let (Some(close), Some(key_span)) = (close, key_span) {
+        diagnostic = diagnostic.with_suggestion(Suggestion::json_string(key_span, close));
+    }
     (Problem { pointer: format!("{pointer}/{name}"), diagnostic }, pair)
 }
 
@@ -381,12 +391,8 @@ fn in_words(
     let subject = if place.is_empty() { "the document".to_owned() } else { place };
     let found = instance.map(describe_value).unwrap_or_default();
     let schema_path = error.schema_path().as_str();
-    let close_to = |choices: &[String]| {
-        instance
-            .and_then(Value::as_str)
-            .and_then(|s| crate::suggest::did_you_mean(s, choices.iter().map(String::as_str)))
-            .map(|close| format!("did you mean `{close}`?"))
-    };
+    let close_to =
+        |choices: &[String]| closest_choice(instance, choices).map(|close| format!("did you mean `{close}`?"));
     match error.kind() {
         Kind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
@@ -401,11 +407,8 @@ fn in_words(
             let expected = type_words(&format!("{kind:?}"));
             (format!("{subject} must be {expected}, not {found}"), format!("expected {expected}"), None)
         }
-        Kind::Enum { options } => {
-            let choices: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect())
-                .unwrap_or_default();
+        Kind::Enum { .. } => {
+            let choices = allowed_values(schema, error);
             let help = close_to(&choices);
             (
                 format!("{subject} must be one of {}; found {found}", choices.join(", ")),
@@ -446,12 +449,33 @@ fn in_words(
             (format!("{subject} must be {expected}; found {found}"), format!("not {expected}"), None)
         }
         Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
-            let (choices, words) = schema.alternatives(schema_path);
+            let words = schema.alternatives(schema_path).1;
+            let choices = allowed_values(schema, error);
             let help = close_to(&choices);
             (format!("{subject} must be {words}; found {found}"), "not one of the allowed values".to_owned(), help)
         }
         _ => (format!("{subject}: {error}"), "here".to_owned(), None),
     }
+}
+
+/// The values an error about a list of allowed values allows (none for other errors).
+fn allowed_values(schema: &Schema, error: &jsonschema::ValidationError<'_>) -> Vec<String> {
+    use jsonschema::error::ValidationErrorKind as Kind;
+
+    match error.kind() {
+        Kind::Enum { options } => options
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect())
+            .unwrap_or_default(),
+        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => schema.alternatives(error.schema_path().as_str()).0,
+        _ => Vec::new(),
+    }
+}
+
+/// The choice a string value is likely a misspelling of.
+fn closest_choice(instance: Option<&Value>, choices: &[String]) -> Option<String> {
+    let text = instance.and_then(Value::as_str)?;
+    crate::suggest::did_you_mean(text, choices.iter().map(String::as_str)).map(str::to_owned)
 }
 
 fn parent_pointer(pointer: &str) -> &str {

@@ -5,5 +5,5 @@ mod schema;
 mod spanned;
 
 pub use diagnose::{diagnose, validate};
-pub use schema::Schema;
+pub use schema::{Advice, Schema};
 pub use spanned::{FromRaw, Number, Spanned, Text, present};

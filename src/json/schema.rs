@@ -6,7 +6,17 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 /// Extra, domain-specific help for a value at a JSON pointer ("did you mean CN?").
-pub type Hint = fn(pointer: &str, value: &Value) -> Option<String>;
+pub type Hint = fn(pointer: &str, value: &Value) -> Option<Advice>;
+
+/// What a [`Hint`] says about a value: the help, and the value to write instead where the
+/// help names one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advice {
+    /// The help line.
+    pub help: String,
+    /// The string to write instead, if there is one.
+    pub replacement: Option<String>,
+}
 
 /// A schema and how to speak about the documents it describes.
 pub struct Schema {
@@ -61,7 +71,7 @@ impl Schema {
         self.empty_help
     }
 
-    pub(super) fn hint(&self, pointer: &str, value: &Value) -> Option<String> {
+    pub(super) fn hint(&self, pointer: &str, value: &Value) -> Option<Advice> {
         self.hint.and_then(|hint| hint(pointer, value))
     }
 

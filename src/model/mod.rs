@@ -5,11 +5,13 @@
 //! beforehand: a format chooses how to show a report, never what is in it.
 
 mod finding;
+mod line;
 mod rule;
 mod stress;
 mod table;
 
 pub use finding::{Check, CheckKey, CountryRef, Finding, Fix, MaterialRef, Measure, Waived};
+pub use line::{LineFacts, LineOrigin};
 pub use rule::{Gauge, RuleDoc, RuleOrigin, Side, Threshold};
 pub use stress::{Cover, MaterialLoss, ScenarioDoc, ScenarioResult, StressReport};
 pub use table::{Basis, CountryShare, StageShares, Table, TableRow, Verdict};

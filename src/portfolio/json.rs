@@ -18,7 +18,7 @@ use super::record::{ConsumptionRecord, Field, Refused, SupplyRecord, WaiverRecor
 use super::{Portfolio, YEARS};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
-use crate::json::{self, Number, Schema, Spanned, Text, present};
+use crate::json::{self, Advice, Number, Schema, Spanned, Text, present};
 use crate::reference::{Reference, UnknownCountry, is_country_code};
 use crate::source::Source;
 
@@ -42,15 +42,17 @@ const BATCH: usize = 512;
 const QUEUE: usize = 8;
 
 /// Reads and checks a portfolio. On failure, returns every error found (exit status 2).
+/// The supply line with a value written at byte offset `probe`, if any, is kept whole in
+/// [`Portfolio::probed`].
 ///
 /// Two threads: this one parses, and hands supply lines in batches to a second one that
 /// checks what they mean and adds them to the ledger (`lines`). The two halves of the work
 /// are of a size, so on two cores a file is checked in about the time it takes to parse.
-pub fn load(source: &Source, reference: &Reference) -> Result<Portfolio, Vec<Diagnostic>> {
+pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Result<Portfolio, Vec<Diagnostic>> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<SupplyLine<'_>>>(QUEUE);
     std::thread::scope(|scope| {
         let builder = scope.spawn(move || -> Result<LedgerBuilder<'_, '_>, Refused> {
-            let mut builder = LedgerBuilder::new(source, reference);
+            let mut builder = LedgerBuilder::new(source, reference, probe);
             // A refused line ends the thread, and with it the channel: the parser stops too.
             for batch in receiver {
                 for line in batch {
@@ -110,17 +112,22 @@ fn error_path(source: &Source, error: &serde_json::Error) -> Vec<Diagnostic> {
 }
 
 /// Domain help for schema errors: known misspellings of units, country names for codes.
-fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<String> {
+fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<Advice> {
     let reference = Reference::builtin();
     let text = value.as_str()?;
     let field = pointer.rsplit('/').next()?;
+    let help = |help: String| Advice { help, replacement: None };
     match field {
-        "unit" => reference.units.advice_for(text).map(str::to_owned),
+        "unit" => reference.units.advice_for(text).map(|advice| Advice {
+            help: advice.to_owned(),
+            replacement: reference.units.meant_by(text).map(str::to_owned),
+        }),
         "extraction" | "processing" | "recycling" | "country" => match reference.countries.resolve(text) {
-            Err(UnknownCountry::Unknown(Some(country))) => {
-                Some(format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name))
-            }
-            _ => Some("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned()),
+            Err(UnknownCountry::Unknown(Some(country))) => Some(Advice {
+                help: format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name),
+                replacement: Some(country.code.clone()),
+            }),
+            _ => Some(help("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned())),
         },
         _ => None,
     }

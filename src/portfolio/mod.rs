@@ -42,6 +42,20 @@ pub struct Portfolio {
     pub notes: Vec<Diagnostic>,
     /// How many supply lines it has.
     pub supply_lines: u32,
+    /// The supply line asked about when it was read, if it was found (see [`load`]).
+    pub probed: Option<ProbedLine>,
+}
+
+/// One supply line as it went into the ledger: what the ledger keeps of a line only as
+/// evidence, kept whole for the one line a caller asked about (an editor's hover).
+#[derive(Debug, Clone, Copy)]
+pub struct ProbedLine {
+    /// The row it counts in.
+    pub key: RowKey,
+    /// Its mass and where its values are written.
+    pub line: LineRef,
+    /// Its countries, which say how it counts at each stage.
+    pub route: Route,
 }
 
 impl Portfolio {
@@ -55,6 +69,8 @@ impl Portfolio {
             waivers: self.waivers.clone(),
             notes: self.notes.clone(),
             supply_lines: self.supply_lines,
+            // A line's facts are of the portfolio as read, not as cut.
+            probed: None,
         }
     }
 }

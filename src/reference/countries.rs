@@ -44,12 +44,30 @@ pub struct Group {
     members: CountrySet,
     /// Members that belong only from a year on (a partnership signed then), with the year.
     since: Vec<(CountryId, u16)>,
+    territories: Vec<Territory>,
+}
+
+/// A territory with its own ISO code that counts with a member of a group (an outermost
+/// region of France, Åland).
+#[derive(Debug)]
+pub struct Territory {
+    /// The territory.
+    pub country: CountryId,
+    /// The member it belongs to.
+    pub part_of: CountryId,
+    /// What it is and why it counts, from the data file.
+    pub note: String,
 }
 
 impl Group {
     /// Whether `country` belongs to the group in any year.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country)
+    }
+
+    /// `country` as a territory counted with a member, if it is one.
+    pub fn territory(&self, country: CountryId) -> Option<&Territory> {
+        self.territories.iter().find(|t| t.country == country)
     }
 
     /// Whether `country` belongs to the group in `year`.
@@ -209,15 +227,17 @@ struct GroupEntry {
     name: String,
     members: Vec<String>,
     #[serde(default)]
-    territories: Vec<Territory>,
+    territories: Vec<TerritoryEntry>,
     /// Member code → the day it joined (`YYYY-MM-DD`).
     #[serde(default)]
     since: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
-struct Territory {
+struct TerritoryEntry {
     code: String,
+    part_of: String,
+    note: String,
 }
 
 impl Countries {
@@ -260,7 +280,12 @@ impl Countries {
                         date.parse().map_err(|e| format!("group {}: {code}: {date:?} is not a date: {e}", g.id))?;
                     since.push((country, date.year() as u16));
                 }
-                Ok(Group { id: g.id, name: g.name, members, since })
+                let territories = g
+                    .territories
+                    .into_iter()
+                    .map(|t| Ok(Territory { country: lookup(&t.code)?, part_of: lookup(&t.part_of)?, note: t.note }))
+                    .collect::<Result<_, String>>()?;
+                Ok(Group { id: g.id, name: g.name, members, since, territories })
             })
             .collect::<Result<_, String>>()?;
         for (n, alias) in aliases.iter().enumerate() {

@@ -13,7 +13,7 @@ mod units;
 use std::sync::OnceLock;
 
 pub use countries::{
-    Countries, Country, CountryAlias, CountryId, CountryReading, CountrySet, Group, GroupId, UnknownCountry,
+    Countries, Country, CountryAlias, CountryId, CountryReading, CountrySet, Group, GroupId, Territory, UnknownCountry,
     is_country_code,
 };
 pub use forms::{Form, FormId, Forms};
@@ -244,6 +244,10 @@ mod tests {
         assert!(eu.contains(code("DE")));
         assert!(eu.contains(code("gr")));
         assert!(eu.contains(code("RE")), "Réunion is an outermost region, EU territory");
+        let reunion = eu.territory(code("RE")).expect("a territory of a member");
+        assert_eq!(c.get(reunion.part_of).code, "FR");
+        assert!(reunion.note.contains("outermost region"));
+        assert!(eu.territory(code("FR")).is_none(), "a member state itself");
         assert!(!eu.contains(code("GL")), "Greenland is an OCT, not the EU");
         assert!(oct.contains(code("GL")));
         assert!(!eu.contains(code("NO")));
@@ -293,5 +297,8 @@ mod tests {
         assert_eq!(u.get(u.find("Mt").unwrap()).tonnes, Fraction::new(1_000_000, 1));
         assert!(u.find("mt").is_none());
         assert!(u.advice_for("mt").is_some());
+        assert_eq!(u.meant_by("mt"), None, "t or Mt");
+        assert_eq!(u.meant_by("tonnes"), Some("t"));
+        assert_eq!(u.meant_by("KG"), Some("kg"));
     }
 }

@@ -30,6 +30,9 @@ pub struct Units {
 #[derive(Debug, Deserialize)]
 struct Confusable {
     text: String,
+    /// The unit it means, where it means exactly one.
+    #[serde(default)]
+    write: Option<String>,
     help: String,
 }
 
@@ -53,7 +56,12 @@ impl Units {
             .units
             .into_iter()
             .map(|u| Ok(Unit { tonnes: exact_decimal(&u.tonnes)?, id: u.id, name: u.name }))
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<Vec<Unit>, String>>()?;
+        if let Some(c) =
+            file.confusables.iter().find(|c| c.write.as_ref().is_some_and(|w| !units.iter().any(|u| &u.id == w)))
+        {
+            return Err(format!("confusable {:?}: unknown unit {:?}", c.text, c.write));
+        }
         Ok(Units { units, confusables: file.confusables })
     }
 
@@ -67,8 +75,19 @@ impl Units {
         &self.units[id.0 as usize]
     }
 
+    /// All units, in the order of the data file.
+    pub fn all(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter()
+    }
+
     /// Advice for a known wrong spelling (`mt`, `tonnes`, `lbs` …).
     pub fn advice_for(&self, text: &str) -> Option<&str> {
         self.confusables.iter().find(|c| c.text == text).map(|c| c.help.as_str())
+    }
+
+    /// The unit a known wrong spelling means, where it means exactly one (`tonnes` → `t`;
+    /// not `mt`, which may be `t` or `Mt`).
+    pub fn meant_by(&self, text: &str) -> Option<&str> {
+        self.confusables.iter().find(|c| c.text == text).and_then(|c| c.write.as_deref())
     }
 }

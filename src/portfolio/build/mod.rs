@@ -15,10 +15,10 @@ mod waiver;
 
 use rustc_hash::FxHashMap;
 
-use super::Portfolio;
 use super::ids::SupplyIds;
 use super::ledger::Ledger;
 use super::record::WaiverRecord;
+use super::{Portfolio, ProbedLine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::quantity::Converter;
 use crate::reference::{FormId, Reference, Resolved};
@@ -40,11 +40,15 @@ pub(crate) struct LedgerBuilder<'de, 'r> {
     /// A converter for each unit met, by its index.
     converters: Vec<Option<Converter>>,
     problems: Problems,
+    /// A byte offset: the supply line with a value written there is kept as `probed`.
+    probe: Option<usize>,
+    probed: Option<ProbedLine>,
 }
 
 impl<'de, 'r> LedgerBuilder<'de, 'r> {
-    /// A builder for the records of `source`.
-    pub(crate) fn new(source: &'de Source, reference: &'r Reference) -> Self {
+    /// A builder for the records of `source`; the supply line with its amount, unit, form or
+    /// content written at byte offset `probe` is kept whole (see [`Portfolio::probed`]).
+    pub(crate) fn new(source: &'de Source, reference: &'r Reference, probe: Option<usize>) -> Self {
         LedgerBuilder {
             source,
             reference,
@@ -56,6 +60,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             forms: FxHashMap::default(),
             converters: Vec::new(),
             problems: Problems::default(),
+            probe,
+            probed: None,
         }
     }
 
@@ -105,6 +111,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             waivers,
             notes,
             supply_lines: self.lines,
+            probed: self.probed,
         })
     }
 

@@ -2,7 +2,7 @@
 //! amounts, each against the reference data, with its errors recorded where it is written.
 
 use super::LedgerBuilder;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Suggestion};
 use crate::portfolio::record::{Field, Refused};
 use crate::quantity::{Converter, Decimal, DecimalError, LineMass, MAX_LINE_TONNES, content_picograms, format_number};
 use crate::reference::{
@@ -49,8 +49,11 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     });
                     return Ok(None);
                 }
+                // A fix can replace the name only where it is written as read (no escapes).
+                let own_span = name.span == Some(span);
                 self.problems.grouped(Code::UnknownMaterial, &text.to_lowercase(), span, |code, span| {
-                    unknown_material(reference, code, text).with_label(span, "not a known material")
+                    unknown_material(reference, code, text, own_span.then_some(span))
+                        .with_label(span, "not a known material")
                 });
                 Ok(None)
             }
@@ -99,20 +102,26 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             }
             Err(_) if !is_country_code(text) => Err(Refused::at("not a two-letter code", code)),
             Err(unknown) => {
+                let own_span = code.span == Some(span);
                 let text = text.to_uppercase();
                 self.problems.grouped(Code::UnknownCountry, &text, span, |code, span| {
-                    let help = match unknown {
-                        UnknownCountry::Reserved(help) => help.to_owned(),
+                    let (help, fix) = match unknown {
+                        UnknownCountry::Reserved(help) => (help.to_owned(), None),
                         UnknownCountry::Unknown(Some(country)) => {
-                            format!("did you mean `{}` ({})?", country.code, country.name)
+                            (format!("did you mean `{}` ({})?", country.code, country.name), Some(&country.code))
                         }
-                        UnknownCountry::Unknown(None) => {
-                            "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned()
-                        }
+                        UnknownCountry::Unknown(None) => (
+                            "write an ISO 3166-1 alpha-2 code, such as `CN` for China or `DE` for Germany".to_owned(),
+                            None,
+                        ),
                     };
-                    Diagnostic::new(code, format!("`{text}` is not an ISO 3166-1 country code"))
+                    let diagnostic = Diagnostic::new(code, format!("`{text}` is not an ISO 3166-1 country code"))
                         .with_label(span, "not a country code")
-                        .with_help(help)
+                        .with_help(help);
+                    match fix.filter(|_| own_span) {
+                        Some(fix) => diagnostic.with_suggestion(Suggestion::json_string(span, fix)),
+                        None => diagnostic,
+                    }
                 });
                 Ok(None)
             }
@@ -199,15 +208,20 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         };
         if found.is_none() {
             let text = form.as_str();
+            let own_span = form.span == Some(span);
             self.problems.grouped(Code::UnknownForm, &text.to_lowercase(), span, |code, span| {
                 let suggestion = crate::suggest::did_you_mean(text, forms.names());
                 let help = match suggestion {
                     Some(close) => format!("did you mean `{close}`? Where the form is not listed, give `content`, the fraction of the amount that is the material"),
                     None => "`crma-check forms` lists the traded forms; for others give `content`, the fraction of the amount that is the material".to_owned(),
                 };
-                Diagnostic::new(code, format!("unknown traded form `{text}`"))
+                let diagnostic = Diagnostic::new(code, format!("unknown traded form `{text}`"))
                     .with_label(span, "not a known traded form")
-                    .with_help(help)
+                    .with_help(help);
+                match suggestion.filter(|_| own_span) {
+                    Some(close) => diagnostic.with_suggestion(Suggestion::json_string(span, close)),
+                    None => diagnostic,
+                }
             });
         }
         found
@@ -285,7 +299,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     }
 }
 
-fn unknown_material(reference: &Reference, code: Code, text: &str) -> Diagnostic {
+/// The error for an unknown material name; `fix_at` is where a suggested name may replace it.
+fn unknown_material(reference: &Reference, code: Code, text: &str, fix_at: Option<Span>) -> Diagnostic {
     let diagnostic = Diagnostic::new(code, format!("unknown material `{text}`"));
     if let Some(form) = reference.forms.find(text) {
         let form = reference.forms.get(form);
@@ -295,7 +310,13 @@ fn unknown_material(reference: &Reference, code: Code, text: &str) -> Diagnostic
         ));
     }
     match reference.materials.suggest(text) {
-        Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+        Some(close) => {
+            let diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+            match fix_at {
+                Some(span) => diagnostic.with_suggestion(Suggestion::json_string(span, close)),
+                None => diagnostic,
+            }
+        }
         None => diagnostic.with_help(
             "write a raw material by name, alias or chemical symbol: `lithium`, `Li`, `cobalt`, `neodymium` …",
         ),

@@ -5,6 +5,7 @@ use super::LedgerBuilder;
 use super::resolve::{Entry, NamedMaterial};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
+use crate::portfolio::ProbedLine;
 use crate::portfolio::ledger::{LineRef, Route, RowKey};
 use crate::portfolio::record::{Refused, SupplyRecord};
 use crate::quantity::{Decimal, DecimalError};
@@ -73,6 +74,13 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             member: self.route_member(&material, counted, form),
         };
         self.add_to_ledger(key, route, evidence);
+        if let Some(at) = self.probe {
+            let written =
+                [Some(amount_span), line.unit.span, line.form.as_ref().and_then(|f| f.span), evidence.content];
+            if written.into_iter().flatten().any(|span| (span.start as usize..=span.end()).contains(&at)) {
+                self.probed = Some(ProbedLine { key, line: evidence, route });
+            }
+        }
         Ok(())
     }
 
