@@ -837,15 +837,40 @@ fn consumption_keys_are_read_as_supply_materials_are() {
     );
     assert_eq!(conflict[0].0, "grade-conflict", "{conflict:?}");
 
-    // An ore of variable grade cannot be a consumption figure.
+    // An ore of variable grade needs its content, as on a supply line.
     let ore =
         input_errors(r#"{"year": 2030, "consumption": {"bauxite": {"amount": 100, "unit": "t"}}, "supplies": []}"#);
     assert_eq!(
         ore,
         [(
             "content-required".to_owned(),
-            "`bauxite` is of variable grade: its consumption cannot be counted as aluminium".to_owned()
+            "`bauxite` needs `content`, the fraction of the amount that is the material".to_owned()
         )]
+    );
+}
+
+#[test]
+fn consumption_may_be_stated_in_a_traded_form_or_at_a_content() {
+    let supplies = r#""supplies": [{"material": "cobalt", "amount": 50, "unit": "t", "origin": {"extraction": "CD", "processing": "FI"}}]"#;
+    // 480 t of cobalt sulfate heptahydrate (CoSO4·7H2O, 20.97% Co) contain about 100.6 t of cobalt.
+    let sulfate = check(&format!(
+        r#"{{"year": 2030, "consumption": {{"cobalt": {{"amount": 480, "unit": "t", "form": "cobalt-sulfate-heptahydrate"}}}}, {supplies}}}"#
+    ));
+    let denominator = sulfate.table.rows[0].denominator.tonnes_f64();
+    assert!((denominator - 480.0 * 58.933194 / 281.103).abs() < 0.01, "{denominator}");
+    // 400 t of hydroxide at 25% content: 100 t of cobalt, so 50 t are half of it.
+    let hydroxide = check(&format!(
+        r#"{{"year": 2030, "consumption": {{"cobalt": {{"amount": 400, "unit": "t", "content": 0.25}}}}, {supplies}}}"#
+    ));
+    assert_eq!(hydroxide.table.rows[0].denominator.tonnes_f64(), 100.0);
+    assert_eq!(hydroxide.table.rows[0].stages[0].unknown, 50.0);
+    // Both at once is an error, as on a supply line.
+    let both = input_errors(&format!(
+        r#"{{"year": 2030, "consumption": {{"cobalt": {{"amount": 400, "unit": "t", "content": 0.25, "form": "cobalt-sulfate-heptahydrate"}}}}, {supplies}}}"#
+    ));
+    assert_eq!(
+        both,
+        [("form-and-content".to_owned(), "a consumption entry gives both `form` and `content`".to_owned())]
     );
 }
 

@@ -124,6 +124,17 @@ fn a_cut_on_an_element_hits_the_lines_in_its_traded_form() {
 }
 
 #[test]
+fn a_stock_bridges_the_loss_for_stock_times_365_over_the_tonnes_lost() {
+    let json = portfolio(&[("cobalt", "365")], &[("cobalt", "200", "CD", "CN"), ("cobalt", "165", "AU", "FI")])
+        .replacen(r#""supplies""#, r#""stocks": {"cobalt": {"amount": 50, "unit": "t"}}, "supplies""#, 1);
+    let report = stress(&json, &["CN"]);
+    let cobalt = loss(&report, "cobalt");
+    // 50 t cover 50 days of 365 t a year; losing 200 t a year, they last 91.25 days.
+    assert_eq!(cobalt.stock_days, Some(50.0));
+    assert_eq!(cobalt.cover, Cover::Days(91.25));
+}
+
+#[test]
 fn each_country_ranks_the_single_points_of_failure_first() {
     let run = run(&["stress", "--each-country", "--as-of", AS_OF, "--format", "json", "examples/magnets-2030.json"]);
     assert_eq!(run.status, 0, "{}", run.stderr);

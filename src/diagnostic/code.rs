@@ -195,6 +195,14 @@ codes! {
     ScenarioCut = "scenario-cut", Error,
         "A cut of a stress scenario names an unknown origin, or a share lost that is not a percentage from 0 (excluded) to 100 with at most 6 decimals.",
         "Name a group (`EU`, `OCT`, `partners`) or an ISO country code, and a percentage such as 50.";
+    /// Two stock entries are for the same material (and grade).
+    DuplicateStock = "duplicate-stock", Error,
+        "Two stock entries are for the same material (and grade).",
+        "Keep one: the stock held, all locations together.";
+    /// A stock of a material the portfolio neither buys nor consumes: it covers no days.
+    UnusedStock = "unused-stock", Warning,
+        "A stock of a material the portfolio neither buys nor consumes: it has no days of cover.",
+        "Give the material's annual consumption or its supply lines, or remove the stock.";
 }
 
 impl Code {

@@ -37,8 +37,9 @@ pub struct Evaluation {
 /// Evaluates `rules` (already filtered by `--select`/`--ignore`) on a portfolio.
 pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, year: u16) -> Evaluation {
     let mut evaluation = Evaluation::default();
-    let mut risks: FxHashMap<(Target, Stage), Vec<(String, String)>> = FxHashMap::default();
-    let mut unknown_findings: Vec<(usize, Target, Stage)> = Vec::new();
+    // Per place measured: the passing verdicts (rule, words) unknown origins put at risk.
+    let mut risks: FxHashMap<(Target, Option<Stage>), Vec<Risked>> = FxHashMap::default();
+    let mut unknown_findings: Vec<(usize, Target, Option<Stage>)> = Vec::new();
     for rule in rules {
         // Strategic partners count from the year their partnership was signed.
         let metric = rule.metric.in_year(year);
@@ -63,9 +64,12 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
                 vec![(Target::Overall, &merged)]
             }
         };
+        // Each stage the rule names, or the material as a whole.
+        let places: Vec<Option<Stage>> =
+            if metric.per_stage() { rule.stages.iter().copied().map(Some).collect() } else { vec![None] };
         for (target, row) in targets {
             let material = target_material(reference, target, rule);
-            for &stage in &rule.stages {
+            for &stage in &places {
                 let measured = metric.measure(row, stage, rule.bound);
                 for risk in &measured.at_risk {
                     risks
@@ -73,12 +77,8 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
                         .or_default()
                         .push((rule.id().to_owned(), describe_risk(reference, rule, risk)));
                 }
-                let check = |country| Check {
-                    rule: rule.id().to_owned(),
-                    material: Some(material.clone()),
-                    stage: Some(stage),
-                    country,
-                };
+                let check =
+                    |country| Check { rule: rule.id().to_owned(), material: Some(material.clone()), stage, country };
                 if measured.measurements.is_empty() {
                     // A per-country rule with no country at this stage: one passing check.
                     evaluation.checks.push((target, check(None)));
@@ -109,6 +109,9 @@ pub fn evaluate(portfolio: &Portfolio, rules: &[&Rule], reference: &Reference, y
     evaluation
 }
 
+/// A passing verdict at risk: its rule's id, and the risk in words.
+type Risked = (String, String);
+
 /// The material a finding is about: a row's, or the rule's materials together.
 fn target_material(reference: &Reference, target: Target, rule: &Rule) -> MaterialRef {
     match target {
@@ -136,12 +139,13 @@ fn describe_risk(reference: &Reference, rule: &Rule, risk: &Risk) -> String {
     }
 }
 
-/// Where a rule was measured: the file, the row and the stage, in the reporting year.
+/// Where a rule was measured: the file, the row and the stage (none for a metric of the
+/// material as a whole), in the reporting year.
 struct Place<'a> {
     source: &'a Source,
     reference: &'a Reference,
     row: &'a Row,
-    stage: Stage,
+    stage: Option<Stage>,
     year: u16,
 }
 
@@ -156,8 +160,8 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
     let filled = |template: &str| {
         fill(template, |name| match name {
             "material" => material.label.clone(),
-            "stage" => stage.as_str().to_owned(),
-            "participle" => stage.participle().to_owned(),
+            "stage" => stage.map_or("", Stage::as_str).to_owned(),
+            "participle" => stage.map_or("", Stage::participle).to_owned(),
             "country" => country.as_ref().map_or_else(String::new, |c| c.name.clone()),
             "origins" => origins.clone(),
             "value" => value_text.clone(),
@@ -179,30 +183,29 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
         let about = rule.country_notes.iter().filter(|n| n.origins.contains(country));
         notes.extend(about.map(|n| filled(&n.note)));
     }
-    if let Some(flip) = &measurement.flip {
+    if let (Some(flip), Some(stage)) = (&measurement.flip, stage) {
         let open = &flip.open;
         let share = format_share(&open.share_of(row.denominator()), None);
         let unknown = format!("the {} country of {open} ({share}) is not known", stage.as_str());
         notes.push(rule.metric.flip_note(rule.bound, &unknown));
     }
-    if rule.metric.is_share() {
+    if let Some(values) = rule.metric.of_denominator() {
         let denominator = row.denominator();
         match row.basis() {
             Basis::Consumption => {}
             Basis::Supplies if rule.aggregate == Aggregate::Overall => notes.push(format!(
-                "shares are of the {denominator} supplied: no consumption is given for these materials"
+                "{values} are of the {denominator} supplied: no consumption is given for these materials"
             )),
-            Basis::Supplies => {
-                notes.push(format!("shares are of the {denominator} supplied: no consumption is given for this material"))
-            }
+            Basis::Supplies => notes
+                .push(format!("{values} are of the {denominator} supplied: no consumption is given for this material")),
             Basis::Mixed => notes.push(format!(
-                "shares are of {denominator}: the consumption of the materials that give one, and the supplies of those that do not"
+                "{values} are of {denominator}: the consumption of the materials that give one, and the supplies of those that do not"
             )),
         }
     }
 
     Finding {
-        check: Check { rule: rule.id().to_owned(), material: Some(material.clone()), stage: Some(stage), country },
+        check: Check { rule: rule.id().to_owned(), material: Some(material.clone()), stage, country },
         name: rule.doc.name.clone(),
         severity,
         message,
@@ -217,14 +220,13 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
 }
 
 /// The smallest fix in words and numbers.
-fn fix(reference: &Reference, material: &MaterialRef, stage: Stage, change: &Move) -> Fix {
-    let (what, stage_word) = (&material.label, stage.as_str());
+fn fix(reference: &Reference, material: &MaterialRef, stage: Option<Stage>, change: &Move) -> Fix {
+    let (what, stage_word) = (&material.label, stage.map_or("", Stage::as_str));
     let (rounded, shown) = change.mass.rounded_up();
     // Rounded up beyond all there is, the least move is all of it.
-    let (tonnes, text, least) = if rounded > change.available.tonnes_f64() {
-        (change.available.tonnes_f64(), change.available.to_string(), "all")
-    } else {
-        (rounded, shown, "at least")
+    let (tonnes, text, least) = match &change.available {
+        Some(all) if rounded > all.tonnes_f64() => (all.tonnes_f64(), all.to_string(), "all"),
+        _ => (rounded, shown, "at least"),
     };
     let end = |end: &End| match end {
         End::Origins(words) => words.clone(),
@@ -235,11 +237,15 @@ fn fix(reference: &Reference, material: &MaterialRef, stage: Stage, change: &Mov
         End::Documented => "documented origins".to_owned(),
         End::NoCountry => format!("no known {stage_word} country"),
         End::AnyCountry => "any country".to_owned(),
+        End::Purchases => "purchases".to_owned(),
+        End::Stock => "stock".to_owned(),
     };
     let (from, to) = (end(&change.from), end(&change.to));
     let sentence = match (&change.from, &change.to) {
         (End::Unknown, _) => format!("document the {stage_word} country of {least} {text} of {what}"),
-        (_, End::AnyCountry) if stage == Stage::Recycling => {
+        (_, End::Stock) => format!("add {least} {text} of {what} to the stock"),
+        (End::Stock, _) => format!("draw {least} {text} of {what} from the stock"),
+        (_, End::AnyCountry) if stage == Some(Stage::Recycling) => {
             format!("replace {least} {text} of {what} by recycled material")
         }
         (_, End::AnyCountry) => format!("give a known {stage_word} country to {least} {text} of {what}"),
@@ -251,9 +257,37 @@ fn fix(reference: &Reference, material: &MaterialRef, stage: Stage, change: &Mov
     Fix { tonnes, text, from, to, sentence }
 }
 
-/// Labels on the lines responsible (a few, then "and N more") and on the consumption entry.
+/// Labels on the lines responsible (a few, then "and N more"), or on the stock, and on the
+/// consumption entry.
 fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
-    let Place { source, reference, row, stage, .. } = *at;
+    let row = at.row;
+    let mut labels = match (at.stage, &row.stock) {
+        (Some(stage), _) => line_labels(at, stage, m, bound),
+        (None, Some(stock)) => vec![Label::new(stock.span, format!("stock held: {}", stock.mass))],
+        (None, None) => Vec::new(),
+    };
+    if let Some(consumption) = &row.consumption {
+        let uncovered = row.uncovered();
+        let text = if matches!(m.evidence, Evidence::Unknown) && !uncovered.is_zero() {
+            format!("annual consumption {}: {uncovered} of it is covered by no supply line", consumption.mass)
+        } else {
+            format!("annual consumption {}: the denominator", consumption.mass)
+        };
+        labels.push(Label::new(consumption.span, text));
+    }
+    if labels.is_empty() {
+        let text = match at.stage {
+            Some(stage) => format!("no line of this material counts at {}", stage.as_str()),
+            None => "no stock is given for this material".to_owned(),
+        };
+        labels.push(Label::new(row.first, text));
+    }
+    labels
+}
+
+/// Labels on the lines responsible at `stage`, a few, then "and N more".
+fn line_labels(at: &Place<'_>, stage: Stage, m: &Measurement, bound: Bound) -> Vec<Label> {
+    let Place { source, reference, row, .. } = *at;
     let cells = evidence_cells(row, stage, &m.evidence, bound);
     // The largest lines across the cells, largest first.
     let mut lines: Vec<(&LineRef, Option<crate::reference::CountryId>)> =
@@ -278,18 +312,6 @@ fn labels(at: &Place<'_>, m: &Measurement, bound: Bound) -> Vec<Label> {
     {
         let lines = if more == 1 { "line" } else { "lines" };
         last.text.push_str(&format!("; and {} more {lines}", format_number(f64::from(more))));
-    }
-    if let Some(consumption) = &row.consumption {
-        let uncovered = row.uncovered();
-        let text = if matches!(m.evidence, Evidence::Unknown) && !uncovered.is_zero() {
-            format!("annual consumption {}: {uncovered} of it is covered by no supply line", consumption.mass)
-        } else {
-            format!("annual consumption {}: the denominator", consumption.mass)
-        };
-        labels.push(Label::new(consumption.span, text));
-    }
-    if labels.is_empty() {
-        labels.push(Label::new(row.first, format!("no line of this material counts at {}", stage.as_str())));
     }
     labels
 }

@@ -58,10 +58,12 @@ impl Rule {
             Aggregate::Overall => " (all of them taken together, their tonnes added up)".to_owned(),
         };
         let stages: Vec<&str> = self.stages.iter().map(|s| s.as_str()).collect();
-        let stages = if stages.len() == 1 {
-            format!("at {}", stages[0])
+        let stages = if !self.metric.per_stage() {
+            String::new()
+        } else if stages.len() == 1 {
+            format!(", at {}", stages[0])
         } else {
-            format!("at each stage ({}) on its own", stages.join(", "))
+            format!(", at each stage ({}) on its own", stages.join(", "))
         };
         let threshold = self.metric.format_threshold(self.bound.value());
         let side = match self.bound {
@@ -69,13 +71,16 @@ impl Rule {
             Bound::Max(_) => "at most",
         };
         let what = self.metric.explain();
-        let denominator = if self.metric.is_share() {
-            " Shares are of the material's annual consumption, or of the sum of its supply lines where no consumption is given."
-        } else {
-            ""
+        let denominator = match self.metric.of_denominator() {
+            Some(values) => format!(
+                " {}{} are of the material's annual consumption, or of the sum of its supply lines where no consumption is given.",
+                values[..1].to_uppercase(),
+                &values[1..]
+            ),
+            None => String::new(),
         };
         format!(
-            "For {scope}{together}, {stages}: {what}. It must be {side} {threshold}; a value exactly at the threshold passes.{denominator} Amounts are converted to tonnes of contained material and added up exactly."
+            "For {scope}{together}{stages}: {what}. It must be {side} {threshold}; a value exactly at the threshold passes.{denominator} Amounts are converted to tonnes of contained material and added up exactly."
         )
     }
 }

@@ -76,7 +76,7 @@ struct RuleLine<'a> {
     #[serde(default, deserialize_with = "present", borrow)]
     aggregate: Option<Text<'a>>,
     #[serde(default, deserialize_with = "present", borrow)]
-    stages: Option<Vec<Text<'a>>>,
+    stages: Option<Spanned<'a, Stages<'a>>>,
     #[serde(borrow)]
     metric: Spanned<'a, Text<'a>>,
     #[serde(default, deserialize_with = "present", borrow)]
@@ -118,6 +118,15 @@ impl<'a> FromRaw<'a> for Materials<'a> {
             return if list.is_empty() { Err("a non-empty list") } else { Ok(Materials::Listed(list)) };
         }
         Text::from_raw(raw).map(Materials::Keyword)
+    }
+}
+
+/// `stages`: a list of stage names.
+struct Stages<'a>(Vec<Text<'a>>);
+
+impl<'a> FromRaw<'a> for Stages<'a> {
+    fn from_raw(raw: &'a str) -> Result<Self, &'static str> {
+        serde_json::from_str(raw).map(Stages).map_err(|_| "a list of stages")
     }
 }
 
@@ -273,7 +282,7 @@ fn read_rule(
         },
         stages: match &line.stages {
             None => Stage::ALL.to_vec(),
-            Some(stages) => stages.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
+            Some(stages) => stages.value.0.iter().filter_map(|s| Stage::parse(s.as_str())).collect(),
         },
         metric,
         bound,
@@ -364,6 +373,15 @@ fn read_metric(
             Diagnostic::new(Code::RuleMetric, format!("the metric `{name}` takes no `origins`"))
                 .with_label(written.span(source), "not used by this metric")
                 .with_help("remove `origins`"),
+        );
+    }
+    if !kind.per_stage()
+        && let Some(stages) = &line.stages
+    {
+        errors.push(
+            Diagnostic::new(Code::RuleMetric, format!("the metric `{name}` takes no `stages`"))
+                .with_label(stages.span(source), "not used by this metric")
+                .with_help("it is measured of the material as a whole: remove `stages`"),
         );
     }
     Some(Metric::new(kind, origins.unwrap_or_else(OriginSet::any)))

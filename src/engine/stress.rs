@@ -18,7 +18,7 @@ use crate::domain::Stage;
 use crate::json::{self, Number, Schema, Spanned, Text, present};
 use crate::model::{Cover, Finding, MaterialLoss, ScenarioDoc, ScenarioResult};
 use crate::portfolio::{Portfolio, Route, Row};
-use crate::quantity::{Decimal, Fraction, Mass};
+use crate::quantity::{DAYS_PER_YEAR, Decimal, Fraction, Mass};
 use crate::reference::{MaterialId, Reference};
 use crate::source::Source;
 
@@ -332,13 +332,6 @@ pub(crate) fn read_scenario(source: &Source, reference: &Reference) -> Result<Sc
 
 // ---- Applying a scenario ------------------------------------------------------------------
 
-/// The days of consumption a stock covers: stock ÷ (denominator ÷ 365); `None` without a
-/// stock or without consumption.
-pub(crate) fn stock_days(stock: Option<&Mass>, denominator: &Mass) -> Option<f64> {
-    let stock = stock?;
-    (!denominator.is_zero()).then(|| stock.share_of(denominator).ratio_f64() * 365.0)
-}
-
 /// What `scenario` does to `portfolio`, assessed in `context` as `before` was; `None` if a
 /// cut's share is too precise to combine with a traded form's fraction.
 pub(crate) fn outcome(
@@ -361,7 +354,7 @@ pub(crate) fn outcome(
             let cover = match (stock, lost.is_zero()) {
                 (None, _) => Cover::NoStock,
                 (Some(_), true) => Cover::Unlimited,
-                (Some(stock), false) => Cover::Days(stock.share_of(&lost).ratio_f64() * 365.0),
+                (Some(stock), false) => Cover::Days(stock.share_of(&lost).ratio_f64() * DAYS_PER_YEAR as f64),
             };
             MaterialLoss {
                 material: super::material_ref(context.reference, row.key),
@@ -369,7 +362,7 @@ pub(crate) fn outcome(
                 lost_percent: lost.share_of(denominator).percent_f64(),
                 lost,
                 stock: stock.cloned(),
-                stock_days: stock_days(stock, denominator),
+                stock_days: row.stock_days(),
                 cover,
             }
         })

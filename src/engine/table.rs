@@ -6,7 +6,7 @@ use super::evaluate::Target;
 use super::{country_ref, material_ref};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
-use crate::model::{CountryShare, Finding, MaterialRef, StageShares, Table, TableRow, Verdict};
+use crate::model::{CountryShare, Finding, MaterialRef, StageShares, Stock, Table, TableRow, Verdict};
 use crate::portfolio::{Cell, Portfolio, Row, RowKey};
 use crate::quantity::Mass;
 use crate::reference::{CountryId, Reference, Tier};
@@ -105,5 +105,6 @@ fn table_row(reference: &Reference, row: &Row, material: MaterialRef, verdict: V
             unknown: row.unknown(stage).share_of(denominator).percent_f64(),
         }
     });
-    TableRow { material, denominator: denominator.clone(), basis: row.basis(), stages, verdict }
+    let stock = row.stock.as_ref().zip(row.stock_days()).map(|(stock, days)| Stock { mass: stock.mass.clone(), days });
+    TableRow { material, denominator: denominator.clone(), basis: row.basis(), stages, stock, verdict }
 }

@@ -39,7 +39,7 @@ pub fn completion(document: &Document, checker: Option<&Checker>, position: Posi
     let reference = Reference::builtin();
     let choices = match (document.kind, place.as_slice(), spot.role) {
         (Kind::Portfolio, ["supplies" | "waivers", "*", "material"], Role::Value)
-        | (Kind::Portfolio, ["consumption"], Role::Key)
+        | (Kind::Portfolio, ["consumption" | "stocks"], Role::Key)
         | (Kind::Rules, ["rules", "*", "materials", "*"], Role::Value) => materials(reference),
         (Kind::Portfolio, ["supplies", "*", "origin", _] | ["waivers", "*", "country"], Role::Value) => {
             countries(reference)
@@ -49,9 +49,15 @@ pub fn completion(document: &Document, checker: Option<&Checker>, position: Posi
             choices.extend(countries(reference));
             choices
         }
-        (Kind::Portfolio, ["supplies", "*", "unit"] | ["consumption", _, "unit"], Role::Value) => units(reference),
-        (Kind::Portfolio, ["supplies", "*", "form"], Role::Value) => forms(reference),
-        (Kind::Portfolio, ["supplies", "*", "grade"] | ["consumption", _, "grade"], Role::Value) => grades(reference),
+        (Kind::Portfolio, ["supplies", "*", "unit"] | ["consumption" | "stocks", _, "unit"], Role::Value) => {
+            units(reference)
+        }
+        (Kind::Portfolio, ["supplies", "*", "form"] | ["consumption" | "stocks", _, "form"], Role::Value) => {
+            forms(reference)
+        }
+        (Kind::Portfolio, ["supplies", "*", "grade"] | ["consumption" | "stocks", _, "grade"], Role::Value) => {
+            grades(reference)
+        }
         (Kind::Portfolio, ["supplies", "*", "origin"], Role::Key)
         | (Kind::Portfolio, ["waivers", "*", "stage"], Role::Value)
         | (Kind::Rules, ["rules", "*", "stages", "*"], Role::Value) => stages(),

@@ -37,7 +37,7 @@ impl Kind {
                     Some(name) if name.contains("rules.schema") => return Kind::Rules,
                     _ => {}
                 },
-                "supplies" | "consumption" | "waivers" => return Kind::Portfolio,
+                "supplies" | "consumption" | "stocks" | "waivers" => return Kind::Portfolio,
                 // ESLint's configuration has `rules` too, but as an object.
                 "rules" if first == Some(b'[') => rules = true,
                 _ => {}

@@ -27,7 +27,7 @@ pub fn hover(document: &Document, checker: Option<&Checker>, position: Position)
     let reference = Reference::builtin();
     let markdown = match (document.kind, spot.place().as_slice(), spot.role) {
         (Kind::Portfolio, ["supplies" | "waivers", "*", "material"], Role::Value)
-        | (Kind::Portfolio, ["consumption"], Role::Key)
+        | (Kind::Portfolio, ["consumption" | "stocks"], Role::Key)
         | (Kind::Rules, ["rules", "*", "materials", "*"], Role::Value) => material(reference, text)?,
         (Kind::Portfolio, ["supplies", "*", "origin", _] | ["waivers", "*", "country"], Role::Value) => {
             country(reference, text)?

@@ -14,7 +14,7 @@ pub use finding::{Check, CheckKey, CountryRef, Finding, Fix, MaterialRef, Measur
 pub use line::{LineFacts, LineOrigin};
 pub use rule::{Gauge, RuleDoc, RuleOrigin, Side, Threshold};
 pub use stress::{Cover, MaterialLoss, ScenarioDoc, ScenarioResult, StressReport};
-pub use table::{Basis, CountryShare, StageShares, Table, TableRow, Verdict};
+pub use table::{Basis, CountryShare, StageShares, Stock, Table, TableRow, Verdict};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Source;

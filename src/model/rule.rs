@@ -88,6 +88,8 @@ pub enum Gauge {
     CountryShare,
     /// The share of unknown origin (`unknown`).
     UnknownShare,
+    /// The stock's days of cover (`stock_days` of the material).
+    StockDays,
     /// A figure the table does not show: a share of another group, a count, an index.
     Other,
 }

@@ -26,8 +26,19 @@ pub struct TableRow {
     pub basis: Basis,
     /// Extraction, processing, recycling.
     pub stages: [StageShares; 3],
+    /// The stock held and its days of cover, where the portfolio states a stock.
+    pub stock: Option<Stock>,
     /// The verdict.
     pub verdict: Verdict,
+}
+
+/// A material's stock: how much is held, and how many days of its denominator that covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stock {
+    /// The contained mass held.
+    pub mass: Mass,
+    /// Days of cover: stock ÷ (denominator ÷ 365).
+    pub days: f64,
 }
 
 impl TableRow {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::build::LedgerBuilder;
-use super::record::{ConsumptionRecord, Field, Refused, SupplyRecord, WaiverRecord};
+use super::record::{Field, Refused, StatedRecord, SupplyRecord, WaiverRecord};
 use super::{Portfolio, YEARS};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
@@ -69,7 +69,7 @@ pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Res
             .and_then(|()| top.flush().map_err(refuse));
         // Dropping the sender lets the builder see the end of the lines (a field left in a
         // `..` pattern would live to the end of the scope, and the join would wait forever).
-        let Top { name, year, consumption, waivers, lines, batch } = top;
+        let Top { name, year, consumption, stocks, waivers, lines, batch } = top;
         drop((lines, batch));
         let built = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let refused = |refused: Refused| {
@@ -79,8 +79,12 @@ pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Res
             (Err(error), _) => Err(error_path(source, &error)),
             (Ok(()), Err(what)) => Err(refused(what)),
             (Ok(()), Ok(mut builder)) => {
+                // After the supplies: a stock needs to know whether its material is used.
                 for (key, entry) in consumption {
                     builder.consumption(&entry.into_record(key, source)).map_err(refused)?;
+                }
+                for (key, entry) in stocks {
+                    builder.stock(&entry.into_record(key, source)).map_err(refused)?;
                 }
                 let waivers: Vec<WaiverRecord<'_>> = waivers.into_iter().map(|w| w.into_record(source)).collect();
                 builder.finish(name, year.unwrap_or_default(), &waivers)
@@ -204,25 +208,32 @@ struct Origin<'a> {
     recycling: Option<Text<'a>>,
 }
 
+/// A consumption or stock entry.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConsumptionLine<'a> {
+struct StatedLine<'a> {
     #[serde(borrow)]
     amount: Spanned<'a, Number<'a>>,
     #[serde(borrow)]
     unit: Spanned<'a, Text<'a>>,
     #[serde(borrow, default, deserialize_with = "present")]
     grade: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    form: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    content: Option<Spanned<'a, Number<'a>>>,
 }
 
-impl<'a> ConsumptionLine<'a> {
+impl<'a> StatedLine<'a> {
     /// The entry of the material written as `key`, as a record.
-    fn into_record(self, key: Text<'a>, source: &Source) -> ConsumptionRecord<'a> {
-        ConsumptionRecord {
+    fn into_record(self, key: Text<'a>, source: &Source) -> StatedRecord<'a> {
+        StatedRecord {
             material: text_field(key, source),
             amount: number_field(self.amount, source),
             unit: spanned_field(self.unit, source),
             grade: self.grade.map(|g| spanned_field(g, source)),
+            form: self.form.map(|f| spanned_field(f, source)),
+            content: self.content.map(|c| number_field(c, source)),
         }
     }
 }
@@ -276,13 +287,14 @@ fn refuse<E: de::Error>(what: impl fmt::Display) -> E {
 
 // ---- The top level ----------------------------------------------------------------------
 
-const FIELDS: &[&str] = &["$schema", "version", "name", "year", "consumption", "supplies", "waivers"];
+const FIELDS: &[&str] = &["$schema", "version", "name", "year", "consumption", "stocks", "supplies", "waivers"];
 
 /// What the parse keeps of the top level, and where its supply lines go.
 struct Top<'de> {
     name: Option<String>,
     year: Option<u16>,
-    consumption: Vec<(Text<'de>, ConsumptionLine<'de>)>,
+    consumption: Vec<(Text<'de>, StatedLine<'de>)>,
+    stocks: Vec<(Text<'de>, StatedLine<'de>)>,
     waivers: Vec<WaiverLine<'de>>,
     batch: Vec<SupplyLine<'de>>,
     lines: SyncSender<Vec<SupplyLine<'de>>>,
@@ -294,6 +306,7 @@ impl<'de> Top<'de> {
             name: None,
             year: None,
             consumption: Vec::new(),
+            stocks: Vec::new(),
             waivers: Vec::new(),
             batch: Vec::with_capacity(BATCH),
             lines,
@@ -356,7 +369,10 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                         None => return Err(refuse("year out of range")),
                     }
                 }
-                "consumption" => map.next_value_seed(ConsumptionSeed { top: &mut *top })?,
+                "consumption" => {
+                    map.next_value_seed(StatedSeed { entries: &mut top.consumption, what: "consumption" })?
+                }
+                "stocks" => map.next_value_seed(StatedSeed { entries: &mut top.stocks, what: "stock" })?,
                 "supplies" => map.next_value_seed(SuppliesSeed { top: &mut *top })?,
                 "waivers" => {
                     let waivers: Vec<WaiverLine<'de>> = map.next_value()?;
@@ -465,31 +481,34 @@ impl<'de> Visitor<'de> for SupplySeed<'_, 'de> {
     }
 }
 
-struct ConsumptionSeed<'b, 'de> {
-    top: &'b mut Top<'de>,
+/// Reads a map of consumption or stock entries, keyed by material.
+struct StatedSeed<'b, 'de> {
+    entries: &'b mut Vec<(Text<'de>, StatedLine<'de>)>,
+    /// What an entry is, for serde's messages ("consumption", "stock").
+    what: &'static str,
 }
 
-impl<'de> DeserializeSeed<'de> for ConsumptionSeed<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for StatedSeed<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ConsumptionSeed<'_, 'de> {
+impl<'de> Visitor<'de> for StatedSeed<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of consumption entries")
+        write!(f, "an object of {} entries", self.what)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Text<'de>>()? {
-            if self.top.consumption.iter().any(|(seen, _)| *seen == key) {
+            if self.entries.iter().any(|(seen, _)| *seen == key) {
                 return Err(refuse("duplicate key"));
             }
-            let entry = map.next_value::<ConsumptionLine<'de>>()?;
-            self.top.consumption.push((key, entry));
+            let entry = map.next_value::<StatedLine<'de>>()?;
+            self.entries.push((key, entry));
         }
         Ok(())
     }

@@ -12,7 +12,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::domain::{Basis, Stage};
-use crate::quantity::{Fraction, LineMass, Mass};
+use crate::quantity::{DAYS_PER_YEAR, Fraction, LineMass, Mass, Share};
 use crate::reference::{CountryId, FormId, MaterialId, Tier, UnitId};
 use crate::source::Span;
 
@@ -179,10 +179,10 @@ impl StageLedger {
     }
 }
 
-/// The stated annual consumption of a row.
+/// An amount a portfolio states for a row: its annual consumption, or the stock held.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consumption {
-    /// The mass.
+pub struct Stated {
+    /// The contained mass.
     pub mass: Mass,
     /// The `amount` value of the entry.
     pub span: Span,
@@ -198,9 +198,9 @@ pub struct Row {
     /// Number of supply lines.
     pub lines: u32,
     /// The stated consumption, if any.
-    pub consumption: Option<Consumption>,
+    pub consumption: Option<Stated>,
     /// The stated stock, if any.
-    pub stock: Option<Consumption>,
+    pub stock: Option<Stated>,
     /// The material name of the first supply line, or the consumption entry.
     pub first: Span,
     /// For a total over several rows, or a row after a stress test's cut: what is summed
@@ -306,6 +306,19 @@ impl Row {
         }
     }
 
+    /// The days of consumption the stock covers: stock ÷ (denominator ÷ 365), exactly as a
+    /// share of the denominator (`None` without a stock, or without a denominator).
+    pub fn stock_cover(&self) -> Option<Share> {
+        let stock = self.stock.as_ref()?;
+        let denominator = self.denominator();
+        (!denominator.is_zero()).then(|| stock.mass.share_of(denominator))
+    }
+
+    /// [`Row::stock_cover`] in days, for printing and machine output.
+    pub fn stock_days(&self) -> Option<f64> {
+        self.stock_cover().map(|share| share.ratio_f64() * DAYS_PER_YEAR as f64)
+    }
+
     /// Consumption that no supply line covers.
     pub fn uncovered(&self) -> Mass {
         match (&self.total, &self.consumption) {
@@ -344,6 +357,13 @@ impl Row {
                 total.basis = Basis::Mixed;
             }
             merged.supplied += &row.supplied;
+            // Stocks add up; a material without one counts as holding none.
+            if let Some(stock) = &row.stock {
+                match &mut merged.stock {
+                    Some(sum) => sum.mass += &stock.mass,
+                    None => merged.stock = Some(stock.clone()),
+                }
+            }
             merged.lines += row.lines;
             total.denominator += row.denominator();
             total.uncovered += &row.uncovered();
@@ -393,6 +413,12 @@ impl Ledger {
             }
         };
         &mut self.rows[n]
+    }
+
+    /// The row of `key`, if there is one.
+    pub fn row(&self, key: RowKey) -> Option<&Row> {
+        let n = *self.index.get(slot(key))?;
+        n.map(|n| &self.rows[n as usize])
     }
 
     /// All rows.

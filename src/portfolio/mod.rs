@@ -14,7 +14,7 @@ mod record;
 pub(crate) use json::PORTFOLIO_SCHEMA;
 pub use json::load;
 #[cfg(test)]
-pub(crate) use ledger::Consumption;
+pub(crate) use ledger::Stated;
 pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Route, Row, RowKey};
 
 use crate::diagnostic::Diagnostic;

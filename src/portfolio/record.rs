@@ -72,9 +72,9 @@ impl<'a> SupplyRecord<'a> {
     }
 }
 
-/// One consumption entry: a material's annual consumption.
+/// One amount stated for a material: its annual consumption, or the stock held.
 #[derive(Debug, Clone)]
-pub struct ConsumptionRecord<'a> {
+pub struct StatedRecord<'a> {
     /// The material, as written where the entry names it.
     pub material: Field<'a>,
     /// The amount (a decimal number).
@@ -83,6 +83,10 @@ pub struct ConsumptionRecord<'a> {
     pub unit: Field<'a>,
     /// The declared grade, if any.
     pub grade: Option<Field<'a>>,
+    /// The traded form the amount is of, if any.
+    pub form: Option<Field<'a>>,
+    /// The contained fraction (a decimal number), if given.
+    pub content: Option<Field<'a>>,
 }
 
 /// One waiver: an accepted, time-limited exception to a rule.

@@ -331,8 +331,12 @@ impl Share {
 
     /// Exact comparison with a percentage.
     pub fn cmp_percent(&self, percent: Percent) -> Ordering {
-        let (num, den) = percent.ratio();
-        self.0.cmp(&Exact::new(BigInt::from(num), BigInt::from(den)))
+        self.cmp_fraction(percent.of_one())
+    }
+
+    /// Exact comparison with a fraction of the whole.
+    pub fn cmp_fraction(&self, fraction: Fraction) -> Ordering {
+        self.0.cmp(&Exact::new(BigInt::from(fraction.num), BigInt::from(fraction.den)))
     }
 
     /// The share in percent, for printing and machine output (comparisons use the exact
@@ -364,12 +368,6 @@ impl Percent {
         Some(Percent(value))
     }
 
-    /// As a fraction of one: `(numerator, denominator)`.
-    fn ratio(self) -> (u128, u128) {
-        let fraction = self.of_one();
-        (fraction.num, fraction.den)
-    }
-
     /// As a fraction of one (65% is 13/20).
     pub fn of_one(self) -> Fraction {
         self.0.to_fraction().and_then(|f| f.checked_div(Fraction::new(100, 1))).unwrap_or(Fraction::ONE)
@@ -395,20 +393,46 @@ pub fn format_share(share: &Share, threshold: Option<Percent>) -> String {
     let Some(threshold) = threshold else {
         return format!("{percent:.1}%");
     };
-    let side = share.cmp_percent(threshold);
-    for decimals in 1..=6 {
-        let text = format!("{percent:.decimals$}");
+    match beside(percent, threshold.value(), share.cmp_percent(threshold), 1) {
+        Ok(text) => format!("{text}%"),
+        Err(word) => format!("{word} {threshold}"),
+    }
+}
+
+/// The days of a year, for days of cover: stock ÷ (annual consumption ÷ 365).
+pub const DAYS_PER_YEAR: u128 = 365;
+
+/// Days of cover (a stock as `share` of a year's consumption) printed next to the threshold
+/// they were compared with: to a tenth of a day (`42.1 days`, `60 days`), or more decimals
+/// where a tenth would hide which side of the threshold they are on.
+pub fn format_days(share: &Share, threshold: Option<Decimal>) -> String {
+    let days = share.ratio_f64() * DAYS_PER_YEAR as f64;
+    let year = Fraction::new(DAYS_PER_YEAR, 1);
+    let text = match threshold.and_then(|t| Some((t, t.to_fraction()?.checked_div(year)?))) {
+        None => format!("{days:.1}"),
+        Some((threshold, of_one)) => match beside(days, threshold, share.cmp_fraction(of_one), 1) {
+            Ok(text) => text,
+            Err(word) => return format!("{word} {threshold} days"),
+        },
+    };
+    format!("{} days", text.strip_suffix(".0").unwrap_or(&text))
+}
+
+/// `value` with the fewest decimals (from `least`) that show it on the `side` of `threshold`
+/// it is on; else the words for that side ("just over").
+fn beside(value: f64, threshold: Decimal, side: Ordering, least: usize) -> Result<String, &'static str> {
+    for decimals in least..=6 {
+        let text = format!("{value:.decimals$}");
         let shown = Decimal::parse(&text).unwrap_or(Decimal::ZERO);
-        if shown.cmp(&threshold.value()) == side {
-            return format!("{text}%");
+        if shown.cmp(&threshold) == side {
+            return Ok(text);
         }
     }
-    let word = match side {
+    Err(match side {
         Ordering::Greater => "just over",
         Ordering::Less => "just under",
         Ordering::Equal => "exactly",
-    };
-    format!("{word} {threshold}")
+    })
 }
 
 /// Converts amounts by one unit (its tonnes per unit, a decimal) into picograms of product.

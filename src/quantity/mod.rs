@@ -18,4 +18,7 @@ pub use format::{format_number, round4};
 pub use fraction::Fraction;
 #[cfg(test)]
 pub use mass::product_picograms;
-pub use mass::{Converter, LineMass, MAX_LINE_TONNES, Mass, Percent, Share, content_picograms, format_share};
+pub use mass::{
+    Converter, DAYS_PER_YEAR, LineMass, MAX_LINE_TONNES, Mass, Percent, Share, content_picograms, format_days,
+    format_share,
+};

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::words::{not_checked, outcome_past, percent, plural};
+use super::words::{cover_days, not_checked, outcome_past, percent, plural};
 use super::{Entry, Style};
 use crate::diagnostic::{Rendered, Severity};
 use crate::domain::Stage;
@@ -102,9 +102,26 @@ impl Human {
             );
         }
         let rows: Vec<&TableRow> = file.table.rows.iter().chain(file.table.overall.as_ref()).collect();
-        let cells: Vec<[String; 2]> = rows.iter().map(|r| [r.material.label.clone(), r.denominator_text()]).collect();
+        // A stock column where any material states a stock: the stock and its days of cover.
+        let stocks = rows.iter().any(|r| r.stock.is_some());
+        let cells: Vec<[String; 3]> = rows
+            .iter()
+            .map(|r| {
+                let stock = r.stock.as_ref().map_or("-".to_owned(), |s| format!("{}, {}", s.mass, cover_days(s.days)));
+                [
+                    r.material.label.clone(),
+                    r.denominator_text(),
+                    if stocks { format!("{stock}  ") } else { String::new() },
+                ]
+            })
+            .collect();
         let name_width = cells.iter().map(|c| c[0].chars().count()).max().unwrap_or(0).max("material".len());
         let basis_width = cells.iter().map(|c| c[1].chars().count()).max().unwrap_or(0).max("denominator".len());
+        let stock_head = if stocks { "stock, cover  " } else { "" };
+        if stocks {
+            let _ = writeln!(out, "(cover: the days of the denominator the stock held covers, at 365 days a year)");
+        }
+        let stock_width = cells.iter().map(|c| c[2].chars().count()).max().unwrap_or(0).max(stock_head.len());
         let third_width = rows
             .iter()
             .flat_map(|r| r.stages.iter())
@@ -113,20 +130,23 @@ impl Human {
             .unwrap_or(0)
             .max("largest non-EU".len());
         let header = format!(
-            "{:<name_width$}  {:<basis_width$}  {:<10}  {:>6}  {:<third_width$}  {:>7}  verdict",
+            "{:<name_width$}  {:<basis_width$}  {stock_head:<stock_width$}{:<10}  {:>6}  {:<third_width$}  {:>7}  verdict",
             "material", "denominator", "stage", "EU", "largest non-EU", "unknown"
         );
         let _ = writeln!(out, "{}", header.trim_end());
-        for (row, [name, basis]) in rows.iter().zip(&cells) {
+        for (row, [name, basis, stock]) in rows.iter().zip(&cells) {
             for (n, stage) in Stage::ALL.iter().enumerate() {
                 let shares = &row.stages[n];
                 let third = shares
                     .top_third_country()
                     .map_or("-".to_owned(), |(c, share)| format!("{} {}", c.name, percent(share)));
-                let (name, basis, verdict) =
-                    if n == 0 { (name.as_str(), basis.as_str(), row.verdict.as_str()) } else { ("", "", "") };
+                let (name, basis, stock, verdict) = if n == 0 {
+                    (name.as_str(), basis.as_str(), stock.as_str(), row.verdict.as_str())
+                } else {
+                    ("", "", "", "")
+                };
                 let line = format!(
-                    "{name:<name_width$}  {basis:<basis_width$}  {:<10}  {:>6}  {third:<third_width$}  {:>7}  {verdict}",
+                    "{name:<name_width$}  {basis:<basis_width$}  {stock:<stock_width$}{:<10}  {:>6}  {third:<third_width$}  {:>7}  {verdict}",
                     stage.as_str(),
                     percent(shares.eu),
                     percent(shares.unknown),

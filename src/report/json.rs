@@ -166,6 +166,8 @@ struct Shares<'a> {
     tier: Option<&'static str>,
     denominator_t: f64,
     basis: &'static str,
+    stock_t: Option<f64>,
+    stock_days: Option<f64>,
     stages: StagesOut<'a>,
     verdict: &'static str,
 }
@@ -324,6 +326,8 @@ impl<'a> Shares<'a> {
                 Basis::Supplies => "supplies",
                 Basis::Mixed => "mixed",
             },
+            stock_t: row.stock.as_ref().map(|s| round4(s.mass.tonnes_f64())),
+            stock_days: row.stock.as_ref().map(|s| round4(s.days)),
             stages: StagesOut {
                 extraction: stage(&row.stages[0]),
                 processing: stage(&row.stages[1]),

@@ -46,7 +46,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::Entry;
-use super::words::{counts_text, outcome_past, percent, plural};
+use super::words::{counts_text, cover_days, outcome_past, percent, plural};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
 use crate::model::{FailOn, FileReport, Outcome, Report, Verdict};
@@ -277,9 +277,18 @@ fn shares(md: &mut String, file: &FileReport) {
              so the materials bought in the largest tonnages dominate it.",
         );
     }
+    // A stock column where any material states a stock.
+    let stocks = file.table.rows.iter().any(|r| r.stock.is_some());
+    if stocks {
+        md.push_str(" _Stock, cover_ is the stock held and the days of the denominator it covers.");
+    }
     md.push_str("\n\n");
-    let header = ["material", "denominator", "stage", "EU", "largest non-EU", "unknown", "verdict"];
-    let align = [Align::Left, Align::Left, Align::Left, Align::Right, Align::Left, Align::Right, Align::Left];
+    let mut header = vec!["material", "denominator", "stage", "EU", "largest non-EU", "unknown", "verdict"];
+    let mut align = vec![Align::Left, Align::Left, Align::Left, Align::Right, Align::Left, Align::Right, Align::Left];
+    if stocks {
+        header.insert(2, "stock, cover");
+        align.insert(2, Align::Left);
+    }
     let mut rows = Vec::new();
     let overall = file.table.overall.iter().map(|r| (r, true));
     for (row, is_overall) in file.table.rows.iter().map(|r| (r, false)).chain(overall) {
@@ -295,7 +304,7 @@ fn shares(md: &mut String, file: &FileReport) {
             } else {
                 (String::new(), String::new(), String::new())
             };
-            rows.push(vec![
+            let mut cells = vec![
                 material,
                 denominator,
                 stage.as_str().to_owned(),
@@ -303,7 +312,16 @@ fn shares(md: &mut String, file: &FileReport) {
                 largest,
                 percent(s.unknown),
                 verdict,
-            ]);
+            ];
+            if stocks {
+                let stock = match (&row.stock, n) {
+                    (Some(stock), 0) => format!("{}, {}", stock.mass, cover_days(stock.days)),
+                    (None, 0) => "-".to_owned(),
+                    _ => String::new(),
+                };
+                cells.insert(2, stock);
+            }
+            rows.push(cells);
         }
     }
     table(md, &header, &align, &rows);

@@ -36,6 +36,19 @@ pub(super) fn percent(value: f64) -> String {
     format!("{value:.1}%")
 }
 
+/// Days in words: `44 days`, `0.5 days`, `1 day`.
+pub(super) fn days(days: f64) -> String {
+    let text = format_number(days);
+    if text == "1" { "1 day".to_owned() } else { format!("{text} days") }
+}
+
+/// Days of stock cover, as the tables show them: tenths of a day, rounded down, so that a
+/// table never shows more cover than there is (59.96 days are `59.9 days`, not `60 days`).
+pub(super) fn cover_days(value: f64) -> String {
+    let floored = (value * 10.0).floor() / 10.0;
+    days(if floored == 0.0 && value > 0.0 { value } else { floored })
+}
+
 /// Counts in words: `1 input error`, or `9 errors, 2 warnings, 1 waived, 1 note`; the errors
 /// and warnings are left out where input errors alone were found, since nothing was checked.
 pub(super) fn counts_text(c: Counts) -> String {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
 
-use super::{Bound, Evidence, Measured, Measurement, MetricKind, OriginSet, Scale, Value};
+use super::{Bound, Evidence, Measured, Measurement, MetricKind, OriginSet, Scale, Value, stage_of};
 use crate::domain::Stage;
 use crate::portfolio::Row;
 use crate::quantity::{Decimal, Mass};
@@ -33,7 +33,8 @@ impl MetricKind for Concentration {
         )
     }
 
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured {
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, origins: &OriginSet) -> Measured {
+        let stage = stage_of(at);
         let at = row.stage(stage);
         let masses: Vec<&Mass> =
             at.countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).collect();

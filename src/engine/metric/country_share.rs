@@ -2,6 +2,7 @@
 
 use super::{
     Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Risk, Scale, needed, share_measurement,
+    stage_of,
 };
 use crate::domain::Stage;
 use crate::model::Gauge;
@@ -29,7 +30,8 @@ impl MetricKind for CountryShare {
         format!("the share each single country {} supplies, each country on its own", origins.describe())
     }
 
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured {
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, origins: &OriginSet) -> Measured {
+        let stage = stage_of(at);
         let at = row.stage(stage);
         let denominator = row.denominator();
         let open = row.open(stage);
@@ -57,17 +59,18 @@ impl MetricKind for CountryShare {
     fn smallest_fix(
         &self,
         row: &Row,
-        stage: Stage,
+        at: Option<Stage>,
         bound: Bound,
         _origins: &OriginSet,
         m: &Measurement,
     ) -> Option<Move> {
+        let stage = stage_of(at);
         // Only a cap is fixed by moving supply away; a country's minimum needs supply added.
         let Bound::Max(_) = bound else { return None };
         let country = m.country?;
         let (_, cell) = row.stage(stage).countries().find(|(c, _)| *c == country)?;
         let mass = needed(&cell.mass, row.denominator(), bound)?;
-        Some(Move { mass, available: cell.mass.clone(), from: End::Country(country), to: End::OtherCountries })
+        Some(Move { mass, available: Some(cell.mass.clone()), from: End::Country(country), to: End::OtherCountries })
     }
 
     fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
@@ -82,7 +85,7 @@ mod tests {
 
     fn capped(lines: &[(Option<&str>, &str)], max: &str) -> Measured {
         let row = row(Stage::Extraction, lines, None);
-        CountryShare.measure(&row, Stage::Extraction, Bound::Max(d(max)), &OriginSet::any())
+        CountryShare.measure(&row, Some(Stage::Extraction), Bound::Max(d(max)), &OriginSet::any())
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `distinct-origins`: the number of different countries supplying a material.
 
-use super::{Bound, Evidence, Flip, Measured, Measurement, MetricKind, OriginSet, Scale, Value};
+use super::{Bound, Evidence, Flip, Measured, Measurement, MetricKind, OriginSet, Scale, Value, stage_of};
 use crate::domain::Stage;
 use crate::portfolio::Row;
 use crate::quantity::Decimal;
@@ -29,7 +29,8 @@ impl MetricKind for DistinctOrigins {
         format!("the number of different countries {} supplying it", origins.describe())
     }
 
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured {
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, origins: &OriginSet) -> Measured {
+        let stage = stage_of(at);
         let at = row.stage(stage);
         let count = at.countries().filter(|(c, cell)| origins.contains(*c) && !cell.mass.is_zero()).count();
         let threshold = bound.value().to_integer().unwrap_or(0);
@@ -55,7 +56,8 @@ mod tests {
     #[test]
     fn countries_are_counted_once_and_unknown_ones_might_be_more() {
         let row = row(Stage::Processing, &[(Some("CN"), "5"), (Some("FI"), "3"), (Some("CN"), "1"), (None, "1")], None);
-        let at_least = |n: &str| DistinctOrigins.measure(&row, Stage::Processing, Bound::Min(d(n)), &OriginSet::any());
+        let at_least =
+            |n: &str| DistinctOrigins.measure(&row, Some(Stage::Processing), Bound::Min(d(n)), &OriginSet::any());
         assert!(at_least("2").measurements[0].passes);
         let three = at_least("3");
         assert!(!three.measurements[0].passes);

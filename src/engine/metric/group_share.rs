@@ -2,6 +2,7 @@
 
 use super::{
     Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, needed, share_measurement,
+    stage_of,
 };
 use crate::domain::Stage;
 use crate::model::Gauge;
@@ -29,7 +30,8 @@ impl MetricKind for GroupShare {
         format!("the share whose country at that stage is in {}", origins.describe())
     }
 
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured {
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, origins: &OriginSet) -> Measured {
+        let stage = stage_of(at);
         let at = row.stage(stage);
         let denominator = row.denominator();
         let open = row.open(stage);
@@ -42,11 +44,12 @@ impl MetricKind for GroupShare {
     fn smallest_fix(
         &self,
         row: &Row,
-        stage: Stage,
+        at: Option<Stage>,
         bound: Bound,
         origins: &OriginSet,
         _m: &Measurement,
     ) -> Option<Move> {
+        let stage = stage_of(at);
         let part: Mass =
             row.stage(stage).countries().filter(|(c, _)| origins.contains(*c)).map(|(_, cell)| &cell.mass).sum();
         let mass = needed(&part, row.denominator(), bound)?;
@@ -58,7 +61,7 @@ impl MetricKind for GroupShare {
             Bound::Min(_) => (outside, inside, row.denominator().saturating_sub(&part)),
             Bound::Max(_) => (inside, outside, part),
         };
-        Some(Move { mass, available, from, to })
+        Some(Move { mass, available: Some(available), from, to })
     }
 
     fn flip_note(&self, bound: Bound, unknown: &str, origins: &str) -> String {
@@ -86,7 +89,7 @@ mod tests {
 
     fn eu_share(lines: &[(Option<&str>, &str)], consumption: Option<&str>, min: &str) -> (bool, bool) {
         let row = row(Stage::Processing, lines, consumption);
-        let measured = GroupShare.measure(&row, Stage::Processing, Bound::Min(d(min)), &group("EU"));
+        let measured = GroupShare.measure(&row, Some(Stage::Processing), Bound::Min(d(min)), &group("EU"));
         let m = &measured.measurements[0];
         (m.passes, m.flip.is_some())
     }

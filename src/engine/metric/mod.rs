@@ -14,6 +14,7 @@ mod concentration;
 mod country_share;
 mod distinct_origins;
 mod group_share;
+mod stock_days;
 mod unknown_share;
 
 use std::cmp::Ordering;
@@ -22,7 +23,9 @@ use std::fmt;
 use crate::domain::Stage;
 use crate::model::{Gauge, Measure, Side, Threshold};
 use crate::portfolio::{Cell, Row};
-use crate::quantity::{Decimal, Mass, Percent, Share, format_number, format_share};
+use crate::quantity::{
+    DAYS_PER_YEAR, Decimal, Fraction, Mass, Percent, Share, format_days, format_number, format_share,
+};
 use crate::reference::{CountryId, CountrySet};
 
 pub use super::origins::OriginSet;
@@ -34,11 +37,12 @@ pub(crate) const METRICS: &[&dyn MetricKind] = &[
     &unknown_share::UnknownShare,
     &distinct_origins::DistinctOrigins,
     &concentration::Concentration,
+    &stock_days::StockDays,
 ];
 
 /// What the rule schema says of `metric` before it lists the metrics.
 #[cfg(test)]
-const SCHEMA_PREAMBLE: &str = "What is measured at each stage, over the material's denominator (annual consumption if given, else the sum of its supplies).";
+const SCHEMA_PREAMBLE: &str = "What is measured at each stage (or of the material as a whole), over the material's denominator (annual consumption if given, else the sum of its supplies).";
 
 /// One kind of measurement: everything the engine knows about a metric.
 pub(crate) trait MetricKind: Sync {
@@ -57,6 +61,12 @@ pub(crate) trait MetricKind: Sync {
         true
     }
 
+    /// Whether it is measured at each stage a rule names, or once, of the material as a
+    /// whole (its rules then name no `stages`).
+    fn per_stage(&self) -> bool {
+        true
+    }
+
     /// Why `threshold` cannot be one of its thresholds, if it cannot.
     fn threshold_problem(&self, threshold: Decimal) -> Option<&'static str> {
         self.scale().threshold_problem(threshold)
@@ -66,8 +76,9 @@ pub(crate) trait MetricKind: Sync {
     /// is in the EU").
     fn explain(&self, origins: &OriginSet) -> String;
 
-    /// Measures `row` at `stage` against `bound`, counting the countries of `origins`.
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, origins: &OriginSet) -> Measured;
+    /// Measures `row` at stage `at` (`None` for a metric not [`per_stage`](Self::per_stage))
+    /// against `bound`, counting the countries of `origins`.
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, origins: &OriginSet) -> Measured;
 
     /// The note on a failing finding whose verdict the `unknown` mass could change
     /// (`unknown` says how much; `origins` names the rule's countries).
@@ -89,7 +100,7 @@ pub(crate) trait MetricKind: Sync {
     fn smallest_fix(
         &self,
         _row: &Row,
-        _stage: Stage,
+        _at: Option<Stage>,
         _bound: Bound,
         _origins: &OriginSet,
         _m: &Measurement,
@@ -104,14 +115,21 @@ pub(crate) trait MetricKind: Sync {
     }
 }
 
+/// The stage of a per-stage metric's measurement: the rules of such a metric name their
+/// stages, and evaluation measures them at each.
+fn stage_of(at: Option<Stage>) -> Stage {
+    at.expect("a per-stage metric is measured at a stage")
+}
+
 /// The least change that makes a failing measurement pass: a mass moved from some origins to
-/// others, the total unchanged.
+/// others, the total unchanged, or added to the stock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// How much, exactly.
     pub mass: Mass,
-    /// All there is to move from `from`: a move rounded up beyond it moves all of it.
-    pub available: Mass,
+    /// All there is to move from `from`, if that is bounded: a move rounded up beyond it
+    /// moves all of it.
+    pub available: Option<Mass>,
     /// From where.
     pub from: End,
     /// To where.
@@ -137,12 +155,22 @@ pub enum End {
     NoCountry,
     /// Any country (for recycling: recycled material).
     AnyCountry,
+    /// Purchases beyond the year's needs.
+    Purchases,
+    /// The stock held.
+    Stock,
 }
 
 /// How much moves to bring `part` of `whole` to `bound`'s share: `threshold × whole − part`
 /// for a minimum, `part − threshold × whole` for a maximum; `None` if it already passes.
 fn needed(part: &Mass, whole: &Mass, bound: Bound) -> Option<Mass> {
-    let target = whole.scaled(Percent::new(bound.value())?.of_one())?;
+    needed_for(part, whole, bound, Percent::new(bound.value())?.of_one())
+}
+
+/// How much moves to bring `part` of `whole` to `target` of it (on `bound`'s side); `None`
+/// if it already passes.
+fn needed_for(part: &Mass, whole: &Mass, bound: Bound, target: Fraction) -> Option<Mass> {
+    let target = whole.scaled(target)?;
     let mass = match bound {
         Bound::Min(_) => target.saturating_sub(part),
         Bound::Max(_) => part.saturating_sub(&target),
@@ -159,6 +187,8 @@ pub(crate) enum Scale {
     Count,
     /// An index (0 to 10,000).
     Index,
+    /// A number of days.
+    Days,
 }
 
 impl Scale {
@@ -169,6 +199,7 @@ impl Scale {
             Scale::Count => threshold.to_integer().is_none().then_some("a count is a whole number"),
             Scale::Index => (threshold > Decimal::parse("10000").unwrap_or(Decimal::ONE))
                 .then_some("the concentration index runs from 0 to 10,000"),
+            Scale::Days => days_of_one(threshold).is_none().then_some("a number of days has at most 18 decimals"),
         }
     }
 }
@@ -223,9 +254,14 @@ impl Metric {
         self.kind.threshold_problem(threshold)
     }
 
-    /// Whether the metric is a share of consumption, in percent.
-    pub fn is_share(&self) -> bool {
-        self.kind.scale() == Scale::Percent
+    /// What its values are, where they are of the material's denominator ("shares", "days
+    /// of cover"); `None` for counts and indexes.
+    pub fn of_denominator(&self) -> Option<&'static str> {
+        match self.kind.scale() {
+            Scale::Percent => Some("shares"),
+            Scale::Days => Some("days of cover"),
+            Scale::Count | Scale::Index => None,
+        }
     }
 
     /// The threshold in words ("65%", "3", "2,500").
@@ -234,6 +270,7 @@ impl Metric {
             Scale::Percent => format!("{threshold}%"),
             Scale::Count => threshold.to_string(),
             Scale::Index => format_number(threshold.to_f64()),
+            Scale::Days => format!("{threshold} days"),
         }
     }
 
@@ -242,9 +279,14 @@ impl Metric {
         Metric { kind: self.kind, origins: self.origins.in_year(year) }
     }
 
-    /// Measures `row` at `stage` against `bound`.
-    pub fn measure(&self, row: &Row, stage: Stage, bound: Bound) -> Measured {
-        self.kind.measure(row, stage, bound, &self.origins)
+    /// Whether it is measured at each stage, or once of the material as a whole.
+    pub fn per_stage(&self) -> bool {
+        self.kind.per_stage()
+    }
+
+    /// Measures `row` at stage `at` (`None` unless [`Metric::per_stage`]) against `bound`.
+    pub fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound) -> Measured {
+        self.kind.measure(row, at, bound, &self.origins)
     }
 
     /// The note on a failing finding whose verdict unknown origins could change.
@@ -258,8 +300,8 @@ impl Metric {
     }
 
     /// The least move that makes `m`, a failing measurement of `row` at `stage`, pass.
-    pub(crate) fn smallest_fix(&self, row: &Row, stage: Stage, bound: Bound, m: &Measurement) -> Option<Move> {
-        self.kind.smallest_fix(row, stage, bound, &self.origins, m)
+    pub(crate) fn smallest_fix(&self, row: &Row, at: Option<Stage>, bound: Bound, m: &Measurement) -> Option<Move> {
+        self.kind.smallest_fix(row, at, bound, &self.origins, m)
     }
 
     /// `bound` as reports show it, with the figure of the share table it is compared with
@@ -296,7 +338,7 @@ impl Bound {
     }
 
     /// Whether `ordering` (the value's, against the threshold) passes.
-    fn passes(self, ordering: Ordering) -> bool {
+    pub(super) fn passes(self, ordering: Ordering) -> bool {
         match self {
             Bound::Min(_) => ordering != Ordering::Less,
             Bound::Max(_) => ordering != Ordering::Greater,
@@ -319,6 +361,12 @@ fn share_measurement(share: Share, bound: Bound, alternative: &Share, open: &Mas
     Measurement { value: Value::Share(share), country: None, passes, flip, evidence }
 }
 
+/// `days` as a fraction of a year (60 days are 60/365): days of cover compare with a
+/// stock's share of annual consumption. `None` if it has no exact 128-bit fraction.
+fn days_of_one(days: Decimal) -> Option<Fraction> {
+    days.to_fraction()?.checked_div(Fraction::new(DAYS_PER_YEAR, 1))
+}
+
 /// The value of a metric.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -328,6 +376,8 @@ pub enum Value {
     Count(u32),
     /// An index.
     Index(f64),
+    /// Days of cover: a stock as a share of a year's denominator.
+    Days(Share),
 }
 
 impl Value {
@@ -337,6 +387,7 @@ impl Value {
             Value::Share(share) => share.percent_f64(),
             Value::Count(count) => f64::from(*count),
             Value::Index(index) => *index,
+            Value::Days(share) => share.ratio_f64() * DAYS_PER_YEAR as f64,
         }
     }
 
@@ -346,6 +397,7 @@ impl Value {
             Value::Share(share) => format_share(share, threshold.and_then(Percent::new)),
             Value::Count(count) => count.to_string(),
             Value::Index(index) => format_number(*index),
+            Value::Days(share) => format_days(share, threshold),
         }
     }
 }
@@ -361,6 +413,8 @@ pub enum Evidence {
     Unknown,
     /// The largest line from each country of the set.
     Countries(OriginSet),
+    /// The stock entry (and the consumption it is measured against).
+    Stock,
 }
 
 /// Unknown origins large enough to change a verdict.
@@ -445,6 +499,7 @@ pub fn evidence_cells<'r>(row: &'r Row, stage: Stage, evidence: &Evidence, bound
         }
         Evidence::Unknown => vec![EvidenceCell { country: None, cell: &at.unknown }],
         Evidence::Countries(origins) => countries_where(&|c| origins.contains(c)),
+        Evidence::Stock => Vec::new(),
     };
     cells.retain(|c| c.cell.lines > 0);
     cells.sort_by(|a, b| b.cell.mass.cmp(&a.cell.mass));
@@ -465,7 +520,7 @@ pub(super) mod fixture {
     //! Hand-built ledger rows for the metrics' unit tests.
 
     use super::*;
-    use crate::portfolio::{Consumption, Ledger, LineRef, Route, RowKey};
+    use crate::portfolio::{Ledger, LineRef, Route, RowKey, Stated};
     use crate::quantity::{Fraction, LineMass, product_picograms};
     use crate::reference::{Reference, Tier, UnitId};
     use crate::source::Span;
@@ -511,7 +566,7 @@ pub(super) mod fixture {
             countries[stage.index()] = code.map(country);
             row.add_line(Route { countries, member: None }, line);
         }
-        row.consumption = consumption.map(|c| Consumption { mass: t(c), span: Span::default() });
+        row.consumption = consumption.map(|c| Stated { mass: t(c), span: Span::default() });
         row.settle();
         row.clone()
     }

@@ -2,6 +2,7 @@
 
 use super::{
     Bound, End, Evidence, Measured, Measurement, MetricKind, Move, OriginSet, Scale, needed, share_measurement,
+    stage_of,
 };
 use crate::domain::Stage;
 use crate::model::Gauge;
@@ -33,7 +34,8 @@ impl MetricKind for UnknownShare {
         "the share whose country at that stage is not known (an expected stage left empty, or consumption no supply line covers)".to_owned()
     }
 
-    fn measure(&self, row: &Row, stage: Stage, bound: Bound, _origins: &OriginSet) -> Measured {
+    fn measure(&self, row: &Row, at: Option<Stage>, bound: Bound, _origins: &OriginSet) -> Measured {
+        let stage = stage_of(at);
         let share = row.unknown(stage).share_of(row.denominator());
         Measured::one(share_measurement(share.clone(), bound, &share, &Mass::ZERO, Evidence::Unknown))
     }
@@ -45,15 +47,16 @@ impl MetricKind for UnknownShare {
     fn smallest_fix(
         &self,
         row: &Row,
-        stage: Stage,
+        at: Option<Stage>,
         bound: Bound,
         _origins: &OriginSet,
         _m: &Measurement,
     ) -> Option<Move> {
+        let stage = stage_of(at);
         let Bound::Max(_) = bound else { return None };
         let unknown = row.unknown(stage);
         let mass = needed(&unknown, row.denominator(), bound)?;
-        Some(Move { mass, available: unknown, from: End::Unknown, to: End::Documented })
+        Some(Move { mass, available: Some(unknown), from: End::Unknown, to: End::Documented })
     }
 
     fn gauge(&self, _origins: &OriginSet, _home: &CountrySet) -> Gauge {
@@ -69,11 +72,11 @@ mod tests {
     #[test]
     fn lines_without_a_country_and_uncovered_consumption_are_unknown() {
         let row = row(Stage::Extraction, &[(Some("CL"), "500"), (None, "100")], Some("1000"));
-        let measured = UnknownShare.measure(&row, Stage::Extraction, Bound::Max(d("50")), &OriginSet::any());
+        let measured = UnknownShare.measure(&row, Some(Stage::Extraction), Bound::Max(d("50")), &OriginSet::any());
         // 100 t without a country, and 400 t of consumption no line covers: exactly 50%.
         assert!(measured.measurements[0].passes);
         assert_eq!(measured.measurements[0].value.number(), 50.0);
-        let stricter = UnknownShare.measure(&row, Stage::Extraction, Bound::Max(d("49.9")), &OriginSet::any());
+        let stricter = UnknownShare.measure(&row, Some(Stage::Extraction), Bound::Max(d("49.9")), &OriginSet::any());
         assert!(!stricter.measurements[0].passes);
     }
 }

@@ -6,10 +6,11 @@
 //! The builder takes input-neutral records (`super::record`): it never sees the format a
 //! file is written in. The JSON reader runs it on a thread of its own, beside the parser.
 
-mod consumption;
+mod form;
 mod grade;
 mod problems;
 mod resolve;
+mod stated;
 mod supply;
 mod waiver;
 

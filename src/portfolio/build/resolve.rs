@@ -6,16 +6,35 @@ use crate::diagnostic::{Code, Diagnostic, Suggestion};
 use crate::portfolio::record::{Field, Refused};
 use crate::quantity::{Converter, Decimal, DecimalError, LineMass, MAX_LINE_TONNES, content_picograms, format_number};
 use crate::reference::{
-    CountryId, CountryReading, FormId, GradeId, Implied, MaterialId, Reference, Resolved, UnitId, UnknownCountry,
-    is_country_code,
+    CountryId, CountryReading, FormId, GradeId, Implied, Reference, Resolved, UnitId, UnknownCountry, is_country_code,
 };
 use crate::source::Span;
 
-/// Where a material name is written.
+/// The kind of record a value is written in.
 #[derive(Clone, Copy)]
 pub(super) enum Entry {
     Supply,
     Consumption,
+    Stock,
+}
+
+impl Entry {
+    /// One of them, in words ("a supply line").
+    pub(super) fn words(self) -> &'static str {
+        match self {
+            Entry::Supply => "a supply line",
+            Entry::Consumption => "a consumption entry",
+            Entry::Stock => "a stock entry",
+        }
+    }
+
+    /// One of them, pointed at ("this line").
+    pub(super) fn this(self) -> &'static str {
+        match self {
+            Entry::Supply => "this line",
+            Entry::Consumption | Entry::Stock => "this entry",
+        }
+    }
 }
 
 /// A material name as read: what it resolved to and where it was written.
@@ -229,28 +248,10 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
 
     /// A note (one per form) where the form's formula is not what is traded: cobalt
     /// hydroxide is sold at 20–40% Co, not at the 63% of pure Co(OH)₂.
-    pub(super) fn content_varies(&mut self, form: FormId, material: MaterialId, span: Span, entry: Entry) {
-        let reference = self.reference;
-        let form = reference.forms.get(form);
+    pub(super) fn content_varies(&mut self, form: FormId, span: Span) {
+        let form = self.reference.forms.get(form);
         let Some(varies) = &form.content_varies else { return };
-        // Grouped per form and per kind of entry, whose help differs (made only once: this
-        // runs for every line in the form).
-        let consumption_key;
-        let key = match entry {
-            Entry::Supply => form.id.as_str(),
-            Entry::Consumption => {
-                consumption_key = format!("{} (consumption)", form.id);
-                consumption_key.as_str()
-            }
-        };
-        let help = || match entry {
-            Entry::Supply => varies.clone(),
-            Entry::Consumption => {
-                let name = &reference.materials.get(material).name;
-                format!("{varies} A consumption entry takes no `content`: give the {name} it contains, under `{name}`.")
-            }
-        };
-        self.problems.grouped(Code::ContentVaries, key, span, |code, span| {
+        self.problems.grouped(Code::ContentVaries, form.id.as_str(), span, |code, span| {
             let fraction = format!("{:.6} {}", form.fraction.to_f64(), form.element);
             Diagnostic::new(
                 code,
@@ -260,18 +261,16 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                 ),
             )
             .with_label(span, format!("taken as {fraction}"))
-            .with_help(help())
+            .with_help(varies.clone())
         });
     }
 
     /// The traded form a material name stands for (`alumina`), if any; `Err` (with an error
-    /// recorded) for a name of variable grade (`bauxite`), which a supply line must give a
-    /// `content` for and a consumption entry cannot be written under.
+    /// recorded) for a name of variable grade (`bauxite`), which needs a `content`.
     pub(super) fn implied_form(
         &mut self,
         material: &NamedMaterial<'r>,
         written: &Field<'de>,
-        entry: Entry,
     ) -> Result<Option<FormId>, ()> {
         let reason = match material.resolved.implied {
             Implied::Form(form) => return Ok(Some(form)),
@@ -279,21 +278,13 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             Implied::RequiresContent(reason) => reason,
         };
         let (span, written) = (material.span, written.as_str());
-        let name = &self.reference.materials.get(material.resolved.material).name;
         self.problems.add(Code::ContentRequired, |code| {
-            let diagnostic = match entry {
-                Entry::Supply => Diagnostic::new(
-                    code,
-                    format!("`{written}` needs `content`, the fraction of the amount that is the material"),
-                )
-                .with_help(reason),
-                Entry::Consumption => Diagnostic::new(
-                    code,
-                    format!("`{written}` is of variable grade: its consumption cannot be counted as {name}"),
-                )
-                .with_help(format!("give the annual consumption of {name} it contains, under `{name}`")),
-            };
-            diagnostic.with_label(span, "of variable grade")
+            Diagnostic::new(
+                code,
+                format!("`{written}` needs `content`, the fraction of the amount that is the material"),
+            )
+            .with_label(span, "of variable grade")
+            .with_help(reason)
         });
         Err(())
     }

@@ -8,7 +8,6 @@ use crate::domain::Stage;
 use crate::portfolio::ProbedLine;
 use crate::portfolio::ledger::{LineRef, Route, RowKey};
 use crate::portfolio::record::{Refused, SupplyRecord};
-use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{CountryId, FormId, MaterialId};
 use crate::source::Span;
 
@@ -26,7 +25,7 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         let material = self.material(&line.material, line.material.span_or(amount_span))?;
         let grade = self.grade(line.grade.as_ref())?;
         let unit = self.unit(&line.unit)?;
-        let Ok(content) = self.content(line)? else { return Ok(()) };
+        let Ok(content) = self.content(line.content.as_ref())? else { return Ok(()) };
         let (mut origins, unknown_country) = self.origins(line, amount_span)?;
         let id_span = match &line.id {
             Some(id) if id.as_str().is_empty() => return Err(Refused::at("empty id", id)),
@@ -34,7 +33,10 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             None => None,
         };
         let Some(material) = material else { return Ok(()) };
-        let Some(form_at) = self.line_form(line, &material, content.map(|(_, span)| span), amount_span) else {
+        let written = (&line.material, line.form.as_ref());
+        let Some(form_at) =
+            self.traded_form(written, &material, content.map(|(_, span)| span), amount_span, Entry::Supply)
+        else {
             return Ok(());
         };
         let form = form_at.map(|(form, _)| form);
@@ -98,22 +100,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
         Some(n as u8)
     }
 
-    /// The line's `content`, if any: `Err(())` (with an error recorded) for one with too
-    /// many digits to count exactly.
-    fn content(&mut self, line: &SupplyRecord<'de>) -> Result<Result<Option<(Decimal, Span)>, ()>, Refused> {
-        let Some(content) = &line.content else { return Ok(Ok(None)) };
-        let span = content.span.unwrap_or_default();
-        match Decimal::parse(content.as_str()) {
-            Ok(value) if !value.is_zero() && value <= Decimal::ONE => Ok(Ok(Some((value, span)))),
-            Err(DecimalError::TooPrecise) => {
-                self.too_precise("a content", span);
-                Ok(Err(()))
-            }
-            // The schema refuses these.
-            Ok(_) | Err(_) => Err(Refused::at("content not in (0, 1]", content)),
-        }
-    }
-
     /// A recycled line is not counted at extraction (Art. 2(4): extraction takes material
     /// from its original source), whatever extraction country it names: one note says so.
     fn recycled_extraction(&mut self, span: Span) {
@@ -141,94 +127,6 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             }
         }
         Ok((origins, unknown))
-    }
-
-    /// The traded form the line's amount is of, with where it is written: its `form`, or
-    /// the one its material name stands for (`alumina`), or none where a `content` is given.
-    /// `None` (with an error recorded) where form and content clash, the form is unknown or
-    /// of another material.
-    fn line_form(
-        &mut self,
-        line: &SupplyRecord<'de>,
-        material: &NamedMaterial<'r>,
-        content_span: Option<Span>,
-        fallback: Span,
-    ) -> Option<Option<(FormId, Span)>> {
-        let mut form = line.form.as_ref().map(|f| {
-            let span = f.span_or(fallback);
-            (self.form(f, span), span)
-        });
-        if form.is_none() && content_span.is_none() {
-            let implied = self.implied_form(material, &line.material, Entry::Supply).ok()?;
-            form = implied.map(|f| (Some(f), material.span));
-        }
-        match (form, content_span) {
-            (Some((_, form_span)), Some(content_span)) => {
-                self.problems.add(Code::FormAndContent, |code| {
-                    Diagnostic::new(code, "a supply line gives both `form` and `content`")
-                        .with_label(content_span, "content given here")
-                        .with_label(form_span, "and a form with its own content")
-                        .with_help("give `form` for a listed traded form, or `content` for anything else, not both")
-                });
-                None
-            }
-            (Some((None, _)), None) => None,
-            (Some((Some(form), form_span)), None) => {
-                let of_material = self.form_of(form, material, form_span);
-                if of_material {
-                    self.content_varies(form, material.resolved.material, form_span, Entry::Supply);
-                }
-                of_material.then_some(Some((form, form_span)))
-            }
-            (None, _) => Some(None),
-        }
-    }
-
-    /// Whether `form` contains the line's material; if not, an error is recorded.
-    fn form_of(&mut self, form: FormId, material: &NamedMaterial<'r>, span: Span) -> bool {
-        let (forms, materials) = (&self.reference.forms, &self.reference.materials);
-        let element = &forms.get(form).element;
-        let named = material.resolved;
-        if materials.has_element(named, element) {
-            return true;
-        }
-        let form_name = &forms.get(form).id;
-        let material_name = named.member.map_or(&materials.get(named.material).name, |m| &m.name);
-        let of_element = materials.resolve(element);
-        let element = of_element.map_or(element.clone(), |r| {
-            r.member.map_or_else(|| materials.get(r.material).name.clone(), |m| m.name.clone())
-        });
-        self.problems.add(Code::FormMismatch, |code| {
-            // The forms this line could have meant.
-            let fitting: Vec<String> = forms
-                .all()
-                .filter(|f| materials.has_element(named, &f.element))
-                .map(|f| format!("`{}`", f.id))
-                .collect();
-            let mut help = if fitting.is_empty() {
-                "check the material and the form of this line, or give `content`".to_owned()
-            } else {
-                format!(
-                    "check the material and the form of this line: for {material_name} use {}, or give `content`",
-                    fitting.join(" or ")
-                )
-            };
-            // A member that counts as this line's material at other grades (neodymium, not
-            // for magnets, is a light rare earth): say how to write it.
-            if let Some(r) = of_element.filter(|r| r.other_grades_as == Some(named.material)) {
-                let listed = materials.get(r.material).strategic.as_ref().and_then(|s| s.grade);
-                let grade = listed
-                    .map_or(String::new(), |g| format!(" with a `grade` other than `{}`", materials.grade_by_id(g).id));
-                help.push_str(&format!(
-                    "; {element} is listed under {}: write `\"material\": \"{element}\"`{grade}, which counts as {material_name}",
-                    materials.get(r.material).name
-                ));
-            }
-            Diagnostic::new(code, format!("`{form_name}` is a form of {element}, not of {material_name}"))
-                .with_label(span, format!("a form of {element}"))
-                .with_help(help)
-        });
-        false
     }
 
     /// Adds a checked line to its row, on its route.

@@ -106,8 +106,8 @@ struct Drawn {
 fn mark_label(mark: &Mark<'_>, stage: Stage, x: f64, gap: f64, centred: bool) -> Vec<(f64, &'static str, String)> {
     let from = mark.from.map(|y| format!(" from {y}")).unwrap_or_default();
     let sign = mark.verdict().0;
-    let full = format!("{} {}{from} {sign}", mark.rule.id, mark.asks(stage));
-    let short = format!("{}{from} {sign}", mark.asks(stage));
+    let full = format!("{} {}{from} {sign}", mark.rule.id, mark.asks(Some(stage)));
+    let short = format!("{}{from} {sign}", mark.asks(Some(stage)));
     let mut candidates = Vec::new();
     for text in [full, short] {
         if centred {
@@ -178,7 +178,7 @@ fn describe(material: &str, view: &StageView<'_>) -> String {
         text.push_str(&format!(" The shares add up to {}: supplies exceed consumption.", pct(view.total())));
     }
     for mark in &view.marks {
-        text.push_str(&format!(" {}", mark.sentence(view.stage)));
+        text.push_str(&format!(" {}", mark.sentence(Some(view.stage))));
         if let Some(c) = mark.country.filter(|_| mark.on_lane()) {
             text.push_str(&format!(" (largest checked: {} {})", c.country.name, pct(c.share)));
         }

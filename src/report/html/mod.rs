@@ -15,8 +15,8 @@
 //!      threshold of every rule that checked it drawn where it applies (a minimum on the EU
 //!      or the known share as a mark on the bar, a cap on each country across a lane that
 //!      draws the largest country checked from 0); the numbers beside it, with each
-//!      threshold's result in words. (Days of stock cover, once portfolios can state stocks,
-//!      go in the line of facts under the material's name.)
+//!      threshold's result in words; the stock held and its days of cover, with the result
+//!      of each threshold on them, in the line of facts under the material's name.
 //!    - the findings and the file's other diagnostics, errors first: rule, message, notes,
 //!      the lines behind them as text, help; then the waived findings with their waivers.
 //!
@@ -47,7 +47,7 @@ use std::io;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Entry;
-use super::words::{counts_text, outcome_past, plural};
+use super::words::{counts_text, cover_days, outcome_past, plural};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
 use crate::model::{FileReport, Gauge, Outcome, Report, RuleDoc, Side, TableRow, Verdict};
@@ -324,6 +324,8 @@ fn material(report: &Report, file: &FileReport, file_id: &str, id: &str, row: &T
     let any_unknown = any(&|s| matches!(s.part, view::Part::Unknown));
     let any_rest = views.iter().any(|v| v.rest() > 0.0);
     let marks = || views.iter().flat_map(|v| v.marks.iter());
+    let whole = view::marks(report, file, label, None, None);
+    let finding_id = |n: usize| entry_id(file_id, file.diagnostics.len() + n);
     let any_min = marks().any(|m| m.on_bar());
     let any_cap = marks().any(|m| m.on_lane());
     let pending: Vec<u16> = {
@@ -341,11 +343,12 @@ fn material(report: &Report, file: &FileReport, file_id: &str, id: &str, row: &T
     html! {
         section.material #(id) aria-labelledby={ (id) "-h" } {
             h4 #{ (id) "-h" } { span { (label) } " " (material_verdict(row.verdict)) }
-            // The material's facts. Days of stock cover belong here, once portfolios can state
-            // stocks and the share table carries them.
+            // The material's facts, with the thresholds on the material as a whole.
             p.muted {
                 (tier) " · " (row.denominator_text())
+                @if let Some(stock) = &row.stock { " · stock " (stock.mass) ": " (cover_days(stock.days)) " of cover" }
                 @if overall { " · shown for reference: the rules here apply to each material on its own, unless a rule file says otherwise" }
+                @for mark in &whole { " " (mark_note(mark, None, &finding_id)) }
             }
             ul.legend aria-label="Legend" {
                 li { (chart::swatch(view::EU_COLOUR)) "EU" }
@@ -377,7 +380,7 @@ fn material(report: &Report, file: &FileReport, file_id: &str, id: &str, row: &T
                     }
                     tbody {
                         @for view in &views {
-                            (stage_row(id, label, view, &|n| entry_id(file_id, file.diagnostics.len() + n)))
+                            (stage_row(id, label, view, &finding_id))
                         }
                     }
                 }
@@ -396,31 +399,38 @@ fn years_text(years: &[u16]) -> String {
     }
 }
 
+/// A threshold's result in a line: `✗ stock ≥ 60 days (STOCK-60)`, linked to its finding.
+fn mark_note(mark: &view::Mark<'_>, stage: Option<Stage>, finding_id: &dyn Fn(usize) -> String) -> Markup {
+    let (symbol, words) = mark.verdict();
+    let class = match (mark.from, mark.result) {
+        (Some(_), _) => "pending",
+        (None, view::Result::Passes) => "passes",
+        (None, view::Result::Fails) => "fails",
+        (None, view::Result::Waived) => "waived",
+    };
+    // The symbol says it to the eye; the word, hidden but for screen readers, to the ear.
+    html! {
+        small class=(class) {
+            span aria-hidden="true" { (symbol) } " "
+            @if mark.result == view::Result::Waived { (words) ": " } @else { span.sr-only { (words) ": " } }
+            (mark.asks(stage))
+            @if let Some(from) = mark.from { " from " (from) }
+            " ("
+            @match mark.finding {
+                Some(n) => a href={ "#" (finding_id(n)) } { (mark.rule.id) },
+                None => (mark.rule.id),
+            }
+            ")"
+        }
+    }
+}
+
 /// A stage: its chart and its numbers, each threshold's result under the number it concerns.
 fn stage_row(id: &str, label: &str, view: &StageView<'_>, finding_id: &dyn Fn(usize) -> String) -> Markup {
     let notes = |keep: &dyn Fn(Gauge) -> bool| -> Markup {
         html! {
             @for mark in view.marks.iter().filter(|m| keep(m.rule.threshold.gauge)) {
-                @let (symbol, words) = mark.verdict();
-                @let class = match (mark.from, mark.result) {
-                    (Some(_), _) => "pending",
-                    (None, view::Result::Passes) => "passes",
-                    (None, view::Result::Fails) => "fails",
-                    (None, view::Result::Waived) => "waived",
-                };
-                // The symbol says it to the eye; the word, hidden but for screen readers, to the ear.
-                small class=(class) {
-                    span aria-hidden="true" { (symbol) } " "
-                    @if mark.result == view::Result::Waived { (words) ": " } @else { span.sr-only { (words) ": " } }
-                    (mark.asks(view.stage))
-                    @if let Some(from) = mark.from { " from " (from) }
-                    " ("
-                    @match mark.finding {
-                        Some(n) => a href={ "#" (finding_id(n)) } { (mark.rule.id) },
-                        None => (mark.rule.id),
-                    }
-                    ")"
-                }
+                (mark_note(mark, Some(view.stage), finding_id))
             }
         }
     };

@@ -136,8 +136,9 @@ impl Mark<'_> {
         self.rule.threshold.gauge == Gauge::CountryShare
     }
 
-    /// What it asks, in a few words: `EU ≥ 10%`, `recycled ≥ 16%`, `cap 65%`.
-    pub(super) fn asks(&self, stage: Stage) -> String {
+    /// What it asks, in a few words: `EU ≥ 10%`, `recycled ≥ 16%`, `cap 65%`, `stock ≥ 60
+    /// days`; `stage` is where it is drawn (none for the material as a whole).
+    pub(super) fn asks(&self, stage: Option<Stage>) -> String {
         let t = &self.rule.threshold;
         let side = match t.side {
             Side::Min => "≥",
@@ -146,11 +147,12 @@ impl Mark<'_> {
         let value = &t.value.text;
         match (t.gauge, t.side) {
             (Gauge::EuShare, _) => format!("EU {side} {value}"),
-            (Gauge::KnownShare, _) if stage == Stage::Recycling => format!("recycled {side} {value}"),
+            (Gauge::KnownShare, _) if stage == Some(Stage::Recycling) => format!("recycled {side} {value}"),
             (Gauge::KnownShare, _) => format!("known origin {side} {value}"),
             (Gauge::CountryShare, Side::Max) => format!("cap {value}"),
             (Gauge::CountryShare, Side::Min) => format!("each country {side} {value}"),
             (Gauge::UnknownShare, _) => format!("unknown {side} {value}"),
+            (Gauge::StockDays, _) => format!("stock {side} {value}"),
             (Gauge::Other, _) => match &t.origins {
                 Some(origins) => format!("{} ({origins}) {side} {value}", t.metric),
                 None => format!("{} {side} {value}", t.metric),
@@ -170,7 +172,7 @@ impl Mark<'_> {
     }
 
     /// The whole of it in words, for the chart's text alternative: `CRM001 EU ≥ 10%: fails`.
-    pub(super) fn sentence(&self, stage: Stage) -> String {
+    pub(super) fn sentence(&self, stage: Option<Stage>) -> String {
         let from = self.from.map(|y| format!(", applies from {y}")).unwrap_or_default();
         format!("{} {}{from}: {}", self.rule.id, self.asks(stage), self.verdict().1)
     }
@@ -209,7 +211,7 @@ impl<'a> StageView<'a> {
         segments.push(Segment { part: Part::Other, share: other });
         segments.push(Segment { part: Part::Unknown, share: shares.unknown });
         segments.retain(|s| s.share > 0.0 || matches!(s.part, Part::Eu));
-        let marks = marks(report, file, &row.material.label, stage, shares);
+        let marks = marks(report, file, &row.material.label, Some(stage), Some(shares));
         StageView { stage, shares, segments, marks }
     }
 
@@ -226,15 +228,16 @@ impl<'a> StageView<'a> {
     }
 }
 
-/// The thresholds of the rules that checked `material` at `stage`, with their results.
-fn marks<'a>(
+/// The thresholds of the rules that checked `material` at `stage` (with its `shares`), or
+/// of the material as a whole (`None`), with their results.
+pub(super) fn marks<'a>(
     report: &'a Report,
     file: &'a FileReport,
     material: &str,
-    stage: Stage,
-    shares: &'a StageShares,
+    stage: Option<Stage>,
+    shares: Option<&'a StageShares>,
 ) -> Vec<Mark<'a>> {
-    let here = |m: Option<&str>, s: Option<Stage>| m == Some(material) && s == Some(stage);
+    let here = |m: Option<&str>, s: Option<Stage>| m == Some(material) && s == stage;
     let mut rules: Vec<&str> = Vec::new();
     for check in &file.checks {
         let (rule, m, s, _) = check.key();
@@ -270,9 +273,9 @@ fn marks<'a>(
                 .filter(|c| c.rule == rule.id && here(c.key().1, c.stage))
                 .filter_map(|c| c.country.as_ref().map(|c| c.code.as_str()))
                 .collect();
-            let country = (rule.threshold.gauge == Gauge::CountryShare)
-                .then(|| shares.countries.iter().find(|c| checked.contains(&c.country.code.as_str())))
-                .flatten();
+            let country = shares
+                .filter(|_| rule.threshold.gauge == Gauge::CountryShare)
+                .and_then(|shares| shares.countries.iter().find(|c| checked.contains(&c.country.code.as_str())));
             let from = file.year.filter(|y| rule.pending_in(*y)).and(rule.applies_from);
             Mark { rule, result, from, country, finding }
         })

@@ -9,8 +9,8 @@ mod markdown;
 use std::io;
 
 use super::Style;
+use super::words::cover_days;
 use crate::model::{Cover, MaterialLoss, StressReport};
-use crate::quantity::format_number;
 
 /// A format of a stress test's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,18 +55,12 @@ impl StressFormat {
     }
 }
 
-/// Days in words: `44 days`, `0.5 days`.
-fn days(days: f64) -> String {
-    let text = format_number(days);
-    if text == "1" { "1 day".to_owned() } else { format!("{text} days") }
-}
-
 /// How long the stock bridges the loss, in words.
 fn cover(loss: &MaterialLoss) -> String {
     match loss.cover {
         Cover::NoStock => "no stock".to_owned(),
         Cover::Unlimited => "unlimited".to_owned(),
-        Cover::Days(d) => days(d),
+        Cover::Days(d) => cover_days(d),
     }
 }
 
@@ -75,6 +69,6 @@ fn stock_days(loss: &MaterialLoss) -> String {
     match (&loss.stock, loss.stock_days) {
         (None, _) => "-".to_owned(),
         (Some(_), None) => "no demand".to_owned(),
-        (Some(_), Some(d)) => days(d),
+        (Some(_), Some(d)) => cover_days(d),
     }
 }
