@@ -40,7 +40,7 @@ pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, t
 pub use domain::{Basis, Stage};
 pub use engine::{Cut, Rule, Scenario};
 pub use model::RuleOrigin;
-pub use portfolio::YEARS;
+pub use portfolio::{Encoding, TableOptions, YEARS};
 
 /// The JSON Schemas of the input formats, as `crma-check schema` prints them.
 pub mod schemas {

@@ -52,6 +52,7 @@ pub fn run(cli: Cli) -> u8 {
         year: assess.year,
         today: assess.as_of.unwrap_or_else(crma_check::today),
         fail_on: cli.check.fail_on,
+        tables: assess.tables.options(),
     };
     let width = if stdout.is_terminal() { terminal_width() } else { 100 };
     let style = Style { color, width, quiet: cli.check.quiet };

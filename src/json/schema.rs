@@ -119,7 +119,9 @@ impl Schema {
                     choices.push(text);
                 }
             } else if let Some(constant) = branch.get("const") {
-                words.push(format!("`{}`", constant.as_str().map_or_else(|| constant.to_string(), str::to_owned)));
+                // A control character (a tab) escaped, so that it can be seen.
+                let text = constant.as_str().map_or_else(|| constant.to_string(), |s| s.escape_debug().to_string());
+                words.push(format!("`{text}`"));
             } else if let Some(kind) = branch.get("type") {
                 words.push(type_words(&kind.to_string()));
             }

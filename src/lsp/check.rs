@@ -75,9 +75,14 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                     .finding
                     .filter(|f| f.waived.is_none() && Code::find(f.code()).is_none())
                     .map(|f| f.check.clone());
-                let message = entry.full_message();
+                let mut message = entry.full_message();
+                let in_document = report.source.as_ref().map(|s| in_document(s, entry.labels));
+                let entry_labels = in_document.as_ref().map_or(entry.labels, |(l, _)| l.as_slice());
+                if let Some((_, Some(place))) = &in_document {
+                    message = format!("in {place}: {message}");
+                }
                 checked.items.push(Item {
-                    diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry.labels)),
+                    diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry_labels)),
                     fix: fix(entry.diagnostic.and_then(|d| d.suggestion.as_ref())),
                     waivable,
                 });
@@ -96,6 +101,35 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
         }
     }
     checked
+}
+
+/// The labels of a diagnostic as the document can show them: one in a file the portfolio
+/// takes its supplies from (`supplies_from`) is moved to where the document names that file,
+/// its place in the file said in its words. Also the place of the first label, if it was moved
+/// (`purchases.csv:14:3`, or `purchases.xlsx, Purchases!C14`).
+fn in_document(source: &Source, labels: &[Label]) -> (Vec<Label>, Option<String>) {
+    let mut primary = None;
+    let labels = labels
+        .iter()
+        .enumerate()
+        .map(|(n, label)| {
+            let file = source.file_at(label.span.start as usize);
+            let Some(named_at) = file.referenced_at() else { return label.clone() };
+            let place = match source.cell(label.span) {
+                Some(cell) => format!("{}, {cell}", file.name()),
+                None => {
+                    let at = source.line_col(label.span.start as usize);
+                    format!("{}:{}:{}", file.name(), at.line, at.column)
+                }
+            };
+            let text = if label.text.is_empty() { place.clone() } else { format!("{place}: {}", label.text) };
+            if n == 0 {
+                primary = Some(place);
+            }
+            Label { span: named_at, text }
+        })
+        .collect();
+    (labels, primary)
 }
 
 fn severity(severity: Severity) -> DiagnosticSeverity {

@@ -36,8 +36,8 @@ pub(super) fn excerpt(source: Option<&Source>, labels: &[Label]) -> Markup {
             Err(_) => (span.start as usize, span.end()),
         };
         match windows.last_mut() {
-            // Overlapping or on the next line: one excerpt.
-            Some(last) if start <= last.end + 1 => {
+            // Overlapping or on the next line (of the same file): one excerpt.
+            Some(last) if start <= last.end + 1 && source.file_at(start).base() <= last.start => {
                 last.end = last.end.max(end);
                 last.labels.push((span, text, primary));
             }
@@ -60,13 +60,20 @@ pub(super) fn excerpt(source: Option<&Source>, labels: &[Label]) -> Markup {
 }
 
 /// The lines of a window: number, text with the labelled parts marked, then the labels that
-/// end on the line, each under its start.
+/// end on the line, each under its start. (In the text of the file the window is in: a
+/// portfolio's attached CSV file, say.)
 fn lines(source: &Source, window: &Window<'_>) -> Markup {
-    let text = source.text();
+    let first = source.line_col(window.start).line;
+    let file = source.file_at(window.start);
+    let base = file.base();
+    let local = |span: Span| Span::new(span.start as usize - base, span.end() - base);
+    let labels: Vec<(Span, &str, bool)> =
+        window.labels.iter().map(|&(span, text, primary)| (local(span), text, primary)).collect();
+    let window = &Window { start: window.start - base, end: window.end - base, labels };
+    let text = file.text();
     let bytes = text.as_bytes();
     let cut_before = window.start > 0 && bytes[window.start - 1] != b'\n';
     let cut_after = window.end < bytes.len() && !matches!(bytes[window.end], b'\n' | b'\r');
-    let first = source.line_col(window.start).line;
     let last = first + text[window.start..window.end].matches('\n').count();
     let width = last.to_string().len();
     let mut rows = Vec::new();
