@@ -217,3 +217,25 @@ fn settings_problem(problem: &Problem) -> Checked {
     }
     checked
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_in_a_referenced_file_is_shown_where_the_portfolio_names_it() {
+        let text = "{\"supplies_from\": [{\"path\": \"a.csv\"}]}";
+        let mut source = Source::new("p.json", text);
+        let named_at = Span::new(text.find("\"a.csv\"").unwrap(), text.find("\"a.csv\"").unwrap() + 7);
+        source.attach(Source::new("a.csv", "material,amount\nlithum,12\n"), named_at).unwrap();
+        let csv = source.file(1);
+        let at = csv.text().find("lithum").unwrap();
+        let labels =
+            [Label::new(csv.span(at, at + 6), "not a known material"), Label::new(Span::new(1, 3), "in the portfolio")];
+        let (labels, place) = in_document(&source, &labels);
+        assert_eq!(place.as_deref(), Some("a.csv:2:1"));
+        assert_eq!(labels[0].span, named_at);
+        assert_eq!(labels[0].text, "a.csv:2:1: not a known material");
+        assert_eq!(labels[1].span, Span::new(1, 3));
+    }
+}

@@ -22,20 +22,8 @@ pub struct Supply {
     pub recycling: Option<&'static str>,
 }
 
-/// The columns of a table of [`Supply`], in order.
-pub const HEADER: [&str; 11] = [
-    "id",
-    "material",
-    "grade",
-    "amount",
-    "unit",
-    "form",
-    "content",
-    "supplier",
-    "extraction",
-    "processing",
-    "recycling",
-];
+/// The columns of a table of [`Supply`], in order: the supply fields.
+pub const HEADER: [&str; 11] = crma_check::TableOptions::FIELDS;
 
 impl Supply {
     /// Its values in [`HEADER`] order (`""` where none).

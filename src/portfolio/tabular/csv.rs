@@ -9,6 +9,7 @@
 //! notices a quote that is never closed (which csv-core reads, silently, as a field running to
 //! the end of the file).
 
+#[cfg(test)]
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -63,12 +64,17 @@ impl<'t> Records<'t> {
     #[cfg(test)]
     pub(super) fn next_record(&mut self, fields: &mut Vec<RawField<'t>>) -> Option<Record> {
         fields.clear();
-        self.next_record_with(|text, place| fields.push(RawField { text, place }))
+        let text = self.text;
+        self.next_record_with(|place, unescaped| {
+            let value = unescaped.map_or_else(|| Cow::Borrowed(&text[place.clone()]), Cow::Owned);
+            fields.push(RawField { text: value, place });
+        })
     }
 
-    /// The next record, each field handed to `field` (its text and place) in order; `None`
-    /// at the end. Blank lines are skipped.
-    pub(super) fn next_record_with(&mut self, mut field: impl FnMut(Cow<'t, str>, Range<usize>)) -> Option<Record> {
+    /// The next record, each field handed to `field` in order: its place, and its value
+    /// where that is not the text at its place (a quoted value with `""` in it); `None` at the
+    /// end. Blank lines are skipped.
+    pub(super) fn next_record_with(&mut self, mut field: impl FnMut(Range<usize>, Option<String>)) -> Option<Record> {
         use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record as Read};
         let bytes = self.text.as_bytes();
         loop {
@@ -112,7 +118,7 @@ impl<'t> Records<'t> {
         start: usize,
         end: usize,
         count: usize,
-        field: &mut impl FnMut(Cow<'t, str>, Range<usize>),
+        field: &mut impl FnMut(Range<usize>, Option<String>),
     ) -> Option<usize> {
         let text = self.text;
         if memchr::memchr(b'"', &text.as_bytes()[start..end]).is_none() {
@@ -122,7 +128,7 @@ impl<'t> Records<'t> {
             for (i, &field_end) in self.ends[..count].iter().enumerate() {
                 let place = start + previous_end + i..start + field_end + i;
                 previous_end = field_end;
-                field(Cow::Borrowed(&text[place.clone()]), place);
+                field(place, None);
             }
             return None;
         }
@@ -132,14 +138,10 @@ impl<'t> Records<'t> {
             let unescaped = &self.out[previous_end..field_end];
             previous_end = field_end;
             let inner = &text.as_bytes()[scanned.inner.clone()];
-            let text_of_field = if inner == unescaped {
-                Cow::Borrowed(&text[scanned.inner.clone()])
-            } else {
-                // `""` inside the quotes, or bytes after the closing quote: the unescaped copy
-                // (UTF-8: csv-core splits only at ASCII bytes).
-                Cow::Owned(String::from_utf8_lossy(unescaped).into_owned())
-            };
-            field(text_of_field, scanned.inner.clone());
+            // `""` inside the quotes, or bytes after the closing quote: the unescaped copy
+            // (UTF-8: csv-core splits only at ASCII bytes).
+            let value = (inner != unescaped).then(|| String::from_utf8_lossy(unescaped).into_owned());
+            field(scanned.inner.clone(), value);
         }
         unclosed
     }

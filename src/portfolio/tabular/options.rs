@@ -77,6 +77,9 @@ pub const FIELDS: [&str; 11] = [
 ];
 
 impl TableOptions {
+    /// The supply fields a table's columns may hold, as headers name them.
+    pub const FIELDS: [&str; 11] = FIELDS;
+
     /// A delimiter as written: `,`, `;`, or a tab (written as a tab, `\t` or `tab`).
     pub fn parse_delimiter(text: &str) -> Result<u8, String> {
         match text {

@@ -101,18 +101,41 @@ pub(super) fn feed<'de, 'r: 'de>(
     let reader = RowReader { columns, width: cells.len(), style: spec.style(), reference, unit };
     let (sender, receiver) = sync_channel::<Vec<Item<'de>>>(QUEUE);
     std::thread::scope(|scope| {
-        let reader = &reader;
+        // The builder's thread has a reader of its own: one on this thread's stack would share
+        // cache lines with what this thread writes all the time, and every read of it would wait.
+        let own = reader.clone();
         let worker = scope.spawn(move || {
             for batch in receiver {
                 for item in batch {
-                    item.apply(reader, (source, file), &mut builder, spec);
+                    item.apply(&own, (source, file), &mut builder, spec);
                 }
             }
             builder
         });
         let mut batch = Vec::with_capacity(BATCH);
-        while let Some(row) = rows.next(&mut cells) {
-            reader.read(&row, &mut cells, &mut batch);
+        // By column: the field it holds.
+        let mut field_at = vec![None; reader.width];
+        for (field, column) in reader.columns.at.iter().enumerate() {
+            if let Some(column) = column {
+                field_at[*column] = Some(field);
+            }
+        }
+        loop {
+            let mut raw = RawRow { cells: [NO_COLUMN; FIELDS.len()], escaped: Vec::new(), span: Span::default() };
+            let mut beyond = false;
+            let read = rows.next_with(|column, span, value| match field_at.get(column) {
+                Some(Some(field)) => {
+                    raw.cells[*field] = span;
+                    if let Some(value) = value {
+                        raw.escaped.push((*field, value));
+                    }
+                }
+                Some(None) => {}
+                None => beyond |= span.len > 0,
+            });
+            let Some((row, count)) = read else { break };
+            raw.span = row.span;
+            batch.push(reader.read(&row, count, beyond, raw));
             if batch.len() >= BATCH && sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
                 break;
             }
@@ -215,11 +238,42 @@ impl<'t> Rows<'t> {
 
     /// The next row with a value, its cells into `cells`; `None` at the end.
     fn next(&mut self, cells: &mut Vec<Cell<'t>>) -> Option<Row> {
+        cells.clear();
+        let text = self.file().text();
+        let base = self.file().base();
+        let (row, _) = self.next_with(|_, span, value| {
+            let start = span.start as usize - base;
+            let text = value.map_or_else(|| Cow::Borrowed(&text[start..start + span.len as usize]), Cow::Owned);
+            cells.push(Cell { text, span });
+        })?;
+        Some(row)
+    }
+
+    fn file(&self) -> &'t SourceFile {
+        match self {
+            Rows::Csv { file, .. } | Rows::Sheet { file, .. } => file,
+        }
+    }
+
+    /// The next row with a value, each cell handed to `cell` with its column (from 0): its
+    /// place, without the spaces around it, and its value where that is not the text there (a
+    /// quoted CSV value with `""` in it); and how many cells the row has. `None` at the end.
+    /// (A row without a value hands its empty cells over too, before it is skipped.)
+    fn next_with(&mut self, mut cell: impl FnMut(usize, Span, Option<String>)) -> Option<(Row, usize)> {
         loop {
-            cells.clear();
+            let (mut count, mut value) = (0, false);
+            let mut each = |span: Span, unescaped: Option<String>| {
+                value |= span.len > 0;
+                cell(count, span, unescaped);
+                count += 1;
+            };
             let row = match self {
                 Rows::Csv { records, file } => {
-                    let record = records.next_record_with(|text, place| cells.push(trimmed(file, text, place)))?;
+                    let file: &SourceFile = file;
+                    let record = records.next_record_with(|place, unescaped| {
+                        let (span, value) = trimmed(file, place, unescaped);
+                        each(span, value);
+                    })?;
                     Row {
                         span: file.span(record.start, record.end),
                         unclosed_quote: record.unclosed_quote.map(|at| file.span(at, at + 1)),
@@ -234,14 +288,14 @@ impl<'t> Rows<'t> {
                     *at = end + 1;
                     let mut from = start;
                     for part in text[start..end].split(CELL_SEPARATOR) {
-                        cells.push(Cell { text: Cow::Borrowed(part), span: file.span(from, from + part.len()) });
+                        each(file.span(from, from + part.len()), None);
                         from += part.len() + CELL_SEPARATOR.len();
                     }
                     Row { span: file.span(start, end), unclosed_quote: None }
                 }
             };
-            if row.unclosed_quote.is_some() || cells.iter().any(|c| !c.text.is_empty()) {
-                return Some(row);
+            if row.unclosed_quote.is_some() || value {
+                return Some((row, count));
             }
         }
     }
@@ -256,22 +310,18 @@ fn json_delimiter(delimiter: u8) -> String {
 }
 
 /// A CSV field as a cell: its text and place without the spaces around it.
-fn trimmed<'t>(file: &SourceFile, text: Cow<'t, str>, place: std::ops::Range<usize>) -> Cell<'t> {
+fn trimmed(file: &SourceFile, place: std::ops::Range<usize>, value: Option<String>) -> (Span, Option<String>) {
     // Most values have no space around them: a glance at their ends tells.
     let plain = |byte: Option<&u8>| byte.is_none_or(|b| !b.is_ascii_whitespace() && b.is_ascii());
-    let bytes = text.as_bytes();
+    let bytes = &file.text().as_bytes()[place.clone()];
     if plain(bytes.first()) && plain(bytes.last()) {
-        return Cell { span: file.span(place.start, place.end), text };
+        return (file.span(place.start, place.end), value);
     }
     let raw = &file.text()[place.clone()];
     let start = place.start + (raw.len() - raw.trim_start().len());
     let end = (place.start + raw.trim_end().len()).max(start);
-    let text = match text {
-        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
-        Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
-        Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
-    };
-    Cell { text, span: file.span(start, end) }
+    let value = value.map(|v| if v.trim().len() == v.len() { v } else { v.trim().to_owned() });
+    (file.span(start, end), value)
 }
 
 // ---- Rows into records --------------------------------------------------------------------
@@ -347,6 +397,7 @@ enum Kind {
     Formula(Field),
 }
 
+#[derive(Clone)]
 struct RowReader<'r> {
     columns: Columns,
     width: usize,
@@ -361,30 +412,16 @@ const REQUIRED: [Field; 3] = [Field::MATERIAL, Field::AMOUNT, Field::UNIT];
 
 impl<'r> RowReader<'r> {
     /// On the parser's thread: a row as a record, or as cells to check.
-    fn read<'de>(&self, row: &Row, cells: &mut [Cell<'de>], items: &mut Vec<Item<'de>>)
-    where
-        'r: 'de,
-    {
+    fn read<'de>(&self, row: &Row, cells: usize, beyond: bool, raw: RawRow) -> Item<'de> {
         let whole = |kind| Item::Problem(Problem { kind, span: row.span, text: Cow::Borrowed("") });
         if let Some(quote) = row.unclosed_quote {
-            items.push(Item::Problem(Problem { kind: Kind::UnclosedQuote, span: quote, text: Cow::Borrowed("") }));
-            return;
+            return Item::Problem(Problem { kind: Kind::UnclosedQuote, span: quote, text: Cow::Borrowed("") });
         }
-        let found = cells.len();
-        let extra_blank = cells.get(self.width..).is_some_and(|rest| rest.iter().all(|c| c.text.is_empty()));
-        if found < self.width || (found > self.width && !extra_blank) {
-            items.push(whole(Kind::Cells { found, header: self.width }));
-            return;
+        // Empty cells after the last column are no more than a delimiter too many.
+        if cells < self.width || beyond {
+            return whole(Kind::Cells { found: cells, header: self.width });
         }
-        let mut raw = RawRow { cells: [NO_COLUMN; FIELDS.len()], escaped: Vec::new(), span: row.span };
-        for (field, at) in self.columns.at.iter().enumerate() {
-            let Some(cell) = at.map(|n| &mut cells[n]) else { continue };
-            raw.cells[field] = cell.span;
-            if let Cow::Owned(value) = std::mem::take(&mut cell.text) {
-                raw.escaped.push((field, value));
-            }
-        }
-        items.push(Item::Row(raw));
+        Item::Row(raw)
     }
 
     /// On the builder's thread: a row as a record, read from the text of `file` where its
