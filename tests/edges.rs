@@ -38,12 +38,7 @@ fn check(json: &str) -> FileReport {
 fn input_errors(json: &str) -> Vec<(String, String)> {
     let report = Checker::builtin(options()).check_source(Source::new("test.json", json.to_owned()));
     assert!(!report.checked(), "expected input errors");
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| (d.code.id().to_owned(), d.message.clone()))
-        .collect()
+    common::errors(&report)
 }
 
 /// Findings as `CODE stage country`, waived ones marked.
