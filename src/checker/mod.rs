@@ -25,13 +25,19 @@ pub struct CheckOptions {
     pub today: jiff::civil::Date,
     /// The level from which findings fail the check.
     pub fail_on: FailOn,
+    /// How many days before its last day a waiver in use is a `waiver-expiring` warning
+    /// (0: never).
+    pub waiver_notice_days: u16,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { year: None, today: today(), fail_on: FailOn::default() }
+        CheckOptions { year: None, today: today(), fail_on: FailOn::default(), waiver_notice_days: WAIVER_NOTICE_DAYS }
     }
 }
+
+/// How many days before its last day a waiver is announced as expiring, by default.
+pub const WAIVER_NOTICE_DAYS: u16 = 30;
 
 /// Today's date in UTC.
 pub fn today() -> jiff::civil::Date {
@@ -242,7 +248,8 @@ impl Checker {
         known: &'a [&'a str],
     ) -> engine::Context<'a> {
         let year = self.options.year.unwrap_or(portfolio.year);
-        engine::Context { active, known, reference: self.reference, year, today: self.options.today }
+        let waivers = engine::WaiverDates { today: self.options.today, notice_days: self.options.waiver_notice_days };
+        engine::Context { active, known, reference: self.reference, year, waivers }
     }
 }
 

@@ -61,7 +61,7 @@ impl Human {
             let skipped = if entry.is_input() {
                 self.0.quiet && entry.severity == Severity::Note
             } else {
-                entry.waived().is_some()
+                entry.waived().is_some() || entry.baselined()
             };
             if !skipped {
                 self.entry(out, file, &entry);
@@ -75,9 +75,18 @@ impl Human {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
                 if let Some(w) = &finding.waived {
-                    let _ =
-                        writeln!(out, "  {} {} (until {}: {})", finding.code(), finding.message, w.expires, w.reason);
+                    let _ = writeln!(out, "  {} {} ({})", finding.code(), finding.message, w.describe());
                 }
+            }
+            out.push('\n');
+        }
+        // Accepted as they stand: one line each, with how they compare.
+        let baselined: Vec<&Finding> = file.findings.iter().filter(|f| f.baselined()).collect();
+        if !baselined.is_empty() {
+            let _ = writeln!(out, "Baselined in {} (accepted by the baseline):", file.path);
+            for finding in baselined {
+                let how = finding.notes.first().and_then(|n| n.strip_prefix("baselined: ")).unwrap_or_default();
+                let _ = writeln!(out, "  {} {} ({how})", finding.code(), finding.message);
             }
             out.push('\n');
         }
@@ -156,6 +165,9 @@ fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> Strin
     let mut parts = vec![plural(counts.errors, "error"), plural(counts.warnings, "warning")];
     if counts.waived > 0 {
         parts.push(format!("{} waived", counts.waived));
+    }
+    if counts.baselined > 0 {
+        parts.push(format!("{} baselined", counts.baselined));
     }
     if counts.notes > 0 {
         parts.push(plural(counts.notes, "note"));

@@ -182,7 +182,7 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     for (severity, heading) in groups {
         let group: Vec<&Entry<'_>> = entries
             .iter()
-            .filter(|e| e.severity == severity && e.waived().is_none())
+            .filter(|e| e.severity == severity && e.waived().is_none() && !e.baselined())
             .filter(|e| !(e.is_input() && e.severity == Severity::Error))
             .collect();
         if group.is_empty() {
@@ -203,8 +203,19 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
         for entry in waived {
             item(md, entry, true);
             if let Some(w) = entry.waived() {
-                let _ = writeln!(md, "  - waived until **{}**: {}", w.expires, inline(&w.reason, false));
+                let _ = writeln!(md, "  - {}", inline(&w.describe(), false));
             }
+            folded(md, entry);
+        }
+        md.push('\n');
+    }
+
+    let baselined: Vec<&Entry<'_>> = entries.iter().filter(|e| e.baselined()).collect();
+    if !baselined.is_empty() {
+        let _ = writeln!(md, "#### Baselined ({})\n", baselined.len());
+        md.push_str("Accepted by the baseline as they stand: they fail again if they get worse.\n\n");
+        for entry in baselined {
+            item(md, entry, true);
             folded(md, entry);
         }
         md.push('\n');

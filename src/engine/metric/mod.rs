@@ -274,6 +274,7 @@ impl Metric {
             value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
             origins: self.origins().filter(|o| !o.is_any()).map(OriginSet::describe),
             gauge: self.kind.gauge(&self.origins, home),
+            share: self.is_share(),
         }
     }
 }
