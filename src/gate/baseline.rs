@@ -111,7 +111,9 @@ impl Baseline {
         let name = path.display().to_string();
         match crate::input::read_input(&name) {
             Ok(source) => Baseline::read(source),
-            Err(unreadable) => Err(Box::new(FileReport::unchecked(&name, unreadable.source, vec![unreadable.diagnostic]))),
+            Err(unreadable) => {
+                Err(Box::new(FileReport::unchecked(&name, unreadable.source, vec![unreadable.diagnostic])))
+            }
         }
     }
 

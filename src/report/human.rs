@@ -148,7 +148,9 @@ impl Human {
 
     fn summary(&self, out: &mut String, report: &Report) {
         for file in &report.files {
-            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), file.supply_lines));
+            // A file that is not a portfolio (a baseline with stale entries) has no lines.
+            let lines = file.year.map(|_| file.supply_lines);
+            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), lines));
         }
         let outcome = report.outcome();
         let verdict = outcome_past(outcome);
@@ -158,7 +160,7 @@ impl Human {
     }
 }
 
-fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> String {
+fn counts_line(counts: crate::model::Counts, checked: bool, lines: Option<u32>) -> String {
     if !checked {
         return not_checked(counts.input_errors);
     }
@@ -172,7 +174,10 @@ fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> Strin
     if counts.notes > 0 {
         parts.push(plural(counts.notes, "note"));
     }
-    format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line"))
+    match lines {
+        Some(lines) => format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line")),
+        None => parts.join(", "),
+    }
 }
 
 fn bold(text: &str) -> String {

@@ -240,15 +240,26 @@ fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     if let Some(fix) = entry.fix() {
         let _ = writeln!(md, "  - smallest fix: {}", inline(&fix.sentence, false));
     }
+    if let Some(note) = baseline_note(entry) {
+        let _ = writeln!(md, "  - {}", inline(note, false));
+    }
+}
+
+/// The note that says how a finding compares with the baseline, for one that was in it:
+/// shown with the finding, not folded.
+fn baseline_note<'a>(entry: &Entry<'a>) -> Option<&'a str> {
+    let baselined = entry.finding?.baseline.as_ref()?;
+    (baselined.state != crate::model::BaselineState::New).then(|| entry.notes.first().map(String::as_str))?
 }
 
 /// An entry's notes, folded.
 fn folded(md: &mut String, entry: &Entry<'_>) {
-    if entry.notes.is_empty() {
+    let notes = &entry.notes[usize::from(baseline_note(entry).is_some())..];
+    if notes.is_empty() {
         return;
     }
-    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(entry.notes.len(), "note"));
-    for note in entry.notes {
+    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(notes.len(), "note"));
+    for note in notes {
         let _ = writeln!(md, "  - {}", inline(note, false));
     }
     md.push_str("\n  </details>\n");

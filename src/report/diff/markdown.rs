@@ -97,7 +97,6 @@ fn file_section(md: &mut String, file: &FileDiff) {
             &[Align::Left, Align::Left, Align::Right, Align::Left, Align::Right],
             &rows,
         );
-        md.push('\n');
     }
     let persisting: Vec<&Finding> = file.persisting().collect();
     if !persisting.is_empty() {
