@@ -33,6 +33,9 @@
 //!   reason and the expiry date as its justification. The message says it too, since not
 //!   every viewer honours suppressions (GitHub code scanning may show the result as an
 //!   open alert).
+//! - **Baselines.** A run judged against a baseline (`--baseline`) gives every result a
+//!   `baselineState`: `new`, `unchanged`, `updated` (a value that moved, within the tolerance
+//!   or not) or `absent` (a stale entry, located in the baseline file).
 //! - **Evidence.** The first label is the result's location; the others are
 //!   `relatedLocations`, each with its text, and are linked from the message
 //!   (`[text](id)`), the only way GitHub shows them. The message is the finding's sentence,
