@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::args::DiffArgs;
-use super::write_file;
+use super::output;
 use crma_check::Checker;
 use crma_check::gate::{self, DiffInput, Tolerance};
 use crma_check::report::Style;
@@ -37,14 +37,7 @@ pub fn run(checker: &Checker, args: &DiffArgs, tolerance: Tolerance, style: &Sty
     let rules: Vec<_> = checker.active_rules().map(|r| r.doc().clone()).collect();
     let options = checker.options();
     let report = gate::diff(inputs, &rules, options.fail_on, tolerance, options.today);
-    let written = match &args.output {
-        None => args.format.write(&report, style, &mut io::stdout().lock()),
-        Some(path) => write_file(path, |file| args.format.write(&report, style, file)),
-    };
-    if let Err(error) = written {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {error}");
-        }
+    if !output(args.output.as_deref(), |out| args.format.write(&report, style, out)) {
         return 2;
     }
     report.outcome().exit_code()

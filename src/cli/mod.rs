@@ -262,17 +262,28 @@ fn stress(checker: &Checker, args: &StressArgs, style: &Style) -> u8 {
         Stresses::Files(args.scenario.clone())
     };
     let report = checker.stress_path(&args.file, &stresses);
-    let written = match &args.output {
-        None => args.format.write(&report, style, &mut io::stdout().lock()),
-        Some(path) => write_file(path, |file| args.format.write(&report, style, file)),
-    };
-    if let Err(error) = written {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {error}");
-        }
+    if !output(args.output.as_deref(), |out| args.format.write(&report, style, out)) {
         return 2;
     }
     if report.ran() { 0 } else { 2 }
+}
+
+/// Writes a report to `path`, or to standard output; whether it was written (a failure is
+/// said on standard error, except a pipe closed early).
+pub(super) fn output(path: Option<&std::path::Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> bool {
+    let written = match path {
+        None => write(&mut io::stdout().lock()),
+        Some(path) => write_file(path, write),
+    };
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            if error.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the report: {error}");
+            }
+            false
+        }
+    }
 }
 
 /// Writes a file through a buffer, in one go.
