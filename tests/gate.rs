@@ -542,7 +542,7 @@ fn a_waiver_s_owner_and_reference_are_shown_with_the_waived_finding() {
     let dir = waived("owner", "2027-06-30");
     let human = run_in(&dir, &["a.json"]).stdout;
     assert!(
-        human.contains("(waived until 2027-06-30 (owner: Procurement (J. Doe); reference: PROC-1234): Offtake"),
+        human.contains("— waived until 2027-06-30: Offtake from an EU refinery from 2027 (owner: Procurement (J. Doe); reference: PROC-1234)"),
         "{human}"
     );
     let json: Value = serde_json::from_str(&run_in(&dir, &["--format", "json", "a.json"]).stdout).unwrap();
@@ -685,4 +685,12 @@ fn a_mistake_in_the_project_file_reads_well() {
     let run = run_in(&dir, &["a.json"]);
     assert_eq!(run.status, 2);
     insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn an_expiring_waiver_with_its_owner_reads_well() {
+    let dir = waived("snapshot-expiring", "2026-12-10");
+    let run = run_in(&dir, &["a.json"]);
+    let warning = run.stdout.split("warning[waiver-expiring]").nth(1).expect("the warning");
+    insta::assert_snapshot!(format!("warning[waiver-expiring]{warning}"));
 }

@@ -80,12 +80,12 @@ pub fn apply_waivers(
                 1 => "tomorrow".to_owned(),
                 n => format!("in {n} days"),
             };
-            let owner = waiver.owner.as_ref().map(|o| format!(" ({o})")).unwrap_or_default();
+            let owner = waiver.owner.as_ref().map(|o| format!("; its owner is {o}")).unwrap_or_default();
             own.push(Finding::of_code(
                 Code::WaiverExpiring,
                 format!("the waiver of {what} expires on {}, {when}", waiver.expires),
                 vec![Label::new(waiver.expires_span, format!("expires {when}")), Label::new(waiver.span, String::new())],
-                &format!("the finding it covers counts again after that day: fix it, or have the owner{owner} renew the waiver with a new date and reason"),
+                &format!("the finding it covers counts again after that day: fix it, or renew the waiver with a new date and reason{owner}"),
             ));
         }
     }

@@ -168,8 +168,8 @@ pub struct Waived {
 }
 
 impl Waived {
-    /// The waiver in words: `waived until 2027-06-30 (owner: Jane Doe; reference: PROC-12):
-    /// the reason`.
+    /// The waiver in words: `waived until 2027-06-30: the reason (owner: Jane Doe;
+    /// reference: PROC-12)`.
     pub fn describe(&self) -> String {
         let mut who = Vec::new();
         if let Some(owner) = &self.owner {
@@ -179,6 +179,6 @@ impl Waived {
             who.push(format!("reference: {reference}"));
         }
         let who = if who.is_empty() { String::new() } else { format!(" ({})", who.join("; ")) };
-        format!("waived until {}{who}: {}", self.expires, self.reason)
+        format!("waived until {}: {}{who}", self.expires, self.reason)
     }
 }

@@ -75,7 +75,7 @@ impl Human {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
                 if let Some(w) = &finding.waived {
-                    let _ = writeln!(out, "  {} {} ({})", finding.code(), finding.message, w.describe());
+                    let _ = writeln!(out, "  {} {} — {}", finding.code(), finding.message, w.describe());
                 }
             }
             out.push('\n');
