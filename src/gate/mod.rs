@@ -2,7 +2,7 @@
 //! that fails only what got worse since, and the diff of two versions of a portfolio.
 //!
 //! Findings are matched across runs by what they are about, never by where they are written:
-//! the file, the rule, the material, the stage and the country ([`Key`], the identity SARIF
+//! the file, the rule, the material, the stage and the country (the identity SARIF
 //! fingerprints use too). The gate reads and marks a [`Report`](crate::model::Report) that the
 //! checker made; it checks nothing itself.
 
