@@ -175,7 +175,8 @@ fn settings_problem(problem: &Problem) -> Checked {
                         }],
                         _ => Vec::new(),
                     };
-                    let message = format!("the rule file {} cannot be read: {}", file.path, error.message);
+                    let what = if file.path.ends_with(crma_check::config::FILE_NAME) { "project" } else { "rule" };
+                    let message = format!("the {what} file {} cannot be read: {}", file.path, error.message);
                     push(Some(error.code.id()), message, related);
                 }
             }

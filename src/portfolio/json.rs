@@ -251,6 +251,10 @@ struct WaiverLine<'a> {
     country: Option<Spanned<'a, Text<'a>>>,
     #[serde(borrow)]
     reason: Spanned<'a, Text<'a>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    owner: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    reference: Option<Spanned<'a, Text<'a>>>,
     #[serde(borrow)]
     expires: Spanned<'a, Text<'a>>,
 }
@@ -265,6 +269,8 @@ impl<'a> WaiverLine<'a> {
             stage: self.stage.map(field),
             country: self.country.map(field),
             reason: field(self.reason),
+            owner: self.owner.map(field),
+            reference: self.reference.map(field),
             expires: field(self.expires),
         }
     }
@@ -521,7 +527,9 @@ impl<'de> Visitor<'de> for StatedSeed<'_, 'de> {
 fn waiver_format(line: &WaiverLine<'_>) -> Result<(), &'static str> {
     if line.rule.value.as_str().is_empty()
         || line.reason.value.as_str().is_empty()
-        || line.material.as_ref().is_some_and(|m| m.value.as_str().is_empty())
+        || [&line.material, &line.owner, &line.reference]
+            .iter()
+            .any(|text| text.as_ref().is_some_and(|t| t.value.as_str().is_empty()))
     {
         return Err("empty string");
     }

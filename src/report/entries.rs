@@ -42,6 +42,11 @@ impl Entry<'_> {
         self.finding.and_then(|f| f.waived.as_ref())
     }
 
+    /// Whether a baseline accepts this finding (`--baseline`): it does not count.
+    pub fn baselined(&self) -> bool {
+        self.finding.is_some_and(Finding::baselined)
+    }
+
     /// A title: the code and, for rules, the name (`CRM004 third-country-cap`).
     pub fn title(&self) -> String {
         if self.name == self.code { self.code.to_owned() } else { format!("{} {}", self.code, self.name) }
@@ -56,7 +61,8 @@ impl Entry<'_> {
     pub fn full_message(&self) -> String {
         let mut text = self.message.to_owned();
         if let Some(waived) = self.waived() {
-            text.push_str(&format!("\nwaived until {}: {}", waived.expires, waived.reason));
+            text.push('\n');
+            text.push_str(&waived.describe());
         }
         for note in self.notes {
             text.push('\n');

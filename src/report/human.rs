@@ -61,7 +61,7 @@ impl Human {
             let skipped = if entry.is_input() {
                 self.0.quiet && entry.severity == Severity::Note
             } else {
-                entry.waived().is_some()
+                entry.waived().is_some() || entry.baselined()
             };
             if !skipped {
                 self.entry(out, file, &entry);
@@ -75,9 +75,18 @@ impl Human {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
                 if let Some(w) = &finding.waived {
-                    let _ =
-                        writeln!(out, "  {} {} (until {}: {})", finding.code(), finding.message, w.expires, w.reason);
+                    let _ = writeln!(out, "  {} {} — {}", finding.code(), finding.message, w.describe());
                 }
+            }
+            out.push('\n');
+        }
+        // Accepted as they stand: one line each, with how they compare.
+        let baselined: Vec<&Finding> = file.findings.iter().filter(|f| f.baselined()).collect();
+        if !baselined.is_empty() {
+            let _ = writeln!(out, "Baselined in {} (accepted by the baseline):", file.path);
+            for finding in baselined {
+                let how = finding.notes.first().and_then(|n| n.strip_prefix("baselined: ")).unwrap_or_default();
+                let _ = writeln!(out, "  {} {} ({how})", finding.code(), finding.message);
             }
             out.push('\n');
         }
@@ -159,7 +168,9 @@ impl Human {
 
     fn summary(&self, out: &mut String, report: &Report) {
         for file in &report.files {
-            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), file.supply_lines));
+            // A file that is not a portfolio (a baseline with stale entries) has no lines.
+            let lines = file.year.map(|_| file.supply_lines);
+            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), lines));
         }
         let outcome = report.outcome();
         let verdict = outcome_past(outcome);
@@ -169,7 +180,7 @@ impl Human {
     }
 }
 
-fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> String {
+fn counts_line(counts: crate::model::Counts, checked: bool, lines: Option<u32>) -> String {
     if !checked {
         return not_checked(counts.input_errors);
     }
@@ -177,10 +188,16 @@ fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> Strin
     if counts.waived > 0 {
         parts.push(format!("{} waived", counts.waived));
     }
+    if counts.baselined > 0 {
+        parts.push(format!("{} baselined", counts.baselined));
+    }
     if counts.notes > 0 {
         parts.push(plural(counts.notes, "note"));
     }
-    format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line"))
+    match lines {
+        Some(lines) => format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line")),
+        None => parts.join(", "),
+    }
 }
 
 fn bold(text: &str) -> String {

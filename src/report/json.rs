@@ -45,6 +45,7 @@ struct Summary {
     warnings: usize,
     notes: usize,
     waived: usize,
+    baselined: usize,
     input_errors: usize,
 }
 
@@ -56,6 +57,7 @@ impl Summary {
             warnings: counts.warnings,
             notes: counts.notes,
             waived: counts.waived,
+            baselined: counts.baselined,
             input_errors: counts.input_errors,
         }
     }
@@ -132,6 +134,7 @@ struct FindingOut<'a> {
     threshold_text: Option<&'a str>,
     waived: bool,
     waiver: Option<Waiver>,
+    baseline: Option<BaselineOut>,
     fix: Option<FixOut<'a>>,
     evidence: Vec<Evidence<'a>>,
 }
@@ -148,6 +151,15 @@ struct FixOut<'a> {
 struct Waiver {
     reason: String,
     expires: String,
+    owner: Option<String>,
+    reference: Option<String>,
+}
+
+/// How a finding compares with the baseline (`--baseline`), where one was given.
+#[derive(Serialize)]
+struct BaselineOut {
+    state: &'static str,
+    was: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -252,10 +264,16 @@ impl<'a> File<'a> {
                     threshold: f.threshold.as_ref().map(|t| t.number),
                     threshold_text: f.threshold.as_ref().map(|t| t.text.as_str()),
                     waived: f.waived.is_some(),
-                    waiver: f
-                        .waived
+                    waiver: f.waived.as_ref().map(|w| Waiver {
+                        reason: w.reason.clone(),
+                        expires: w.expires.to_string(),
+                        owner: w.owner.clone(),
+                        reference: w.reference.clone(),
+                    }),
+                    baseline: f
+                        .baseline
                         .as_ref()
-                        .map(|w| Waiver { reason: w.reason.clone(), expires: w.expires.to_string() }),
+                        .map(|b| BaselineOut { state: b.state.id(), was: b.was.as_ref().map(|w| w.number) }),
                     fix: f.fix.as_ref().map(|fix| FixOut {
                         tonnes: fix.tonnes,
                         from: &fix.from,

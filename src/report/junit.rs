@@ -147,9 +147,14 @@ fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, nam
         status.set_message(entry.message).set_type(entry.code).set_description(text.as_str());
         status
     } else if let Some(waived) = entry.waived() {
-        let why = format!("waived until {}: {}", waived.expires, waived.reason);
+        let why = waived.describe();
         let mut status = TestCaseStatus::skipped();
         status.set_message(why.as_str()).set_description(format!("{why}\n\n{text}"));
+        status
+    } else if entry.baselined() {
+        let why = entry.notes.first().map_or("baselined", String::as_str);
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(why).set_description(format!("{why}\n\n{text}"));
         status
     } else if report.fails(entry.severity) {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);

@@ -182,7 +182,7 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     for (severity, heading) in groups {
         let group: Vec<&Entry<'_>> = entries
             .iter()
-            .filter(|e| e.severity == severity && e.waived().is_none())
+            .filter(|e| e.severity == severity && e.waived().is_none() && !e.baselined())
             .filter(|e| !(e.is_input() && e.severity == Severity::Error))
             .collect();
         if group.is_empty() {
@@ -203,8 +203,19 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
         for entry in waived {
             item(md, entry, true);
             if let Some(w) = entry.waived() {
-                let _ = writeln!(md, "  - waived until **{}**: {}", w.expires, inline(&w.reason, false));
+                let _ = writeln!(md, "  - {}", inline(&w.describe(), false));
             }
+            folded(md, entry);
+        }
+        md.push('\n');
+    }
+
+    let baselined: Vec<&Entry<'_>> = entries.iter().filter(|e| e.baselined()).collect();
+    if !baselined.is_empty() {
+        let _ = writeln!(md, "#### Baselined ({})\n", baselined.len());
+        md.push_str("Accepted by the baseline as they stand: they fail again if they get worse.\n\n");
+        for entry in baselined {
+            item(md, entry, true);
             folded(md, entry);
         }
         md.push('\n');
@@ -229,15 +240,26 @@ fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     if let Some(fix) = entry.fix() {
         let _ = writeln!(md, "  - smallest fix: {}", inline(&fix.sentence, false));
     }
+    if let Some(note) = baseline_note(entry) {
+        let _ = writeln!(md, "  - {}", inline(note, false));
+    }
+}
+
+/// The note that says how a finding compares with the baseline, for one that was in it:
+/// shown with the finding, not folded.
+fn baseline_note<'a>(entry: &Entry<'a>) -> Option<&'a str> {
+    let baselined = entry.finding?.baseline.as_ref()?;
+    (baselined.state != crate::model::BaselineState::New).then(|| entry.notes.first().map(String::as_str))?
 }
 
 /// An entry's notes, folded.
 fn folded(md: &mut String, entry: &Entry<'_>) {
-    if entry.notes.is_empty() {
+    let notes = &entry.notes[usize::from(baseline_note(entry).is_some())..];
+    if notes.is_empty() {
         return;
     }
-    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(entry.notes.len(), "note"));
-    for note in entry.notes {
+    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(notes.len(), "note"));
+    for note in notes {
         let _ = writeln!(md, "  - {}", inline(note, false));
     }
     md.push_str("\n  </details>\n");

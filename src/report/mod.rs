@@ -5,6 +5,7 @@
 //! a `write` function, a variant of [`Format`] with its name and description, and its line in
 //! [`Format::write`].
 
+mod diff;
 mod entries;
 mod fingerprint;
 mod github;
@@ -20,6 +21,7 @@ mod short;
 mod stress;
 mod words;
 
+pub use diff::DiffFormat;
 pub use entries::Entry;
 pub use fingerprint::Fingerprints;
 pub use json::REPORT_VERSION;
