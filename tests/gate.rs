@@ -126,7 +126,7 @@ fn a_share_worse_by_exactly_the_tolerance_passes_and_a_hair_more_fails() {
     let at = run_in(&dir, &["--baseline", "baseline.json", "--tolerance", "2", "a.json"]);
     assert_eq!(at.status, 0, "{}", at.stdout);
     assert!(
-        at.stdout.contains("70% in the baseline, 72% now (worse, within the tolerance of 2 percentage points)"),
+        at.stdout.contains("worse than the baseline's 70%, now 72%, within the tolerance of 2 percentage points"),
         "{}",
         at.stdout
     );
@@ -153,7 +153,7 @@ fn a_finding_that_improves_stays_baselined_and_says_so() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let cn = report["files"][0]["findings"].as_array().unwrap().iter().find(|f| f["country"] == "CN").unwrap();
     assert_eq!(cn["baseline"], serde_json::json!({"state": "improved", "was": 70.0}));
-    assert_eq!(cn["notes"][0], "baselined: 70% in the baseline, 66% now (better; `--write-baseline` records it)");
+    assert_eq!(cn["notes"][0], "baselined: better than the baseline's 70%, now 66%: `--write-baseline` records it");
     assert_eq!(report["summary"]["baselined"], 5);
 }
 
@@ -693,4 +693,17 @@ fn an_expiring_waiver_with_its_owner_reads_well() {
     let run = run_in(&dir, &["a.json"]);
     let warning = run.stdout.split("warning[waiver-expiring]").nth(1).expect("the warning");
     insta::assert_snapshot!(format!("warning[waiver-expiring]{warning}"));
+}
+
+#[test]
+fn a_baselined_run_without_waivers_lists_no_waived_section() {
+    let dir = folder("no-waived-section");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/magnets-2030.json"), dir.join("p.json"))
+        .expect("copied");
+    let write = run_in(&dir, &["--write-baseline", "base.json", "p.json"]);
+    assert_eq!(write.status, 0, "{}", write.stderr);
+    let gated = run_in(&dir, &["--baseline", "base.json", "p.json"]);
+    assert_eq!(gated.status, 0, "{}", gated.stdout);
+    assert!(gated.stdout.contains("Baselined in p.json"), "{}", gated.stdout);
+    assert!(!gated.stdout.contains("Waived in"), "{}", gated.stdout);
 }

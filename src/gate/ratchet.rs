@@ -165,10 +165,10 @@ fn words(baselined: &Baselined, finding: &Finding, rule: Option<&RuleDoc>, toler
         BaselineState::Unchanged if was.is_empty() => "baselined: accepted by the baseline".to_owned(),
         BaselineState::Unchanged => format!("baselined: in the baseline at {was}, unchanged"),
         BaselineState::Improved => {
-            format!("baselined: {was} in the baseline, {now} now (better; `--write-baseline` records it)")
+            format!("baselined: better than the baseline's {was}, now {now}: `--write-baseline` records it")
         }
         BaselineState::Tolerated => {
-            format!("baselined: {was} in the baseline, {now} now (worse, within the tolerance of {tolerance})")
+            format!("baselined: worse than the baseline's {was}, now {now}, within the tolerance of {tolerance}")
         }
         BaselineState::Worsened if share => {
             format!("worsened since the baseline: from {was} to {now}, more than the tolerance of {tolerance}")

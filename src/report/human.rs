@@ -70,7 +70,7 @@ impl Human {
         if self.0.quiet || !file.checked() {
             return;
         }
-        let waived: Vec<&Finding> = file.findings.iter().filter(|f| !f.counts()).collect();
+        let waived: Vec<&Finding> = file.findings.iter().filter(|f| f.waived.is_some()).collect();
         if !waived.is_empty() {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
