@@ -1,17 +1,22 @@
 //! Diagnostics: a code, a severity, one sentence, labelled spans and help.
 //!
 //! Loaders and the engine create them as values; they are rendered only at the edge, by the
-//! report formats. A [`Diagnostic`] points into one [`Source`] by byte spans.
+//! report formats. A [`Diagnostic`] points into one [`Source`] by byte spans. The same problem
+//! found at many places is grouped into one ([`Groups`]), and diagnostics are capped per code.
 
 mod code;
+mod groups;
 mod render;
+mod repeats;
 
 use std::fmt;
 
 use serde::Serialize;
 
 pub use code::Code;
+pub use groups::{Groups, SHOWN_PER_CODE, more_like_these};
 pub use render::Rendered;
+pub use repeats::{Place, in_file_order};
 
 use crate::source::{Source, Span};
 
@@ -61,6 +66,11 @@ impl Label {
 }
 
 /// One message about one input file (a rule's finding is a [`crate::model::Finding`]).
+///
+/// A problem found at many places (the same mistake on many lines) is one diagnostic: its
+/// message, labels and help say the first place, and the others are kept as their spans and
+/// item numbers ([`Diagnostic::places`] gives each as it would read alone). The formats for
+/// people show it once, those for tools once per place.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Its code (`unknown-material`).
@@ -74,12 +84,22 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The same problem at further places, for a diagnostic that stands for many (see
+    /// [`Diagnostic::places`]); and where its message names its list item.
+    repeats: Option<Box<repeats::Repeats>>,
 }
 
 impl Diagnostic {
     /// A diagnostic of `code`, at the code's severity, to be given labels and help.
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: code.severity(), message: message.into(), labels: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            repeats: None,
+        }
     }
 
     /// Adds a label (the first one added is the primary location).

@@ -103,7 +103,7 @@ impl From<Location> for Place {
 struct DiagnosticOut<'a> {
     code: &'a str,
     severity: &'static str,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     help: Option<&'a str>,
     #[serde(flatten)]
     place: Place,
@@ -205,7 +205,7 @@ impl<'a> File<'a> {
                 diagnostics.push(DiagnosticOut {
                     code: d.code.id(),
                     severity: d.severity.as_str(),
-                    message: &d.message,
+                    message: entry.message,
                     help: d.help.as_deref(),
                     place: entry.location.into(),
                 });

@@ -144,7 +144,7 @@ fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, nam
     let text = details(file, path, entry);
     let status = if entry.is_input() && entry.severity == Severity::Error {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-        status.set_message(entry.message).set_type(entry.code).set_description(text.as_str());
+        status.set_message(entry.message.as_ref()).set_type(entry.code).set_description(text.as_str());
         status
     } else if let Some(waived) = entry.waived() {
         let why = format!("waived until {}: {}", waived.expires, waived.reason);
@@ -153,7 +153,7 @@ fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, nam
         status
     } else if report.fails(entry.severity) {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status.set_message(entry.message).set_type(entry.code).set_description(text.as_str());
+        status.set_message(entry.message.as_ref()).set_type(entry.code).set_description(text.as_str());
         status
     } else {
         TestCaseStatus::success()
@@ -181,14 +181,14 @@ fn set_common(case: &mut TestCase, path: &str, classname: String, line: Option<u
 /// The message, notes, help and locations, one per line. A location is `path:line:col`, then
 /// what is there; the first is the primary one.
 fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
-    let mut text = entry.message.to_owned();
+    let mut text = entry.message.to_string();
     for note in entry.notes {
         text.push_str(&format!("\nnote: {note}"));
     }
     if let Some(help) = entry.help {
         text.push_str(&format!("\nhelp: {help}"));
     }
-    let labels = entry.labels;
+    let labels = entry.labels.as_ref();
     if labels.is_empty() {
         // About the whole file (one that could not be read, say).
         text.push('\n');

@@ -159,7 +159,7 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     };
     let _ = writeln!(md, "{path_line}{status}\n");
 
-    let entries: Vec<Entry<'_>> = file.entries().collect();
+    let entries: Vec<Entry<'_>> = file.grouped_entries().collect();
     let input_errors: Vec<&Entry<'_>> =
         entries.iter().filter(|e| e.is_input() && e.severity == Severity::Error).collect();
     if !input_errors.is_empty() {
@@ -214,16 +214,19 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     help_by_code(md, &shown);
 }
 
-/// One list item: code, rule name, message, place.
+/// One list item: code, rule name, message, place (the first, and how many more where the
+/// same problem was found at many).
 fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     let l = &entry.location;
     let name = if entry.name == entry.code { String::new() } else { format!(" {}", inline(entry.name, false)) };
     let severity = if with_severity { format!(" ({})", entry.severity) } else { String::new() };
+    let more = entry.diagnostic.map_or(0, |d| d.place_count() - 1);
+    let more = if more > 0 { format!(" and {}", plural(more, "more place")) } else { String::new() };
     let _ = writeln!(
         md,
-        "- **{}**{name}{severity}: {} ({})",
+        "- **{}**{name}{severity}: {} ({}{more})",
         inline(entry.code, false),
-        inline(entry.message, false),
+        inline(&entry.message, false),
         code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
     );
 }

@@ -156,7 +156,7 @@ fn invocation(report: &Report) -> s::Invocation {
 /// The result of one entry.
 fn result(file: &FileReport, entry: &Entry<'_>, rules: &mut Rules, fingerprints: &mut Fingerprints) -> s::Result {
     let index = rules.index(entry);
-    let labels = entry.labels;
+    let labels = entry.labels.as_ref();
     let primary_text = labels.first().map(|l| l.text.as_str()).filter(|t| !t.is_empty());
     let related: Vec<(&str, Location)> = labels
         .iter()
