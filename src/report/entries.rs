@@ -116,7 +116,8 @@ impl FileReport {
         }
     }
 
-    fn finding_entries<'a>(&'a self) -> impl Iterator<Item = Entry<'a>> {
+    /// The findings alone, each located.
+    pub fn finding_entries<'a>(&'a self) -> impl Iterator<Item = Entry<'a>> {
         let located = |labels: &'a [Label]| if self.source.is_some() { labels } else { &[] };
         self.findings.iter().map(move |f| Entry {
             code: f.code(),
