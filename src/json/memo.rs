@@ -19,6 +19,10 @@ use super::problems::Problem;
 /// enough that a file of a million different mistakes keeps memory bounded.
 const REMEMBERED: usize = 4096;
 
+/// How long a text may be to be remembered: a mistake repeated on many lines is short (a
+/// value, a line's keys); a long text (a whole list where an object belongs) is not copied.
+const LONGEST: usize = 512;
+
 /// The problems found of texts at places.
 #[derive(Default)]
 pub(super) struct Memo {
@@ -53,6 +57,9 @@ pub(super) enum Anchor {
 impl Memo {
     /// What was found of `text` at `place` (a pointer with list items' numbers left out).
     pub(super) fn get(&mut self, place: &str, text: &str) -> Option<usize> {
+        if text.len() > LONGEST {
+            return None;
+        }
         self.scratch.clear();
         self.scratch.push_str(place);
         self.scratch.push('\0');
@@ -70,7 +77,7 @@ impl Memo {
         words: &[(&str, &str)],
         anchor: impl Fn(Span) -> Option<Anchor>,
     ) {
-        if self.found.len() >= REMEMBERED {
+        if self.found.len() >= REMEMBERED || text.len() > LONGEST {
             return;
         }
         let mut remembered = Vec::with_capacity(problems.len());
