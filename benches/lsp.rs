@@ -16,6 +16,7 @@
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
 #[path = "common/portfolio.rs"]
+#[allow(dead_code, reason = "this bench generates valid portfolios only: no `Mistake`")]
 mod portfolio;
 
 use std::time::Instant;
@@ -38,7 +39,7 @@ fn main() {
         }
     }
     let mut bytes = Vec::new();
-    portfolio::generate(lines, false, &mut bytes).expect("generated");
+    portfolio::generate(lines, false, portfolio::Mistake::None, &mut bytes).expect("generated");
     let text = String::from_utf8(bytes).expect("UTF-8");
     // Two versions that differ by one amount, so that each change is a real one.
     let amount = text.find("\"amount\": ").expect("an amount") + "\"amount\": ".len();

@@ -95,11 +95,23 @@ fn pick<'a>(rng: &mut ChaCha8Rng, weighted: &[(&'a str, u32)]) -> &'a str {
     weighted[0].0
 }
 
+/// A schema error written into a generated portfolio, for the error path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mistake {
+    /// None: the portfolio is valid.
+    None,
+    /// The last line's unit is `tonnes` (the fast pass meets it last).
+    AtEnd,
+    /// Every line in kilograms says `kilo` (about three lines in ten).
+    EveryKgLine,
+}
+
 /// Writes a portfolio of `lines` supply lines: one line of JSON per supply, about 165 bytes
 /// each, mixing materials, grades, units, forms, contents, EU, third-country and OCT origins,
 /// recycled lines and a few of unknown origin. Deterministic for a given `lines`. Supply
-/// ids increase, as in an export sorted by order number, unless `unordered`.
-pub fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io::Result<()> {
+/// ids increase, as in an export sorted by order number, unless `unordered`. `mistake` writes
+/// schema errors into the same lines (the same bytes but for them).
+pub fn generate(lines: usize, unordered: bool, mistake: Mistake, out: &mut impl Write) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(lines as u64);
     let mut out = std::io::BufWriter::new(out);
     writeln!(out, "{{")?;
@@ -127,11 +139,16 @@ pub fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io:
         {
             line.push_str(&format!(", \"grade\": \"{grade}\""));
         }
-        let (amount, unit) = match rng.random_range(0..10) {
+        let (amount, mut unit) = match rng.random_range(0..10) {
             0..=5 => (format!("{:.3}", rng.random_range(0.5..80.0)), "t"),
             6..=8 => (format!("{}", rng.random_range(100..90_000)), "kg"),
             _ => (format!("{:.4}", rng.random_range(0.001..0.2)), "kt"),
         };
+        match mistake {
+            Mistake::AtEnd if n + 1 == lines => unit = "tonnes",
+            Mistake::EveryKgLine if unit == "kg" => unit = "kilo",
+            _ => {}
+        }
         line.push_str(&format!(", \"amount\": {amount}, \"unit\": \"{unit}\""));
         let recycled = rng.random_ratio(3, 20);
         if !recycled {

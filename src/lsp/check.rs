@@ -76,9 +76,17 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                     .filter(|f| f.waived.is_none() && Code::find(f.code()).is_none())
                     .map(|f| f.check.clone());
                 let message = entry.full_message();
+                let suggestion = entry.diagnostic.and_then(|d| place_suggestion(d, &entry.labels));
                 checked.items.push(Item {
-                    diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry.labels)),
-                    fix: fix(entry.diagnostic.and_then(|d| d.suggestion.as_ref())),
+                    diagnostic: diagnostic(
+                        document,
+                        entry.code,
+                        severity,
+                        &message,
+                        entry.help,
+                        &labels(&entry.labels),
+                    ),
+                    fix: fix(suggestion.as_ref()),
                     waivable,
                 });
             }
@@ -89,7 +97,7 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                 let (code, severity, help) = (error.code.id(), severity(error.severity), error.help.as_deref());
                 checked.items.push(Item {
                     diagnostic: diagnostic(document, code, severity, &error.message, help, &labels(&error.labels)),
-                    fix: fix(error.suggestion.as_ref()),
+                    fix: fix(error.suggestion.as_deref()),
                     waivable: None,
                 });
             }
@@ -183,4 +191,17 @@ fn settings_problem(problem: &Problem) -> Checked {
         }
     }
     checked
+}
+
+/// The fix of one place of `d` (labelled `place_labels`): a diagnostic found at many places
+/// carries its suggestion for the first; where that replaces the value the primary label
+/// points at, each place gets it at its own value, else only the first place gets it.
+fn place_suggestion(d: &crma_check::diagnostic::Diagnostic, place_labels: &[Label]) -> Option<Suggestion> {
+    let suggestion = d.suggestion.as_deref()?;
+    let (first, here) = (d.labels.first()?.span, place_labels.first()?.span);
+    match (suggestion.span == first, here == first) {
+        (true, _) => Some(Suggestion { span: here, replacement: suggestion.replacement.clone() }),
+        (false, true) => Some(suggestion.clone()),
+        (false, false) => None,
+    }
 }

@@ -116,11 +116,13 @@ impl FileReport {
     /// Counts of this file's findings and diagnostics.
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
+        // A diagnostic found at many places counts once per place, as tools list it.
         for d in &self.diagnostics {
+            let places = d.place_count();
             match d.severity {
-                Severity::Error => counts.input_errors += 1,
-                Severity::Warning => counts.warnings += 1,
-                Severity::Note => counts.notes += 1,
+                Severity::Error => counts.input_errors += places,
+                Severity::Warning => counts.warnings += places,
+                Severity::Note => counts.notes += places,
             }
         }
         for f in &self.findings {

@@ -43,7 +43,7 @@ impl Human {
             code: entry.code,
             severity: entry.severity,
             message: entry.full_message().into(),
-            labels: entry.labels,
+            labels: &entry.labels,
             help: entry.help,
             source: file.source.as_ref(),
         };
@@ -57,7 +57,7 @@ impl Human {
     }
 
     fn file(&self, out: &mut String, file: &FileReport) {
-        for entry in file.entries() {
+        for entry in file.grouped_entries() {
             let skipped = if entry.is_input() {
                 self.0.quiet && entry.severity == Severity::Note
             } else {

@@ -71,7 +71,7 @@ struct File<'a> {
     checked: bool,
     supply_lines: u32,
     summary: Summary,
-    diagnostics: Vec<DiagnosticOut<'a>>,
+    diagnostics: Diagnostics<'a>,
     findings: Vec<FindingOut<'a>>,
     shares: Vec<Shares<'a>>,
     overall: Option<Shares<'a>>,
@@ -102,11 +102,29 @@ impl From<Location> for Place {
     }
 }
 
+/// A file's input diagnostics, one per place, written as they are made: a file with a
+/// mistake on a million lines holds one at a time.
+struct Diagnostics<'a>(&'a FileReport);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.entries().filter_map(|entry| {
+            entry.diagnostic.map(|d| DiagnosticOut {
+                code: d.code.id(),
+                severity: d.severity.as_str(),
+                message: entry.message,
+                help: d.help.as_deref(),
+                place: entry.location.into(),
+            })
+        }))
+    }
+}
+
 #[derive(Serialize)]
 struct DiagnosticOut<'a> {
     code: &'a str,
     severity: &'static str,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     help: Option<&'a str>,
     #[serde(flatten)]
     place: Place,
@@ -233,18 +251,9 @@ impl<'a> Document<'a> {
 
 impl<'a> File<'a> {
     fn new(file: &'a FileReport) -> File<'a> {
-        let mut diagnostics = Vec::new();
         let mut findings = Vec::new();
-        for entry in file.entries() {
-            if let Some(d) = entry.diagnostic {
-                diagnostics.push(DiagnosticOut {
-                    code: d.code.id(),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    place: entry.location.into(),
-                });
-            } else if let Some(f) = entry.finding {
+        for entry in file.finding_entries() {
+            if let Some(f) = entry.finding {
                 findings.push(FindingOut {
                     rule: f.code(),
                     name: &f.name,
@@ -304,7 +313,7 @@ impl<'a> File<'a> {
             checked: file.checked(),
             supply_lines: file.supply_lines,
             summary: Summary::new(1, file.counts()),
-            diagnostics,
+            diagnostics: Diagnostics(file),
             findings,
             shares: file.table.rows.iter().map(Shares::new).collect(),
             overall: file.table.overall.as_ref().map(Shares::new),

@@ -159,11 +159,11 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     };
     let _ = writeln!(md, "{path_line}{status}\n");
 
-    let entries: Vec<Entry<'_>> = file.entries().collect();
+    let entries: Vec<Entry<'_>> = file.grouped_entries().collect();
     let input_errors: Vec<&Entry<'_>> =
         entries.iter().filter(|e| e.is_input() && e.severity == Severity::Error).collect();
     if !input_errors.is_empty() {
-        let _ = writeln!(md, "#### Input errors ({})\n", input_errors.len());
+        let _ = writeln!(md, "#### Input errors ({})\n", places(&input_errors));
         md.push_str("The file could not be checked until these are fixed.\n\n");
         for entry in input_errors {
             item(md, entry, false);
@@ -188,7 +188,7 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(md, "#### {heading} ({})\n", group.len());
+        let _ = writeln!(md, "#### {heading} ({})\n", places(&group));
         for entry in group {
             item(md, entry, false);
             folded(md, entry);
@@ -225,16 +225,25 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     help_by_code(md, &shown);
 }
 
-/// One list item: code, rule name, message, place.
+/// How many places `entries` stand for, as the counts count them (a problem found at many
+/// places is one item, and counts once per place).
+fn places(entries: &[&Entry<'_>]) -> usize {
+    entries.iter().map(|e| e.diagnostic.map_or(1, |d| d.place_count())).sum()
+}
+
+/// One list item: code, rule name, message, place (the first, and how many more where the
+/// same problem was found at many).
 fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     let l = &entry.location;
     let name = if entry.name == entry.code { String::new() } else { format!(" {}", inline(entry.name, false)) };
     let severity = if with_severity { format!(" ({})", entry.severity) } else { String::new() };
+    let more = entry.diagnostic.map_or(0, |d| d.place_count() - 1);
+    let more = if more > 0 { format!(" and {}", plural(more, "more place")) } else { String::new() };
     let _ = writeln!(
         md,
-        "- **{}**{name}{severity}: {} ({})",
+        "- **{}**{name}{severity}: {} ({}{more})",
         inline(entry.code, false),
-        inline(entry.message, false),
+        inline(&entry.message, false),
         code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
     );
     if let Some(fix) = entry.fix() {

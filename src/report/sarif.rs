@@ -73,31 +73,55 @@ const DESCRIPTION_LIMIT: usize = 1024;
 const NAME_LIMIT: usize = 255;
 
 /// SARIF 2.1.0: one run, a result per finding and input diagnostic.
+///
+/// The results are written one at a time into their place in the log, so that a report of a
+/// million places holds one result at a time (a result takes kilobytes in memory); the bytes
+/// are those of the whole log written at once.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
-    out.write_all(b"\n")
-}
-
-/// The SARIF log of `report`.
-pub fn log(report: &Report) -> s::Sarif {
     let mut rules = Rules::new(&report.rules);
+    // Every code a result will name, described before the first result is written.
+    for file in &report.files {
+        for entry in file.grouped_entries() {
+            rules.index(&entry);
+        }
+    }
+    let frame = serde_json::to_string_pretty(&log(report, &rules, Vec::new()))?;
+    const EMPTY: &str = "\"results\": []";
+    let at = frame.find(EMPTY).ok_or_else(|| io::Error::other("a SARIF run without results"))? + EMPTY.len() - 1;
+    let line_start = frame[..at].rfind('\n').map_or(0, |n| n + 1);
+    let indent = " ".repeat(frame[line_start..].len() - frame[line_start..].trim_start().len());
+    let item_indent = format!("\n{indent}  ");
+    out.write_all(&frame.as_bytes()[..at])?;
     let mut fingerprints = Fingerprints::default();
-    let mut results = Vec::new();
     // Judged against a baseline: every result then says how it compares (SARIF §3.27.24).
     let baselined = report.files.iter().any(|file| {
         file.findings.iter().any(|f| f.baseline.is_some())
             || file.diagnostics.iter().any(|d| d.code == Code::BaselineStale)
     });
+    let mut written = false;
     for file in &report.files {
         for entry in file.entries() {
-            results.push(result(file, &entry, &mut rules, &mut fingerprints, baselined));
+            let result = serde_json::to_string_pretty(&result(file, &entry, &mut rules, &mut fingerprints, baselined))?;
+            out.write_all(if written { b"," } else { b"" })?;
+            out.write_all(item_indent.as_bytes())?;
+            out.write_all(result.replace('\n', &item_indent).as_bytes())?;
+            written = true;
         }
     }
+    if written {
+        out.write_all(format!("\n{indent}").as_bytes())?;
+    }
+    out.write_all(&frame.as_bytes()[at..])?;
+    out.write_all(b"\n")
+}
+
+/// The SARIF log of `report`, with `results`, its rules described by `rules`.
+fn log(report: &Report, rules: &Rules, results: Vec<s::Result>) -> s::Sarif {
     let driver = s::ToolComponent::builder()
         .name(env!("CARGO_PKG_NAME"))
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules.descriptors)
+        .rules(rules.descriptors.clone())
         .build();
     let srcroot = s::ArtifactLocation::builder()
         .description(text(
@@ -188,7 +212,7 @@ fn result(
     report_baselined: bool,
 ) -> s::Result {
     let index = rules.index(entry);
-    let labels = entry.labels;
+    let labels = entry.labels.as_ref();
     let primary_text = labels.first().map(|l| l.text.as_str()).filter(|t| !t.is_empty());
     let related: Vec<(&str, Location)> = labels
         .iter()

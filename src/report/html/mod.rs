@@ -169,7 +169,7 @@ fn material_verdict(verdict: Verdict) -> Markup {
 fn file_section(report: &Report, i: usize, file: &FileReport) -> Markup {
     let id = format!("file-{i}");
     // Numbered in the order of `FileReport::entries`: its diagnostics, then its findings.
-    let entries: Vec<(usize, Entry<'_>)> = file.entries().enumerate().collect();
+    let entries: Vec<(usize, Entry<'_>)> = file.grouped_entries().enumerate().collect();
     let input_errors: Vec<&(usize, Entry<'_>)> =
         entries.iter().filter(|(_, e)| e.is_input() && e.severity == Severity::Error).collect();
     let others = |severity: Severity| -> Vec<&(usize, Entry<'_>)> {
@@ -523,7 +523,7 @@ fn entry_list(file: &FileReport, file_id: &str, entries: &[&(usize, Entry<'_>)])
                         @if entry.waived().is_some() { " " span.tag { "waived" } }
                         @if entry.baselined() { " " span.tag { "baselined" } }
                     }
-                    p.message { (with_code(entry.message)) }
+                    p.message { (with_code(&entry.message)) }
                     @if let Some(waived) = entry.waived() {
                         p.waiver { strong { "Waived until " (waived.expires) ": " } (waived.reason)
                             @if let Some(owner) = &waived.owner { " (owner: " (owner) ")" }
@@ -533,7 +533,7 @@ fn entry_list(file: &FileReport, file_id: &str, entries: &[&(usize, Entry<'_>)])
                         ul.notes { @for note in entry.notes { li { (with_code(note)) } } }
                     }
                     p.where { code { (entry.location.path) ":" (entry.location.line) ":" (entry.location.column) } }
-                    (excerpt::excerpt(file.source.as_ref(), entry.labels))
+                    (excerpt::excerpt(file.source.as_ref(), &entry.labels))
                     @if let Some(help) = entry.help { p.help { strong { "Help: " } (with_code(help)) } }
                 }
             }
