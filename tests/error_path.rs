@@ -116,4 +116,8 @@ fn beyond_ten_different_mistakes_the_rest_are_counted() {
     assert!(run.stdout.contains("supply line 19: `amount` must be greater than 0; found -10"), "{}", run.stdout);
     assert!(!run.stdout.contains("found -11"), "{}", run.stdout);
     assert!(run.stdout.contains("and 4 more `schema` errors like the ones above"), "{}", run.stdout);
+    // The summary counts every one of them, shown or not.
+    let json = common::run(&["--format", "json", path.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(report["summary"]["input_errors"], 14, "{}", json.stdout);
 }

@@ -146,6 +146,7 @@ pub fn more_like_these(code: Code, count: usize) -> Diagnostic {
         Severity::Note => "notes",
     };
     Diagnostic::new(code, format!("and {} more `{code}` {kind} like the ones above", format_number(count as f64)))
+        .standing_for(count)
 }
 
 #[cfg(test)]

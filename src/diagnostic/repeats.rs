@@ -27,6 +27,9 @@ pub(super) struct Repeats {
     /// When each place was found, the first one first, where it was recorded: among places
     /// at the same character, the order of finding is the order of the file.
     found: Vec<u32>,
+    /// For a diagnostic that says how many more were not shown ("and 12 more … like the ones
+    /// above"): how many places it stands for.
+    unshown: usize,
 }
 
 /// One place of a diagnostic, as a diagnostic of its own would say it.
@@ -79,6 +82,22 @@ impl Diagnostic {
             repeats.found.push(found);
         }
         repeats.further += 1;
+    }
+
+    /// Says that this diagnostic stands for `n` places of problems it does not show (a cap's
+    /// "and 12 more … like the ones above"): they count, as the places of a shown one do.
+    pub(crate) fn standing_for(mut self, n: usize) -> Diagnostic {
+        self.repeats.get_or_insert_default().unshown = n;
+        self
+    }
+
+    /// How many errors (or warnings, or notes) it counts as: one per place, or the places it
+    /// stands for without showing them.
+    pub fn count(&self) -> usize {
+        match self.repeats.as_ref().map(|r| r.unshown) {
+            Some(unshown) if unshown > 0 => unshown,
+            _ => self.place_count(),
+        }
     }
 
     /// How many places this diagnostic stands for: 1, or more for a problem found at many.

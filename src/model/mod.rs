@@ -116,9 +116,10 @@ impl FileReport {
     /// Counts of this file's findings and diagnostics.
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
-        // A diagnostic found at many places counts once per place, as tools list it.
+        // A diagnostic found at many places counts once per place, as tools list it; one
+        // that says how many more were not shown counts as those.
         for d in &self.diagnostics {
-            let places = d.place_count();
+            let places = d.count();
             match d.severity {
                 Severity::Error => counts.input_errors += places,
                 Severity::Warning => counts.warnings += places,

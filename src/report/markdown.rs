@@ -228,7 +228,7 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
 /// How many places `entries` stand for, as the counts count them (a problem found at many
 /// places is one item, and counts once per place).
 fn places(entries: &[&Entry<'_>]) -> usize {
-    entries.iter().map(|e| e.diagnostic.map_or(1, |d| d.place_count())).sum()
+    entries.iter().map(|e| e.diagnostic.map_or(1, |d| d.count())).sum()
 }
 
 /// One list item: code, rule name, message, place (the first, and how many more where the
