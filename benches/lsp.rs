@@ -38,7 +38,7 @@ fn main() {
         }
     }
     let mut bytes = Vec::new();
-    portfolio::generate(lines, false, &mut bytes).expect("generated");
+    portfolio::generate(lines, false, portfolio::Mistake::None, &mut bytes).expect("generated");
     let text = String::from_utf8(bytes).expect("UTF-8");
     // Two versions that differ by one amount, so that each change is a real one.
     let amount = text.find("\"amount\": ").expect("an amount") + "\"amount\": ".len();

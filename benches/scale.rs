@@ -1,8 +1,10 @@
 //! The scale benchmark: checks generated portfolios of 10k, 100k and 1M supply lines and
 //! compares each with the floor, `serde_json` reading the same file into `IgnoredAny`; then
-//! the same supply lines as CSV files (100k and 1M rows: UTF-8 with `,`, and a German ERP
-//! export, windows-1252 with `;` and decimal commas), each compared with the `csv` crate
-//! reading its records (a `ByteRecord` loop), and as an Excel workbook of 100k rows.
+//! the error path, on the same portfolio with one schema error on its last line and with one
+//! on every line in kilograms (`"unit": "kilo"`); then the same supply lines as CSV files
+//! (100k and 1M rows: UTF-8 with `,`, and a German ERP export, windows-1252 with `;` and
+//! decimal commas), each compared with the `csv` crate reading its records (a `ByteRecord`
+//! loop), and as an Excel workbook of 100k rows.
 //!
 //! ```text
 //! cargo bench --bench scale                         # portfolios, then CSV files and a workbook
@@ -11,6 +13,7 @@
 //! cargo bench --bench scale -- --json                # portfolios only
 //! cargo bench --bench scale -- --tables              # CSV files and the workbook only
 //! cargo bench --bench scale -- --generate 1000000 > big.json
+//! cargo bench --bench scale -- --generate 1000000 --mistake every-kg-line > broken.json
 //! ```
 //!
 //! Each measurement runs in a fresh child process (this program, re-executed), which times
@@ -26,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use portfolio::generate;
+use portfolio::{Mistake, generate};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,10 +37,17 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--bench").collect();
     match args.as_slice() {
         ["--child", what, file] => child(what, Path::new(file)),
-        ["--generate", lines] | ["--generate", lines, "--unordered-ids"] => {
+        ["--generate", lines, options @ ..] => {
             let lines: usize = lines.parse().expect("a number of lines");
+            let unordered = options.contains(&"--unordered-ids");
+            let mistake = match options.iter().position(|o| *o == "--mistake").map(|at| options.get(at + 1)) {
+                None => Mistake::None,
+                Some(Some(&"at-end")) => Mistake::AtEnd,
+                Some(Some(&"every-kg-line")) => Mistake::EveryKgLine,
+                Some(other) => panic!("unknown mistake {other:?}: at-end or every-kg-line"),
+            };
             let stdout = std::io::stdout();
-            generate(lines, args.len() == 3, &mut stdout.lock()).expect("write to standard output");
+            generate(lines, unordered, mistake, &mut stdout.lock()).expect("write to standard output");
         }
         rest => bench(rest),
     }
@@ -48,6 +58,22 @@ fn main() {
 /// In a child process: does one job on `file`, then prints `nanoseconds peak_kib`.
 fn child(what: &str, file: &Path) {
     let start = Instant::now();
+    let mut options = crma_check::CheckOptions {
+        today: "2026-11-23".parse().expect("a date"),
+        ..crma_check::CheckOptions::default()
+    };
+    // A table checked on its own needs a year; the European export its declarations.
+    if file.extension().is_some_and(|e| e != "json") {
+        options.year = Some(2030);
+    }
+    if is_european(file) {
+        options.tables = crma_check::TableOptions {
+            decimal: Some(','),
+            thousands: Some('.'),
+            encoding: Some(crma_check::Encoding::Windows1252),
+            ..crma_check::TableOptions::default()
+        };
+    }
     match what {
         "floor" => {
             let bytes = std::fs::read(file).expect("readable");
@@ -64,26 +90,16 @@ fn child(what: &str, file: &Path) {
             assert!(rows > 0);
         }
         "check" => {
-            let mut options = crma_check::CheckOptions {
-                today: "2026-11-23".parse().expect("a date"),
-                ..crma_check::CheckOptions::default()
-            };
-            if file.extension().is_some_and(|e| e != "json") {
-                options.year = Some(2030);
-            }
-            if is_european(file) {
-                options.tables = crma_check::TableOptions {
-                    decimal: Some(','),
-                    thousands: Some('.'),
-                    encoding: Some(crma_check::Encoding::Windows1252),
-                    ..crma_check::TableOptions::default()
-                };
-            }
             let checker = crma_check::Checker::builtin(options);
             let report = checker.check_paths([file.to_str().expect("a UTF-8 path")]);
             assert!(report.files[0].checked(), "the generated portfolio is valid: {:?}", report.files[0].diagnostics);
             use crma_check::report::{Format, Style};
             Format::Human.write(&report, &Style::default(), &mut std::io::sink()).expect("sink");
+        }
+        "diagnose" => diagnose(options, file, crma_check::report::Format::Human),
+        other if other.starts_with("diagnose-") => {
+            let format = crma_check::report::Format::named(&other["diagnose-".len()..]).expect("a format");
+            diagnose(options, file, format);
         }
         other => panic!("unknown job {other}"),
     }
@@ -95,6 +111,19 @@ fn child(what: &str, file: &Path) {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0);
     println!("{elapsed} {peak_kib}");
+}
+
+/// Checks a broken portfolio, which must have one schema problem, and writes the report in
+/// `format`.
+fn diagnose(options: crma_check::CheckOptions, file: &Path, format: crma_check::report::Format) {
+    let checker = crma_check::Checker::builtin(options);
+    let report = checker.check_paths([file.to_str().expect("a UTF-8 path")]);
+    let diagnostics = &report.files[0].diagnostics;
+    assert!(
+        diagnostics.len() == 1 && diagnostics[0].code.id() == "schema",
+        "the broken portfolio has one schema problem: {diagnostics:?}"
+    );
+    format.write(&report, &crma_check::report::Style::default(), &mut std::io::sink()).expect("sink");
 }
 
 fn measure(what: &str, file: &Path) -> (f64, u64) {
@@ -215,15 +244,20 @@ fn bench_tables(rounds: Option<usize>) {
     }
 }
 
-fn data_file(lines: usize, unordered: bool) -> PathBuf {
+fn data_file(lines: usize, unordered: bool, mistake: Mistake) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data");
     std::fs::create_dir_all(&dir).expect("bench-data/");
-    let suffix = if unordered { "-unordered-ids" } else { "" };
+    let mut suffix = if unordered { "-unordered-ids" } else { "" }.to_owned();
+    match mistake {
+        Mistake::None => {}
+        Mistake::AtEnd => suffix.push_str("-error-at-end"),
+        Mistake::EveryKgLine => suffix.push_str("-error-every-kg-line"),
+    }
     let path = dir.join(format!("portfolio-{lines}{suffix}.json"));
     if !path.exists() {
         eprintln!("generating {} ...", path.display());
         let mut file = std::fs::File::create(&path).expect("create");
-        generate(lines, unordered, &mut file).expect("write");
+        generate(lines, unordered, mistake, &mut file).expect("write");
     }
     path
 }
@@ -255,8 +289,13 @@ fn bench(args: &[&str]) {
     }
 }
 
-/// Portfolios against `serde_json` reading them into `IgnoredAny`.
+/// Portfolios against `serde_json` reading them into `IgnoredAny`, and the error path.
 fn bench_json(sizes: &[usize], rounds: Option<usize>, unordered: bool) {
+    let mut measured = Vec::new();
+    for &lines in sizes {
+        let rounds = rounds.unwrap_or(if lines >= 1_000_000 { 7 } else { 11 });
+        measured.push(measure_size(lines, unordered, rounds));
+    }
     println!(
         "| lines | file | floor (median) | crma-check (median) | time ratio | per line | per added line | floor peak | crma-check peak | peak / file size |"
     );
@@ -264,23 +303,120 @@ fn bench_json(sizes: &[usize], rounds: Option<usize>, unordered: bool) {
     // The cost of each line added since the previous size: what a fixed cost per run (the
     // report's rendering, the reference data) does not blur.
     let mut previous: Option<(usize, f64)> = None;
-    for &lines in sizes {
-        let file = data_file(lines, unordered);
-        let size = std::fs::metadata(&file).expect("file").len();
-        let rounds = rounds.unwrap_or(if lines >= 1_000_000 { 7 } else { 11 });
-        let Runs { mut floor, mut check, mut ratios, floor_peak, check_peak } = runs(Some("floor"), &file, rounds);
-        let (floor_ms, check_ms, ratio) = (median(&mut floor), median(&mut check), median(&mut ratios));
-        let mib = |kib: u64| kib as f64 / 1024.0;
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    for m in &measured {
+        let (lines, check_ms) = (m.lines, m.check.median);
         let added =
             previous.map_or("".to_owned(), |(l, ms)| format!("{:.0} ns", (check_ms - ms) * 1e6 / (lines - l) as f64));
         previous = Some((lines, check_ms));
         println!(
-            "| {lines} | {:.1} MB | {floor_ms:.1} ms | {check_ms:.1} ms | {ratio:.2} | {:.0} ns | {added} | {:.1} MiB | {:.1} MiB | {:.2} |",
-            size as f64 / 1e6,
+            "| {lines} | {:.1} MB | {:.1} ms | {check_ms:.1} ms | {:.2} | {:.0} ns | {added} | {:.1} MiB | {:.1} MiB | {:.2} |",
+            m.size as f64 / 1e6,
+            m.floor.median,
+            m.check.ratio_to_floor,
             check_ms * 1e6 / lines as f64,
-            mib(floor_peak),
-            mib(check_peak),
-            check_peak as f64 * 1024.0 / size as f64,
+            mib(m.floor.peak),
+            mib(m.check.peak),
+            m.check.peak as f64 * 1024.0 / m.size as f64,
         );
     }
+    println!();
+    println!("The error path: one schema error on the last line; one on every line in kilograms.");
+    println!();
+    println!(
+        "| lines | floor | clean check | error at end (median) | / clean check | / floor | peak | peak / file size | every kg line (median) | / clean check | / floor | peak | peak / file size |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for m in &measured {
+        let row = |t: &Timing| {
+            format!(
+                "{:.1} ms | {:.2} | {:.2} | {:.1} MiB | {:.2}",
+                t.median,
+                t.ratio_to_check,
+                t.ratio_to_floor,
+                mib(t.peak),
+                t.peak as f64 * 1024.0 / m.size as f64
+            )
+        };
+        println!(
+            "| {} | {:.1} ms | {:.1} ms | {} | {} |",
+            m.lines,
+            m.floor.median,
+            m.check.median,
+            row(&m.at_end),
+            row(&m.every_line)
+        );
+    }
+    // Every format of the largest file with an error on every line in kilograms: the formats
+    // for tools list each place (one round each).
+    let Some(largest) = measured.last() else { return };
+    let file = data_file(largest.lines, unordered, Mistake::EveryKgLine);
+    println!();
+    println!("Every format, {} lines with an error on every line in kilograms (one round each):", largest.lines);
+    println!();
+    println!("| format | time | / floor | peak | peak / file size |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for format in crma_check::report::Format::ALL {
+        let (ms, peak) = measure(&format!("diagnose-{}", format.name()), &file);
+        println!(
+            "| {} | {ms:.1} ms | {:.2} | {:.1} MiB | {:.2} |",
+            format.name(),
+            ms / largest.floor.median,
+            mib(peak),
+            peak as f64 * 1024.0 / largest.size as f64
+        );
+    }
+}
+
+/// The medians of one job on one size, against the floor and the clean check of each round.
+struct Timing {
+    median: f64,
+    ratio_to_floor: f64,
+    ratio_to_check: f64,
+    peak: u64,
+}
+
+/// The measurements of one size.
+struct Measured {
+    lines: usize,
+    size: u64,
+    floor: Timing,
+    check: Timing,
+    at_end: Timing,
+    every_line: Timing,
+}
+
+/// Measures one size: the floor, the clean check and the two broken files, in each round, the
+/// order rotating so that none always runs on a warmer machine.
+fn measure_size(lines: usize, unordered: bool, rounds: usize) -> Measured {
+    let clean = data_file(lines, unordered, Mistake::None);
+    let at_end = data_file(lines, unordered, Mistake::AtEnd);
+    let every_line = data_file(lines, unordered, Mistake::EveryKgLine);
+    let size = std::fs::metadata(&clean).expect("file").len();
+    let jobs = [("floor", &clean), ("check", &clean), ("diagnose", &at_end), ("diagnose", &every_line)];
+    // Per job: times, peaks; per round, the ratios to the floor and to the clean check.
+    let mut times = vec![Vec::new(); jobs.len()];
+    let mut to_floor = vec![Vec::new(); jobs.len()];
+    let mut to_check = vec![Vec::new(); jobs.len()];
+    let mut peaks = vec![0u64; jobs.len()];
+    for round in 0..rounds {
+        let mut this_round = vec![(0.0, 0); jobs.len()];
+        for k in 0..jobs.len() {
+            let n = (k + round) % jobs.len();
+            this_round[n] = measure(jobs[n].0, jobs[n].1);
+        }
+        for (n, &(ms, peak)) in this_round.iter().enumerate() {
+            times[n].push(ms);
+            to_floor[n].push(ms / this_round[0].0);
+            to_check[n].push(ms / this_round[1].0);
+            peaks[n] = peaks[n].max(peak);
+        }
+    }
+    let mut timing = |n: usize| Timing {
+        median: median(&mut times[n]),
+        ratio_to_floor: median(&mut to_floor[n]),
+        ratio_to_check: median(&mut to_check[n]),
+        peak: peaks[n],
+    };
+    Measured { lines, size, floor: timing(0), check: timing(1), at_end: timing(2), every_line: timing(3) }
 }

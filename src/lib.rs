@@ -23,9 +23,11 @@
 //! units; `engine` **evaluates** rules into the [`model`]; [`report`] **renders** it.
 
 mod checker;
+pub mod config;
 pub mod diagnostic;
 mod domain;
 mod engine;
+pub mod gate;
 mod input;
 mod json;
 pub mod model;
@@ -36,7 +38,7 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 
-pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, today};
+pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, WAIVER_NOTICE_DAYS, today};
 pub use domain::{Basis, Stage};
 pub use engine::{Cut, Rule, Scenario};
 pub use model::RuleOrigin;
@@ -50,4 +52,6 @@ pub mod schemas {
     pub const RULES: &str = include_str!("../schemas/rules.schema.json");
     /// Stress scenario files.
     pub const SCENARIO: &str = include_str!("../schemas/scenario.schema.json");
+    /// Baseline files (`--write-baseline`, `--baseline`).
+    pub const BASELINE: &str = include_str!("../schemas/baseline.schema.json");
 }

@@ -38,6 +38,7 @@ const CASES: &[(&str, &str, usize, &str)] = &[
     ("unknown-field-supply.json", "schema", 6, "unknown field `amout` in supply line 1"),
     ("missing-unit.json", "schema", 4, "supply line 1 has no `unit`"),
     ("unit-not-allowed.json", "schema", 7, "`unit` must be one of t, kg, kt, Mt, lb; found \"mt\""),
+    ("repeated-mistakes.json", "schema", 3, "`year` must be a whole number, not \"2025\""),
     ("amount-negative.json", "schema", 6, "`amount` must be greater than 0; found -10"),
     ("amount-zero.json", "schema", 6, "`amount` must be greater than 0; found 0"),
     ("content-above-one.json", "schema", 12, "`content` must be at most 1"),
@@ -185,4 +186,26 @@ fn a_large_file_with_the_same_mistake_on_every_line_stays_small_and_readable() {
     assert_eq!(stdout.matches("error[unknown-material]").count(), 1, "one diagnostic for every line with `lithum`");
     assert!(stdout.contains("and 199,997 more places"), "{}", &stdout[..stdout.len().min(3000)]);
     assert!(stdout.lines().count() < 400, "the report stays readable: {} lines", stdout.lines().count());
+}
+
+#[test]
+fn a_large_file_with_the_same_schema_error_on_every_line_stays_small_and_readable() {
+    // 200,000 lines, each with a unit the schema does not allow.
+    let mut text = String::from("{\"year\": 2025, \"supplies\": [\n");
+    for n in 0..200_000 {
+        let comma = if n == 0 { "" } else { ",\n" };
+        text.push_str(&format!("{comma}{{\"material\": \"cobalt\", \"amount\": {}, \"unit\": \"kilo\"}}", n + 1));
+    }
+    text.push_str("]}\n");
+    let path = common::temp_file("same-schema-error.json", text.as_bytes());
+    let (status, stdout) = run_bounded(&path);
+    assert_eq!(status, 2);
+    assert_eq!(stdout.matches("error[schema]").count(), 1, "one diagnostic for every line with `kilo`");
+    assert!(
+        stdout.contains("supply line 1 (and 199,999 more): `unit` must be one of"),
+        "{}",
+        &stdout[..stdout.len().min(3000)]
+    );
+    assert!(stdout.contains("and 199,997 more places"), "{}", &stdout[..stdout.len().min(3000)]);
+    assert!(stdout.lines().count() < 40, "the report stays readable: {} lines", stdout.lines().count());
 }

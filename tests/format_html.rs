@@ -257,3 +257,15 @@ fn a_cap_line_stands_at_its_threshold() {
         html(&["--rules", &rules.display().to_string(), "--select", "ACME-42", "examples/magnets-2030.json"]);
     assert!(page.contains("<line class=\"mark-line\" x1=\"194.75\" x2=\"194.75\""), "the cap at 42.5%");
 }
+
+#[test]
+fn the_stock_and_a_stock_rule_stand_in_the_line_of_facts() {
+    let (_, out) = html(&["--rules", "examples/policies/stock-60-days.json", "examples/magnets-2030.json"]);
+    let facts = out.split("class=\"muted\">strategic raw material · 520 t consumed").nth(1).expect("the rare earths");
+    let facts = &facts[..facts.find("</p>").expect("the end of the line")];
+    assert!(facts.starts_with(" · stock 60.01 t: 42.1 days of cover"), "{facts}");
+    assert!(
+        facts.contains("stock ≥ 60 days (<a href=\"#file-0-e"),
+        "the rule's result, linked to its finding: {facts}"
+    );
+}

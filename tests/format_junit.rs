@@ -117,9 +117,10 @@ fn check_against_library(xml: &str, status: i32, paths: &[&str], fail_on: FailOn
         let cases: Vec<&Element> = suite.all("testcase").collect();
         assert_eq!(suite.children.len(), cases.len(), "a suite holds test cases only");
 
-        // A case per input diagnostic, per check, and per finding no check gave.
+        // A case per place of an input diagnostic, per check, and per finding no check gave.
         let own = file.findings.iter().filter(|f| !file.checks.iter().any(|c| c.key() == f.check.key())).count();
-        assert_eq!(cases.len(), file.diagnostics.len() + file.checks.len() + own, "{path}: test cases");
+        let places: usize = file.diagnostics.iter().map(|d| d.place_count()).sum();
+        assert_eq!(cases.len(), places + file.checks.len() + own, "{path}: test cases");
 
         // The counts match the elements.
         let with = |element: &str| cases.iter().filter(|c| c.child(element).is_some()).count();

@@ -396,3 +396,26 @@ fn a_closed_input_ends_the_server() {
     client.close_stdin();
     assert_eq!(client.wait_exit().0.code(), Some(1));
 }
+
+#[test]
+fn a_typo_on_several_lines_gets_a_diagnostic_and_a_fix_at_each() {
+    let mut client = start();
+    initialize(&mut client, fixed_day());
+    let text = r#"{"year": 2030, "supplies": [
+  {"material": "cobalt", "amount": 1, "unit": "tonnes", "origin": {"extraction": "CD", "processing": "FI"}},
+  {"material": "cobalt", "amount": 2, "unit": "tonnes", "origin": {"extraction": "CD", "processing": "FI"}}
+]}
+"#;
+    let published = open(&mut client, URI, text);
+    let found = diagnostics(&published);
+    // One problem found at two places: one diagnostic at each, as an editor marks them.
+    let lines: Vec<u64> = found.iter().map(|d| d["range"]["start"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 2], "{found:#?}");
+    for line in [1, 2] {
+        let actions = code_actions(&mut client, line, 52);
+        let fix = actions.iter().find(|a| a["title"].as_str().is_some_and(|t| t.contains("\"t\""))).expect("a fix");
+        let fixed = apply(text, fix);
+        let fixed_line = fixed.lines().nth(line as usize).unwrap();
+        assert!(fixed_line.contains(r#""unit": "t""#), "the fix is on its own line: {fixed}");
+    }
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{AS_OF, options, run, temp_file};
+use common::{AS_OF, errors, options, run, temp_file};
 use crma_check::Checker;
 use crma_check::diagnostic::Severity;
 use crma_check::model::FileReport;
@@ -33,15 +33,6 @@ fn stock_findings(report: &FileReport) -> Vec<(String, Option<String>)> {
         .iter()
         .filter(|f| f.code() == "STOCK-60")
         .map(|f| (f.message.clone(), f.fix.as_ref().map(|x| x.sentence.clone())))
-        .collect()
-}
-
-fn errors(report: &FileReport) -> Vec<(String, String)> {
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| (d.code.id().to_owned(), d.message.clone()))
         .collect()
 }
 

@@ -36,7 +36,7 @@ fn the_suggestion(json: &str) -> (String, String, Suggestion) {
     let suggestion = errors[0].suggestion.clone().unwrap_or_else(|| panic!("a suggestion: {:#?}", errors[0]));
     assert_eq!(errors[0].primary_span(), Some(suggestion.span), "the fix is at the error");
     let written = json[suggestion.span.start as usize..suggestion.span.end()].to_owned();
-    (written, suggestion.replacement.clone(), suggestion)
+    (written, suggestion.replacement.clone(), *suggestion)
 }
 
 #[test]

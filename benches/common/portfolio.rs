@@ -160,11 +160,23 @@ pub fn supply_lines(lines: usize, unordered: bool) -> impl Iterator<Item = Line>
     })
 }
 
+/// A schema error written into a generated portfolio, for the error path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mistake {
+    /// None: the portfolio is valid.
+    None,
+    /// The last line's unit is `tonnes` (the fast pass meets it last).
+    AtEnd,
+    /// Every line in kilograms says `kilo` (about three lines in ten).
+    EveryKgLine,
+}
+
 /// Writes a portfolio of `lines` supply lines: one line of JSON per supply, about 165 bytes
 /// each, mixing materials, grades, units, forms, contents, EU, third-country and OCT origins,
 /// recycled lines and a few of unknown origin. Deterministic for a given `lines`. Supply
-/// ids increase, as in an export sorted by order number, unless `unordered`.
-pub fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io::Result<()> {
+/// ids increase, as in an export sorted by order number, unless `unordered`. `mistake` writes
+/// schema errors into the same lines (the same bytes but for them).
+pub fn generate(lines: usize, unordered: bool, mistake: Mistake, out: &mut impl Write) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(out);
     writeln!(out, "{{")?;
     writeln!(out, "  \"$schema\": \"../schemas/portfolio.schema.json\",")?;
@@ -184,7 +196,12 @@ pub fn generate(lines: usize, unordered: bool, out: &mut impl Write) -> std::io:
         if let Some(grade) = line.grade {
             text.push_str(&format!(", \"grade\": \"{grade}\""));
         }
-        text.push_str(&format!(", \"amount\": {}, \"unit\": \"{}\"", line.amount, line.unit));
+        let unit = match mistake {
+            Mistake::AtEnd if n + 1 == lines => "tonnes",
+            Mistake::EveryKgLine if line.unit == "kg" => "kilo",
+            _ => line.unit,
+        };
+        text.push_str(&format!(", \"amount\": {}, \"unit\": \"{unit}\"", line.amount));
         if let Some(form) = line.form {
             text.push_str(&format!(", \"form\": \"{form}\""));
         }

@@ -25,6 +25,9 @@ pub struct CheckOptions {
     pub today: jiff::civil::Date,
     /// The level from which findings fail the check.
     pub fail_on: FailOn,
+    /// How many days before its last day a waiver in use is a `waiver-expiring` warning
+    /// (0: never).
+    pub waiver_notice_days: u16,
     /// How CSV and Excel files checked on their own are written, where they cannot say
     /// (`--sheet`, `--decimal` …; a portfolio's `supplies_from` entry says it for the files
     /// it references).
@@ -33,9 +36,18 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { year: None, today: today(), fail_on: FailOn::default(), tables: TableOptions::default() }
+        CheckOptions {
+            year: None,
+            today: today(),
+            fail_on: FailOn::default(),
+            waiver_notice_days: WAIVER_NOTICE_DAYS,
+            tables: TableOptions::default(),
+        }
     }
 }
+
+/// How many days before its last day a waiver is announced as expiring, by default.
+pub const WAIVER_NOTICE_DAYS: u16 = 30;
 
 /// Today's date in UTC.
 pub fn today() -> jiff::civil::Date {
@@ -82,7 +94,7 @@ impl Checker {
         let reference = Reference::builtin();
         let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
         // The built-in rules are loaded by the tests.
-        let rules = engine::load_rules(&source, reference, true).expect("the built-in rules are valid");
+        let rules = engine::load_rules(&source, reference, true).expect("the built-in rules are valid").rules;
         let active = vec![true; rules.len()];
         Checker { reference, rules, active, options }
     }
@@ -109,17 +121,79 @@ impl Checker {
                     continue;
                 }
             };
-            if let Err(errors) = checker.add_rules(&source) {
-                failed.push(FileReport::unchecked(&file, Some(source), errors));
-            }
+            failed.append(&mut checker.add_rule_file(source, &mut Vec::new()));
         }
         if failed.is_empty() { Ok(checker) } else { Err(failed) }
     }
 
-    /// Reads the rule file `source` into the checker (a rule with the id of an earlier one
-    /// replaces it), or says everything wrong with it.
+    /// Reads the rule file `source` into the checker, after the files it `extends` (a rule
+    /// with the id of an earlier one replaces it), or says everything wrong with it. The
+    /// errors of an extended file are said at the place that names it.
     pub fn add_rules(&mut self, source: &Source) -> Result<(), Vec<Diagnostic>> {
-        for mut rule in engine::load_rules(source, self.reference, false)? {
+        let failed = self.add_rule_file(source.clone(), &mut Vec::new());
+        let mut errors = Vec::new();
+        for file in failed {
+            if file.path == source.name() {
+                errors.extend(file.diagnostics);
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Reads a rule file and, first, those it extends (`chain`: the files being read, to
+    /// refuse a cycle); the reports of the files with errors.
+    fn add_rule_file(&mut self, source: Source, chain: &mut Vec<PathBuf>) -> Vec<FileReport> {
+        let file = source.name().to_owned();
+        let loaded = match engine::load_rules(&source, self.reference, false) {
+            Ok(loaded) => loaded,
+            Err(errors) => return vec![FileReport::unchecked(&file, Some(source), errors)],
+        };
+        let here = Path::new(&file);
+        chain.push(std::fs::canonicalize(here).unwrap_or_else(|_| here.to_path_buf()));
+        let mut failed = Vec::new();
+        let mut errors = Vec::new();
+        for (written, span) in &loaded.extends {
+            let path = here.parent().map_or_else(|| PathBuf::from(written), |folder| folder.join(written));
+            let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let error =
+                |message: String| Diagnostic::new(Code::RuleExtends, message).with_label(*span, "extended here");
+            if chain.contains(&real) {
+                errors.push(
+                    error(format!("`{written}` extends this file again: a chain of `extends` may not lead back"))
+                        .with_help("remove one of the `extends` that close the circle"),
+                );
+                continue;
+            }
+            let name = path.display().to_string();
+            match input::read_input(&name) {
+                Ok(extended) => {
+                    let mut theirs = self.add_rule_file(extended, chain);
+                    if !theirs.is_empty() {
+                        errors.push(
+                            error(format!("the rule file `{written}` that this file extends has errors"))
+                                .with_help(format!("fix {name}: its errors are reported with it")),
+                        );
+                        failed.append(&mut theirs);
+                    }
+                }
+                Err(unreadable) => errors.push(
+                    error(format!("the rule file `{written}` cannot be read: {}", unreadable.diagnostic.message))
+                        .with_help("give a path relative to this rule file"),
+                ),
+            }
+        }
+        chain.pop();
+        if !errors.is_empty() {
+            failed.insert(0, FileReport::unchecked(&file, Some(source), errors));
+            return failed;
+        }
+        self.add_loaded(loaded.rules);
+        failed
+    }
+
+    /// Adds rules read from a file: a rule with the id of an earlier one replaces it.
+    fn add_loaded(&mut self, rules: Vec<Rule>) {
+        for mut rule in rules {
             match self.rules.iter().position(|r| r.id() == rule.id()) {
                 Some(n) => {
                     rule.doc.origin.replaces = Some(self.rules[n].origin().path.clone());
@@ -131,7 +205,6 @@ impl Checker {
                 }
             }
         }
-        Ok(())
     }
 
     /// Keeps only the rules matching `select` (all if empty) and not matching `ignore`. A
@@ -303,7 +376,8 @@ impl Checker {
         known: &'a [&'a str],
     ) -> engine::Context<'a> {
         let year = self.options.year.unwrap_or(portfolio.year);
-        engine::Context { active, known, reference: self.reference, year, today: self.options.today }
+        let waivers = engine::WaiverDates { today: self.options.today, notice_days: self.options.waiver_notice_days };
+        engine::Context { active, known, reference: self.reference, year, waivers }
     }
 }
 

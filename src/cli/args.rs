@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crma_check::gate::Tolerance;
 use crma_check::model::FailOn;
-use crma_check::report::{Format, StressFormat};
+use crma_check::report::{DiffFormat, Format, StressFormat};
 use crma_check::{Encoding, TableOptions};
 
 /// Checks sourcing portfolios of critical raw materials against the EU Critical Raw
@@ -29,6 +30,10 @@ pub struct Cli {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// The project file to read, instead of the crma-check.toml found in the working
+    /// directory or the nearest folder above it.
+    #[arg(long, value_name = "FILE", global = true, value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -44,9 +49,24 @@ pub struct CheckArgs {
     /// report then still goes to standard output, so that a CI job keeps it in its log.
     #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
-    /// The level from which findings fail the check (exit status 1).
-    #[arg(long, value_name = "FAIL_ON", default_value = "error", value_parser = fail_levels())]
-    pub fail_on: FailOn,
+    /// Also write the report in FORMAT to PATH, from the same run (repeatable): e.g.
+    /// --report sarif=crma-check.sarif --report junit=junit.xml.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = report_target)]
+    pub report: Vec<(Format, PathBuf)>,
+    /// The level from which findings fail the check (exit status 1) [default: error].
+    #[arg(long, value_name = "FAIL_ON", value_parser = fail_levels())]
+    pub fail_on: Option<FailOn>,
+    /// Fail only on what got worse than this baseline file: findings it accepts pass
+    /// unless their value worsened by more than --tolerance.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (replacing it), and exit 0
+    /// unless a file could not be checked.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub write_baseline: Option<PathBuf>,
+    /// How many percentage points a baselined share may worsen and still pass [default: 0].
+    #[arg(long, value_name = "PP")]
+    pub tolerance: Option<Tolerance>,
     #[command(flatten)]
     pub assess: AssessArgs,
     /// Print only diagnostics and findings: no share tables, no summary, no notes.
@@ -70,6 +90,9 @@ pub struct AssessArgs {
     /// Check waivers as of this date (YYYY-MM-DD) instead of today, for reproducible runs.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<jiff::civil::Date>,
+    /// Warn of a waiver in use this many days before its last day (0: never) [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub waiver_notice_days: Option<u16>,
     #[command(flatten)]
     pub tables: TableArgs,
 }
@@ -151,6 +174,33 @@ pub struct StressArgs {
     pub assess: AssessArgs,
 }
 
+/// `crma-check diff`: two versions of portfolios compared.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW; with --git, the files to compare with their version at REF.
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
+    pub files: Vec<String>,
+    /// Compare each file with its version at this git revision (`git show REF:PATH`).
+    #[arg(long, value_name = "REF")]
+    pub git: Option<String>,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = diff_formats())]
+    pub format: DiffFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// The level from which an introduced or worsened finding fails (exit status 1)
+    /// [default: error].
+    #[arg(long, value_name = "FAIL_ON", value_parser = fail_levels())]
+    pub fail_on: Option<FailOn>,
+    /// How many percentage points a persisting share finding may worsen and still pass
+    /// [default: 0].
+    #[arg(long, value_name = "PP")]
+    pub tolerance: Option<Tolerance>,
+    #[command(flatten)]
+    pub assess: AssessArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// What a rule (or a diagnostic code) checks, its legal basis, and how to fix a finding.
@@ -183,6 +233,14 @@ pub enum Command {
     /// Run a language server (LSP) over standard input and output, for editors: diagnostics
     /// as you type, hover, completion and quick fixes in portfolios and rule files.
     Lsp,
+    /// What changed between two versions of portfolios: shares old and new, and the
+    /// findings introduced, resolved and persisting.
+    ///
+    /// `diff OLD NEW` compares two files; `diff --git REF FILE...` compares each file with
+    /// its version at a git revision (a file that did not exist there is all new). Exit
+    /// status 1 when a finding at or above --fail-on is introduced or has worsened by more
+    /// than --tolerance, 0 otherwise, 2 on input errors.
+    Diff(Box<DiffArgs>),
     /// Print a completion script for a shell.
     Completions {
         /// The shell.
@@ -208,6 +266,32 @@ fn stress_formats() -> impl TypedValueParser<Value = StressFormat> {
     let names = StressFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
     PossibleValuesParser::new(names)
         .map(|name| StressFormat::ALL.into_iter().find(|f| f.name() == name).expect("one of the names listed"))
+}
+
+/// `diff --format`: the names of [`DiffFormat::ALL`], each with its description.
+fn diff_formats() -> impl TypedValueParser<Value = DiffFormat> {
+    let names = DiffFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
+    PossibleValuesParser::new(names)
+        .map(|name| DiffFormat::ALL.into_iter().find(|f| f.name() == name).expect("one of the names listed"))
+}
+
+/// `--report FORMAT=PATH`.
+fn report_target(text: &str) -> Result<(Format, PathBuf), String> {
+    let names = || Format::ALL.map(Format::name).join(", ");
+    let Some((name, path)) = text.split_once('=') else {
+        return Err(format!("write FORMAT=PATH, such as sarif=crma-check.sarif (formats: {})", names()));
+    };
+    let format = Format::named(name).ok_or_else(|| {
+        let close = crma_check::suggest::did_you_mean(name, Format::ALL.map(Format::name));
+        match close {
+            Some(close) => format!("unknown format `{name}` (did you mean `{close}`?)"),
+            None => format!("unknown format `{name}` (formats: {})", names()),
+        }
+    })?;
+    if path.is_empty() {
+        return Err(format!("give a path after `{name}=`"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// `--fail-on`: the names of [`FailOn::ALL`], each with what it means.

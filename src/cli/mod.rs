@@ -2,6 +2,7 @@
 //! (`text`), and running it all into an exit status.
 
 mod args;
+mod diff;
 mod text;
 
 use std::io::{self, IsTerminal, Write};
@@ -9,8 +10,10 @@ use std::io::{self, IsTerminal, Write};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{CheckArgs, ColorChoice, Command, SchemaKind, StressArgs};
-use crma_check::model::Report;
+use args::{AssessArgs, CheckArgs, ColorChoice, Command, SchemaKind, StressArgs};
+use crma_check::config::Config;
+use crma_check::gate::Baseline;
+use crma_check::model::{Outcome, Report};
 use crma_check::report::{Format, Style};
 use crma_check::{CheckOptions, Checker, Stresses};
 
@@ -44,19 +47,47 @@ pub fn run(cli: Cli) -> u8 {
     }
     let stdout = io::stdout();
     let color = use_color(cli.color, stdout.is_terminal(), |name| std::env::var_os(name));
-    let assess = match &cli.command {
-        Some(Command::Stress(args)) => &args.assess,
-        _ => &cli.check.assess,
-    };
-    let options = CheckOptions {
-        year: assess.year,
-        today: assess.as_of.unwrap_or_else(crma_check::today),
-        fail_on: cli.check.fail_on,
-        tables: assess.tables.options(),
-    };
     let width = if stdout.is_terminal() { terminal_width() } else { 100 };
     let style = Style { color, width, quiet: cli.check.quiet };
-    let mut checker = match Checker::with_rule_files(&cli.rules, options.clone()) {
+    let assess = match &cli.command {
+        Some(Command::Stress(args)) => &args.assess,
+        Some(Command::Diff(args)) => &args.assess,
+        _ => &cli.check.assess,
+    };
+    // The project file: its settings under the flags, its rule files before theirs.
+    let config = match crma_check::config::load(cli.config.as_deref(), std::path::Path::new(".")) {
+        Ok(config) => config.unwrap_or_default(),
+        Err(unreadable) => {
+            let report = Report {
+                files: vec![*unreadable],
+                fail_on: Default::default(),
+                rules: Vec::new(),
+                as_of: crma_check::today(),
+            };
+            if cli.command.is_none() {
+                let _ = write_report(&cli.check, &style, &report);
+            } else {
+                let _ = Format::Human.write(&report, &style, &mut stdout.lock());
+            }
+            return 2;
+        }
+    };
+    let fail_on = match &cli.command {
+        Some(Command::Diff(args)) => args.fail_on,
+        _ => cli.check.fail_on,
+    };
+    let options = CheckOptions {
+        year: assess.year.or(config.year),
+        today: assess.as_of.unwrap_or_else(crma_check::today),
+        fail_on: fail_on.or(config.fail_on).unwrap_or_default(),
+        waiver_notice_days: assess
+            .waiver_notice_days
+            .or(config.waiver_notice_days)
+            .unwrap_or(crma_check::WAIVER_NOTICE_DAYS),
+        tables: assess.tables.options(),
+    };
+    let rule_paths: Vec<std::path::PathBuf> = config.rules.iter().chain(&cli.rules).cloned().collect();
+    let mut checker = match Checker::with_rule_files(&rule_paths, options.clone()) {
         Ok(checker) => checker,
         Err(failed) => {
             // A broken rule file stops everything: the check cannot be made. A check says so
@@ -73,24 +104,34 @@ pub fn run(cli: Cli) -> u8 {
     };
     let text = match cli.command {
         Some(Command::Explain { rule }) => text::explain(&checker, &rule),
-        Some(Command::Rules) => Ok(text::rules(&checker)),
+        Some(Command::Rules) => Ok(text::rules(&checker, &config)),
         Some(Command::Schema { which: SchemaKind::Portfolio }) => Ok(crma_check::schemas::PORTFOLIO.to_owned()),
         Some(Command::Schema { which: SchemaKind::Rules }) => Ok(crma_check::schemas::RULES.to_owned()),
         Some(Command::Schema { which: SchemaKind::Scenario }) => Ok(crma_check::schemas::SCENARIO.to_owned()),
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
-        Some(Command::Stress(args)) => return stress(&mut checker, &args, &style),
-        Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
-        None => {
-            if let Err(no_such_rule) = checker.select(&cli.check.assess.select, &cli.check.assess.ignore) {
+        Some(Command::Stress(args)) => {
+            if let Err(no_such_rule) = select(&mut checker, &args.assess, &config) {
                 eprintln!("error: {no_such_rule}");
                 return 2;
             }
-            let report = checker.check_paths(cli.check.files.iter().map(String::as_str));
-            return match write_report(&cli.check, &style, &report) {
-                Ok(()) => report.outcome().exit_code(),
-                Err(()) => 2,
-            };
+            return stress(&checker, &args, &style);
+        }
+        Some(Command::Diff(args)) => {
+            if let Err(no_such_rule) = select(&mut checker, &args.assess, &config) {
+                eprintln!("error: {no_such_rule}");
+                return 2;
+            }
+            let tolerance = args.tolerance.or(config.tolerance).unwrap_or_default();
+            return diff::run(&checker, &args, tolerance, &style);
+        }
+        Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
+        None => {
+            if let Err(no_such_rule) = select(&mut checker, &cli.check.assess, &config) {
+                eprintln!("error: {no_such_rule}");
+                return 2;
+            }
+            return check(&checker, &cli.check, &config, &style);
         }
     };
     match text {
@@ -107,6 +148,54 @@ pub fn run(cli: Cli) -> u8 {
             2
         }
     }
+}
+
+/// Selects the rules: the flags' `--select` and `--ignore` where given, else the project
+/// file's.
+fn select(checker: &mut Checker, assess: &AssessArgs, config: &Config) -> Result<(), crma_check::NoSuchRule> {
+    let pick = |flags: &'_ [String], file: &'_ [String]| if flags.is_empty() { file.to_vec() } else { flags.to_vec() };
+    checker.select(&pick(&assess.select, &config.select), &pick(&assess.ignore, &config.ignore))
+}
+
+/// Runs a check: judged against the baseline if there is one, the reports written, the
+/// baseline recorded if asked for.
+fn check(checker: &Checker, args: &CheckArgs, config: &Config, style: &Style) -> u8 {
+    let fail_on = checker.options().fail_on;
+    let as_of = checker.options().today;
+    let baseline = match args.baseline.as_ref().or(config.baseline.as_ref()) {
+        None => None,
+        Some(path) => match Baseline::read_path(path) {
+            Ok(baseline) => Some(baseline),
+            Err(unreadable) => {
+                let report = Report { files: vec![*unreadable], fail_on, rules: Vec::new(), as_of };
+                let _ = write_report(args, style, &report);
+                return 2;
+            }
+        },
+    };
+    let mut report = checker.check_paths(args.files.iter().map(String::as_str));
+    if let Some(baseline) = &baseline {
+        baseline.judge(&mut report, args.tolerance.or(config.tolerance).unwrap_or_default());
+    }
+    if write_report(args, style, &report).is_err() {
+        return 2;
+    }
+    let outcome = report.outcome();
+    if let Some(path) = &args.write_baseline {
+        if outcome == Outcome::Unchecked {
+            eprintln!("error: the baseline was not written: a file could not be checked");
+            return 2;
+        }
+        let recorded = Baseline::of_report(&report);
+        if let Err(error) = std::fs::write(path, recorded.to_json()) {
+            eprintln!("error: cannot write the baseline to {}: {error}", path.display());
+            return 2;
+        }
+        let findings = if recorded.len() == 1 { "finding" } else { "findings" };
+        eprintln!("crma-check: recorded {} {findings} in {}", recorded.len(), path.display());
+        return 0;
+    }
+    outcome.exit_code()
 }
 
 /// The man page on standard output, or one page per command written into `dir`.
@@ -133,30 +222,32 @@ fn print(written: io::Result<()>, what: &str) -> u8 {
 }
 
 /// Writes the report in the format asked for, to standard output or to `--output` (and
-/// then, unless the format is `human`, the human report to standard output as well).
-/// A failure to write is said on standard error.
+/// then, unless the format is `human`, the human report to standard output as well), and
+/// in each format of `--report` to its file (as a run with that `--format` would write it
+/// into a file: without colour). A failure to write is said on standard error.
 fn write_report(check: &CheckArgs, style: &Style, report: &Report) -> Result<(), ()> {
     let stdout = io::stdout();
+    let said = |target: Option<&std::path::Path>, error: io::Error| {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            let target = target.map(|p| format!(" to {}", p.display())).unwrap_or_default();
+            eprintln!("error: cannot write the report{target}: {error}");
+        }
+    };
+    let file_style = Style { color: false, width: 100, ..*style };
+    for (format, path) in &check.report {
+        write_file(path, |file| format.write(report, &file_style, file)).map_err(|error| said(Some(path), error))?;
+    }
     let written = match &check.output {
         None => check.format.write(report, style, &mut stdout.lock()),
         Some(path) => write_file(path, |file| check.format.write(report, style, file)).and_then(|()| {
             if check.format == Format::Human { Ok(()) } else { Format::Human.write(report, style, &mut stdout.lock()) }
         }),
     };
-    written.map_err(|error| {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            let target = check.output.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
-            eprintln!("error: cannot write the report{target}: {error}");
-        }
-    })
+    written.map_err(|error| said(check.output.as_deref(), error))
 }
 
 /// Runs `crma-check stress`: exit status 0 when the analysis ran, 2 on input errors.
-fn stress(checker: &mut Checker, args: &StressArgs, style: &Style) -> u8 {
-    if let Err(no_such_rule) = checker.select(&args.assess.select, &args.assess.ignore) {
-        eprintln!("error: {no_such_rule}");
-        return 2;
-    }
+fn stress(checker: &Checker, args: &StressArgs, style: &Style) -> u8 {
     let stresses = if args.each_country {
         Stresses::EachCountry
     } else if !args.cut.is_empty() {
@@ -172,21 +263,35 @@ fn stress(checker: &mut Checker, args: &StressArgs, style: &Style) -> u8 {
         Stresses::Files(args.scenario.clone())
     };
     let report = checker.stress_path(&args.file, &stresses);
-    let written = match &args.output {
-        None => args.format.write(&report, style, &mut io::stdout().lock()),
-        Some(path) => write_file(path, |file| args.format.write(&report, style, file)),
-    };
-    if let Err(error) = written {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {error}");
-        }
+    if !output(args.output.as_deref(), |out| args.format.write(&report, style, out)) {
         return 2;
     }
     if report.ran() { 0 } else { 2 }
 }
 
+/// Writes a report to `path`, or to standard output; whether it was written (a failure is
+/// said on standard error, except a pipe closed early).
+pub(super) fn output(path: Option<&std::path::Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> bool {
+    let written = match path {
+        None => write(&mut io::stdout().lock()),
+        Some(path) => write_file(path, write),
+    };
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            if error.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the report: {error}");
+            }
+            false
+        }
+    }
+}
+
 /// Writes a file through a buffer, in one go.
-fn write_file(path: &std::path::Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub(super) fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let mut buffer = Vec::new();
     write(&mut buffer)?;
     std::fs::write(path, buffer)

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crma_check::config::{Config, FILE_NAME};
 use crma_check::diagnostic::Code;
 use crma_check::reference::{GradeClaim, GradeId};
 use crma_check::{Checker, Rule};
@@ -64,8 +65,9 @@ fn origin(rule: &Rule) -> String {
     }
 }
 
-/// Every rule, with its severity, summary and where it came from.
-pub fn rules(checker: &Checker) -> String {
+/// Every rule, with its severity, summary and where it came from; then the project file
+/// read, if any.
+pub fn rules(checker: &Checker, config: &Config) -> String {
     let mut out = String::new();
     let id_width = checker.rules().iter().map(|r| r.id().len()).max().unwrap_or(2).max(2);
     for rule in checker.rules() {
@@ -74,6 +76,14 @@ pub fn rules(checker: &Checker) -> String {
         let _ = writeln!(out, "{:<id_width$}  {} ({}{applies})", doc.id, doc.name, doc.severity);
         let _ = writeln!(out, "{:<id_width$}  {}", "", doc.summary);
         let _ = writeln!(out, "{:<id_width$}  from {}", "", origin(rule));
+    }
+    match config.path.as_os_str().is_empty() {
+        true => {
+            let _ = writeln!(out, "\nProject file: none ({} in this folder or above it, or --config FILE)", FILE_NAME);
+        }
+        false => {
+            let _ = writeln!(out, "\nProject file: {}", config.path.display());
+        }
     }
     out
 }

@@ -203,6 +203,28 @@ codes! {
     UnusedStock = "unused-stock", Warning,
         "A stock of a material the portfolio neither buys nor consumes: it has no days of cover.",
         "Give the material's annual consumption or its supply lines, or remove the stock.";
+
+    /// A baseline entry matches no finding any more: what it accepted was fixed, or its file is gone.
+    BaselineStale = "baseline-stale", Warning,
+        "A baseline entry matches no finding any more: what it accepted was fixed, or its file was renamed or removed.",
+        "Remove the entry, or record the findings as they are now with `--write-baseline FILE`.";
+    /// A baseline lists the same finding twice.
+    DuplicateEntry = "duplicate-entry", Error,
+        "A baseline lists the same finding (path, rule, material, stage, country) twice.",
+        "Keep one of them; `--write-baseline` writes each finding once.";
+    /// A waiver expires soon: the finding it covers will count again.
+    WaiverExpiring = "waiver-expiring", Warning,
+        "A waiver expires within the notice period (`--waiver-notice-days`, 30 days by default): the finding it covers will count again.",
+        "Fix the finding before then, or renew the waiver with a new date and reason.";
+    /// A rule file's `extends` names a file that cannot be read, or extends itself.
+    RuleExtends = "rule-extends", Error,
+        "A rule file's `extends` names a file that cannot be read, or a chain of `extends` leads back to the file itself.",
+        "Give paths relative to the rule file that extends them, and no cycle.";
+    /// A setting of the project file (`crma-check.toml`) is unknown or invalid.
+    Config = "config", Error,
+        "A setting of the project file (`crma-check.toml`) is unknown or has a wrong value.",
+        "The settings are `rules`, `select`, `ignore`, `fail_on`, `year`, `baseline`, `tolerance` and `waiver_notice_days`.";
+
     /// A CSV or Excel file cannot be read as a table.
     TableFormat = "table-format", Error,
         "A CSV or Excel file cannot be read as a table: a quote never closed, a row with more or fewer cells than the header, a delimiter that cannot be told from the header, a sheet that is not there or cannot be told, a file that is not a workbook.",

@@ -1,17 +1,22 @@
 //! Diagnostics: a code, a severity, one sentence, labelled spans and help.
 //!
 //! Loaders and the engine create them as values; they are rendered only at the edge, by the
-//! report formats. A [`Diagnostic`] points into one [`Source`] by byte spans.
+//! report formats. A [`Diagnostic`] points into one [`Source`] by byte spans. The same problem
+//! found at many places is grouped into one ([`Groups`]), and diagnostics are capped per code.
 
 mod code;
+mod groups;
 mod render;
+mod repeats;
 
 use std::fmt;
 
 use serde::Serialize;
 
 pub use code::Code;
+pub use groups::{Groups, SHOWN_PER_CODE, more_like_these};
 pub use render::Rendered;
+pub use repeats::{Place, in_file_order};
 
 use crate::source::{Source, Span};
 
@@ -79,6 +84,11 @@ impl Suggestion {
 }
 
 /// One message about one input file (a rule's finding is a [`crate::model::Finding`]).
+///
+/// A problem found at many places (the same mistake on many lines) is one diagnostic: its
+/// message, labels and help say the first place, and the others are kept as their spans and
+/// item numbers ([`Diagnostic::places`] gives each as it would read alone). The formats for
+/// people show it once, those for tools once per place.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Its code (`unknown-material`).
@@ -93,7 +103,10 @@ pub struct Diagnostic {
     /// What to do about it.
     pub help: Option<String>,
     /// The fix the help suggests, where it is one replacement ("did you mean `lithium`?").
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
+    /// The same problem at further places, for a diagnostic that stands for many (see
+    /// [`Diagnostic::places`]); and where its message names its list item.
+    repeats: Option<Box<repeats::Repeats>>,
 }
 
 impl Diagnostic {
@@ -106,6 +119,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             suggestion: None,
+            repeats: None,
         }
     }
 
@@ -123,7 +137,7 @@ impl Diagnostic {
 
     /// Sets the fix the help suggests.
     pub fn with_suggestion(mut self, suggestion: Suggestion) -> Diagnostic {
-        self.suggestion = Some(suggestion);
+        self.suggestion = Some(Box::new(suggestion));
         self
     }
 

@@ -3,7 +3,7 @@
 //! of a stress test go through here.
 
 use super::rule::Rule;
-use super::{Target, apply_waivers, evaluate, share_table};
+use super::{Target, WaiverDates, apply_waivers, evaluate, share_table};
 use crate::model::{Check, Finding, Table};
 use crate::portfolio::Portfolio;
 use crate::reference::Reference;
@@ -27,16 +27,16 @@ pub(crate) struct Context<'a> {
     pub known: &'a [&'a str],
     pub reference: &'a Reference,
     pub year: u16,
-    pub today: jiff::civil::Date,
+    pub waivers: WaiverDates,
 }
 
 /// Assesses `portfolio`: material by material in the order the file names them, rules in
 /// ruleset order.
 pub(crate) fn assess(portfolio: &Portfolio, context: &Context<'_>) -> Assessment {
-    let Context { active, known, reference, year, today } = *context;
+    let Context { active, known, reference, year, waivers } = *context;
     let mut evaluation = evaluate(portfolio, active, reference, year);
     let active_ids: Vec<&str> = active.iter().map(|r| r.id()).collect();
-    let own = apply_waivers(portfolio, &mut evaluation.findings, reference, today, &active_ids, known);
+    let own = apply_waivers(portfolio, &mut evaluation.findings, reference, waivers, &active_ids, known);
     let table = share_table(portfolio, reference, &evaluation.findings, &evaluation.checked_rows, year);
     let row_order = |target: &Target| match target {
         Target::Row(key) => portfolio.ledger.rows().iter().position(|r| r.key == *key).unwrap_or(usize::MAX),

@@ -216,6 +216,7 @@ fn finding(at: &Place<'_>, rule: &Rule, metric: &Metric, material: &MaterialRef,
         threshold: Some(Measure { number: threshold.to_f64(), text: threshold_text }),
         waived: None,
         fix: metric.smallest_fix(row, stage, rule.bound, measurement).map(|m| fix(reference, material, stage, &m)),
+        baseline: None,
     }
 }
 

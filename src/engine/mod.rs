@@ -23,7 +23,7 @@ pub(crate) use rule_file::{BUILTIN_RULES, load_rules};
 pub use stress::{Cut, Scenario};
 pub(crate) use stress::{countries_named, country_cut, outcome, parse_cut, read_scenario};
 pub(crate) use table::share_table;
-pub(crate) use waivers::apply_waivers;
+pub(crate) use waivers::{WaiverDates, apply_waivers};
 
 use crate::model::{CountryRef, MaterialRef};
 use crate::portfolio::RowKey;

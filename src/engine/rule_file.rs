@@ -44,6 +44,8 @@ struct RuleFileLine<'a> {
     _schema: Option<Text<'a>>,
     #[serde(default, deserialize_with = "present", borrow)]
     version: Option<Spanned<'a, Number<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    extends: Option<Vec<Spanned<'a, Text<'a>>>>,
     #[serde(rename = "name", default, deserialize_with = "present", borrow)]
     _name: Option<Text<'a>>,
     #[serde(rename = "title", default, deserialize_with = "present", borrow)]
@@ -146,13 +148,20 @@ impl<'a> FromRaw<'a> for Origins<'a> {
     }
 }
 
+/// A rule file read: its rules, and the files it extends (as written, with where).
+#[derive(Debug)]
+pub(crate) struct RuleFile {
+    pub rules: Vec<Rule>,
+    pub extends: Vec<(String, Span)>,
+}
+
 /// Reads a rule file (`builtin` if it is one of the tool's own); errors point into `source`.
 ///
 /// A rule file is checked against the rules schema in full before it is read: the reading
 /// relies on the schema for every closed set of words (metrics, stages, severities …), so
 /// a misspelt one is an error, never a rule quietly read some other way. The built-in
 /// files are checked by the tests instead, to keep every run's start-up short.
-pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Result<Vec<Rule>, Vec<Diagnostic>> {
+pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Result<RuleFile, Vec<Diagnostic>> {
     if !builtin {
         let problems = json::validate(source, &RULES_SCHEMA);
         if !problems.is_empty() {
@@ -204,7 +213,8 @@ pub fn load_rules(source: &Source, reference: &Reference, builtin: bool) -> Resu
             Err(mut rule_errors) => errors.append(&mut rule_errors),
         }
     }
-    if errors.is_empty() { Ok(rules) } else { Err(errors) }
+    let extends = file.extends.iter().flatten().map(|e| (e.value.to_string(), e.span(source))).collect();
+    if errors.is_empty() { Ok(RuleFile { rules, extends }) } else { Err(errors) }
 }
 
 /// Reads one rule, or says everything wrong with it.
@@ -487,7 +497,7 @@ mod tests {
     #[test]
     fn the_builtin_ruleset_loads() {
         let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
-        let rules = load_rules(&source, Reference::builtin(), true).unwrap();
+        let rules = load_rules(&source, Reference::builtin(), true).unwrap().rules;
         let ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
         assert_eq!(ids, ["CRM001", "CRM002", "CRM003", "CRM004", "CRM005"]);
         assert!(rules.iter().all(|r| r.origin().builtin));
@@ -497,7 +507,7 @@ mod tests {
     fn reports_learn_each_threshold_and_the_figure_it_is_compared_with() {
         use crate::model::{Gauge, Side};
         let source = Source::new(BUILTIN_RULES.0, BUILTIN_RULES.1);
-        let rules = load_rules(&source, Reference::builtin(), true).unwrap();
+        let rules = load_rules(&source, Reference::builtin(), true).unwrap().rules;
         let thresholds: Vec<(&str, Side, f64, &str, Gauge)> = rules
             .iter()
             .map(|r| {

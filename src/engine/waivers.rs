@@ -8,24 +8,39 @@ use crate::model::{Finding, Waived};
 use crate::portfolio::{Portfolio, Waiver};
 use crate::reference::Reference;
 
-/// Applies the portfolio's waivers to `findings` as of `today`, and returns the findings
-/// about the waivers themselves. `active` are the ids of the rules that ran; `known` every
-/// rule id, ran or not (a waiver of a rule left out by `--ignore` is not reported unused).
+/// When waivers are judged: the day, and how many days ahead of its last day a waiver in
+/// use is announced as expiring (`--waiver-notice-days`; 0: never).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WaiverDates {
+    pub today: jiff::civil::Date,
+    pub notice_days: u16,
+}
+
+/// Applies the portfolio's waivers to `findings` as of `dates.today`, and returns the
+/// findings about the waivers themselves. `active` are the ids of the rules that ran; `known`
+/// every rule id, ran or not (a waiver of a rule left out by `--ignore` is not reported
+/// unused).
 pub fn apply_waivers(
     portfolio: &Portfolio,
     findings: &mut [(Target, Finding)],
     reference: &Reference,
-    today: jiff::civil::Date,
+    dates: WaiverDates,
     active: &[&str],
     known: &[&str],
 ) -> Vec<Finding> {
+    let today = dates.today;
     let mut used = vec![false; portfolio.waivers.len()];
     for (target, finding) in findings.iter_mut() {
         for (n, waiver) in portfolio.waivers.iter().enumerate() {
             if matches(waiver, *target, finding, reference) {
                 used[n] = true;
                 if waiver.expires >= today {
-                    finding.waived = Some(Waived { reason: waiver.reason.clone(), expires: waiver.expires });
+                    finding.waived = Some(Waived {
+                        reason: waiver.reason.clone(),
+                        expires: waiver.expires,
+                        owner: waiver.owner.clone(),
+                        reference: waiver.reference.clone(),
+                    });
                     break;
                 }
             }
@@ -59,9 +74,27 @@ pub fn apply_waivers(
                 vec![Label::new(waiver.span, "matches nothing")],
                 "remove it: what it was for no longer occurs (or narrow `material`, `stage` and `country` to what does)",
             ));
+        } else if let Some(days) = days_left(today, waiver.expires).filter(|d| *d < i64::from(dates.notice_days)) {
+            let when = match days {
+                0 => "today, its last day".to_owned(),
+                1 => "tomorrow".to_owned(),
+                n => format!("in {n} days"),
+            };
+            let owner = waiver.owner.as_ref().map(|o| format!("; its owner is {o}")).unwrap_or_default();
+            own.push(Finding::of_code(
+                Code::WaiverExpiring,
+                format!("the waiver of {what} expires on {}, {when}", waiver.expires),
+                vec![Label::new(waiver.expires_span, format!("expires {when}")), Label::new(waiver.span, String::new())],
+                &format!("the finding it covers counts again after that day: fix it, or renew the waiver with a new date and reason{owner}"),
+            ));
         }
     }
     own
+}
+
+/// Whole days from `today` to `expires` (0 on the day itself).
+fn days_left(today: jiff::civil::Date, expires: jiff::civil::Date) -> Option<i64> {
+    today.until((jiff::Unit::Day, expires)).ok().map(|span| i64::from(span.get_days()))
 }
 
 fn matches(waiver: &Waiver, target: Target, finding: &Finding, reference: &Reference) -> bool {

@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use super::shape::Shape;
+
 /// Extra, domain-specific help for a value at a JSON pointer ("did you mean CN?").
 pub type Hint = fn(pointer: &str, value: &Value) -> Option<Advice>;
 
@@ -22,6 +24,7 @@ pub struct Advice {
 pub struct Schema {
     document: Value,
     validator: OnceLock<jsonschema::Validator>,
+    shape: OnceLock<Shape>,
     place_words: &'static [(&'static str, &'static str)],
     empty_help: &'static str,
     hint: Option<Hint>,
@@ -48,6 +51,7 @@ impl Schema {
             // The schemas are embedded in the binary and validated by the tests.
             document: serde_json::from_str(text).expect("an embedded schema is valid JSON"),
             validator: OnceLock::new(),
+            shape: OnceLock::new(),
             place_words,
             empty_help,
             hint,
@@ -61,6 +65,11 @@ impl Schema {
                 // The tests compile every embedded schema.
                 .expect("an embedded schema compiles")
         })
+    }
+
+    /// The schema split for the error path, built on first use.
+    pub(super) fn shape(&self) -> &Shape {
+        self.shape.get_or_init(|| Shape::new(&self.document))
     }
 
     pub(super) fn place_words(&self) -> &[(&str, &str)] {
@@ -132,6 +141,20 @@ impl Schema {
             Some((last, rest)) => format!("{}, or {last}", rest.join(", ")),
         };
         (choices, words)
+    }
+
+    /// The fields of the `anyOf` or `oneOf` at `schema_pointer` if each of its branches only
+    /// requires one field (`[{"required": ["supplies"]}, {"required": ["supplies_from"]}]`):
+    /// one of them must be there.
+    pub(super) fn required_alternatives(&self, schema_pointer: &str) -> Option<Vec<&str>> {
+        let branches = self.document.pointer(schema_pointer)?.as_array()?;
+        branches
+            .iter()
+            .map(|branch| match branch.as_object()?.get("required")?.as_array()?.as_slice() {
+                [field] if branch.as_object()?.len() == 1 => field.as_str(),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A node, or the node its local `$ref` points to.

@@ -76,14 +76,17 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                     .filter(|f| f.waived.is_none() && Code::find(f.code()).is_none())
                     .map(|f| f.check.clone());
                 let mut message = entry.full_message();
-                let in_document = report.source.as_ref().map(|s| in_document(s, entry.labels));
-                let entry_labels = in_document.as_ref().map_or(entry.labels, |(l, _)| l.as_slice());
+                let in_document = report.source.as_ref().map(|s| in_document(s, &entry.labels));
+                let entry_labels = in_document.as_ref().map_or(&entry.labels[..], |(l, _)| l.as_slice());
+                // A fix in another file (a CSV file the portfolio reads) is not this document's.
+                let mut suggestion = entry.diagnostic.and_then(|d| place_suggestion(d, &entry.labels));
                 if let Some((_, Some(place))) = &in_document {
                     message = format!("in {place}: {message}");
+                    suggestion = None;
                 }
                 checked.items.push(Item {
                     diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry_labels)),
-                    fix: fix(entry.diagnostic.and_then(|d| d.suggestion.as_ref())),
+                    fix: fix(suggestion.as_ref()),
                     waivable,
                 });
             }
@@ -94,7 +97,7 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                 let (code, severity, help) = (error.code.id(), severity(error.severity), error.help.as_deref());
                 checked.items.push(Item {
                     diagnostic: diagnostic(document, code, severity, &error.message, help, &labels(&error.labels)),
-                    fix: fix(error.suggestion.as_ref()),
+                    fix: fix(error.suggestion.as_deref()),
                     waivable: None,
                 });
             }
@@ -209,13 +212,27 @@ fn settings_problem(problem: &Problem) -> Checked {
                         }],
                         _ => Vec::new(),
                     };
-                    let message = format!("the rule file {} cannot be read: {}", file.path, error.message);
+                    let what = if file.path.ends_with(crma_check::config::FILE_NAME) { "project" } else { "rule" };
+                    let message = format!("the {what} file {} cannot be read: {}", file.path, error.message);
                     push(Some(error.code.id()), message, related);
                 }
             }
         }
     }
     checked
+}
+
+/// The fix of one place of `d` (labelled `place_labels`): a diagnostic found at many places
+/// carries its suggestion for the first; where that replaces the value the primary label
+/// points at, each place gets it at its own value, else only the first place gets it.
+fn place_suggestion(d: &crma_check::diagnostic::Diagnostic, place_labels: &[Label]) -> Option<Suggestion> {
+    let suggestion = d.suggestion.as_deref()?;
+    let (first, here) = (d.labels.first()?.span, place_labels.first()?.span);
+    match (suggestion.span == first, here == first) {
+        (true, _) => Some(Suggestion { span: here, replacement: suggestion.replacement.clone() }),
+        (false, true) => Some(suggestion.clone()),
+        (false, false) => None,
+    }
 }
 
 #[cfg(test)]

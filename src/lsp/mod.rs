@@ -306,7 +306,7 @@ impl Server {
             Err(Problem::Invalid(message)) => format!("crma-check: {message}"),
             Err(Problem::RuleFiles(files)) => {
                 let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-                format!("crma-check: rule files cannot be read: {}", paths.join(", "))
+                format!("crma-check: files of settings cannot be read: {}", paths.join(", "))
             }
         };
         eprintln!("{message}");

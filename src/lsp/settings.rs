@@ -1,10 +1,10 @@
 //! The server's settings, and the checker they make.
 //!
 //! Layers, lowest first: the built-in rules; `--rules` given to `crma-check lsp` on its
-//! command line; the project file (`crma-check.toml`, once the CI-gate issue brings it: it
-//! is read in [`Settings::new`], between the two others); the client's
-//! `initializationOptions`, which win. Settings are read once, at `initialize`; a rule file
-//! they name is read again when the editor saves it.
+//! command line; the project file (`crma-check.toml` in the workspace folder or above it,
+//! read by the library as the command line reads it: its `rules`, `select`, `ignore`, `year`
+//! and `waiver_notice_days`); the client's `initializationOptions`, which win. Settings are
+//! read once, at `initialize`; a rule file they name is read again when the editor saves it.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,8 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// The day waivers are checked against, if not today.
     pub as_of: Option<jiff::civil::Date>,
+    /// How many days ahead expiring waivers are announced, if not the default.
+    pub waiver_notice_days: Option<u16>,
 }
 
 /// Why the settings cannot make a checker.
@@ -64,9 +66,16 @@ impl Settings {
     /// the client opened), if it sent one.
     pub fn new(command_line_rules: &[PathBuf], options: &Value, root: Option<&Path>) -> Result<Settings, Problem> {
         let mut settings = Settings { rules: command_line_rules.to_vec(), ..Settings::default() };
-        // The project file (`crma-check.toml`) goes here, found from `root` upwards, once it
-        // exists; the client's options below override it, as flags override it on the
-        // command line.
+        // The project file, found from the workspace upwards; the client's options below
+        // override it, as flags override it on the command line.
+        let project = crma_check::config::load(None, root.unwrap_or(Path::new(".")))
+            .map_err(|unreadable| Problem::RuleFiles(vec![*unreadable]))?
+            .unwrap_or_default();
+        settings.rules.extend(project.rules);
+        settings.year = project.year;
+        settings.select = project.select;
+        settings.ignore = project.ignore;
+        settings.waiver_notice_days = project.waiver_notice_days;
         let client: ClientOptions = match options {
             Value::Null => ClientOptions::default(),
             options => serde_json::from_value(options.clone())
@@ -87,8 +96,12 @@ impl Settings {
             }
             settings.year = Some(year);
         }
-        settings.select = client.select;
-        settings.ignore = client.ignore;
+        if !client.select.is_empty() {
+            settings.select = client.select;
+        }
+        if !client.ignore.is_empty() {
+            settings.ignore = client.ignore;
+        }
         if let Some(date) = client.as_of {
             let date = date.parse().map_err(|error| {
                 Problem::Invalid(format!("`as_of` must be a date written YYYY-MM-DD, not {date:?}: {error}"))
@@ -100,7 +113,12 @@ impl Settings {
 
     /// The options of a check.
     pub fn check_options(&self) -> CheckOptions {
-        CheckOptions { year: self.year, today: self.as_of.unwrap_or_else(crma_check::today), ..CheckOptions::default() }
+        CheckOptions {
+            year: self.year,
+            today: self.as_of.unwrap_or_else(crma_check::today),
+            waiver_notice_days: self.waiver_notice_days.unwrap_or(crma_check::WAIVER_NOTICE_DAYS),
+            ..CheckOptions::default()
+        }
     }
 
     /// The checker these settings make: the built-in rules and the rule files, selected.
@@ -136,6 +154,23 @@ mod tests {
         for wrong in [json!({"yaer": 2030}), json!({"year": "2030"}), json!({"year": 1999}), json!({"as_of": "soon"})] {
             assert!(matches!(Settings::new(&[], &wrong, None), Err(Problem::Invalid(_))), "{wrong}");
         }
+    }
+
+    #[test]
+    fn the_project_file_is_read_under_the_client_s_options() {
+        let root = std::env::temp_dir().join(format!("crma-check-lsp-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("crma-check.toml"), "rules = [\"policies/\"]\nyear = 2030\nselect = [\"CRM004\"]\n")
+            .unwrap();
+        let settings = Settings::new(&[], &json!({"year": 2031}), Some(&root)).unwrap();
+        assert_eq!(settings.rules, [root.join("policies/")]);
+        assert_eq!((settings.year, settings.select.as_slice()), (Some(2031), ["CRM004".to_owned()].as_slice()));
+        std::fs::write(root.join("crma-check.toml"), "yaer = 2030\n").unwrap();
+        let Err(Problem::RuleFiles(files)) = Settings::new(&[], &Value::Null, Some(&root)) else {
+            panic!("an unknown key in the project file is a problem");
+        };
+        assert_eq!(files[0].diagnostics[0].help.as_deref(), Some("did you mean `year`?"));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

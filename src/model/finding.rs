@@ -1,6 +1,7 @@
 //! Findings: the checks a rule made, and those that did not pass, with their numbers and the
 //! places behind them.
 
+use super::Baselined;
 use crate::diagnostic::{Code, Label, Severity};
 use crate::domain::Stage;
 use crate::reference::Tier;
@@ -60,6 +61,8 @@ pub struct Finding {
     pub waived: Option<Waived>,
     /// The least change that makes it pass, where there is one.
     pub fix: Option<Fix>,
+    /// How it compares with the baseline, where one was given.
+    pub baseline: Option<Baselined>,
 }
 
 impl Finding {
@@ -77,6 +80,7 @@ impl Finding {
             threshold: None,
             waived: None,
             fix: None,
+            baseline: None,
         }
     }
 
@@ -85,9 +89,15 @@ impl Finding {
         &self.check.rule
     }
 
-    /// Whether the finding counts towards the exit status: it is not waived.
+    /// Whether the finding counts towards the exit status: it is not waived, and no
+    /// baseline accepts it.
     pub fn counts(&self) -> bool {
-        self.waived.is_none()
+        self.waived.is_none() && self.baseline.as_ref().is_none_or(Baselined::fails)
+    }
+
+    /// Whether a baseline accepts it (it is in the baseline and no worse than allowed).
+    pub fn baselined(&self) -> bool {
+        self.baseline.as_ref().is_some_and(|b| !b.fails())
     }
 }
 
@@ -151,4 +161,24 @@ pub struct Waived {
     pub reason: String,
     /// Its last day.
     pub expires: jiff::civil::Date,
+    /// Who is answerable for it, if the waiver says.
+    pub owner: Option<String>,
+    /// The ticket or approval behind it, if the waiver says.
+    pub reference: Option<String>,
+}
+
+impl Waived {
+    /// The waiver in words: `waived until 2027-06-30: the reason (owner: Jane Doe;
+    /// reference: PROC-12)`.
+    pub fn describe(&self) -> String {
+        let mut who = Vec::new();
+        if let Some(owner) = &self.owner {
+            who.push(format!("owner: {owner}"));
+        }
+        if let Some(reference) = &self.reference {
+            who.push(format!("reference: {reference}"));
+        }
+        let who = if who.is_empty() { String::new() } else { format!(" ({})", who.join("; ")) };
+        format!("waived until {}: {}{who}", self.expires, self.reason)
+    }
 }

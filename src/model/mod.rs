@@ -4,12 +4,16 @@
 //! and knows nothing of the command line. Everything a format needs is in it, computed
 //! beforehand: a format chooses how to show a report, never what is in it.
 
+mod baseline;
+mod diff;
 mod finding;
 mod line;
 mod rule;
 mod stress;
 mod table;
 
+pub use baseline::{BaselineState, Baselined};
+pub use diff::{Change, CountryChange, DiffReport, FileDiff, MaterialDiff, StageDiff};
 pub use finding::{Check, CheckKey, CountryRef, Finding, Fix, MaterialRef, Measure, Waived};
 pub use line::{LineFacts, LineOrigin};
 pub use rule::{Gauge, RuleDoc, RuleOrigin, Side, Threshold};
@@ -45,6 +49,7 @@ impl Report {
             warnings: a.warnings + b.warnings,
             notes: a.notes + b.notes,
             waived: a.waived + b.waived,
+            baselined: a.baselined + b.baselined,
             input_errors: a.input_errors + b.input_errors,
         })
     }
@@ -111,16 +116,20 @@ impl FileReport {
     /// Counts of this file's findings and diagnostics.
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
+        // A diagnostic found at many places counts once per place, as tools list it; one
+        // that says how many more were not shown counts as those.
         for d in &self.diagnostics {
+            let places = d.count();
             match d.severity {
-                Severity::Error => counts.input_errors += 1,
-                Severity::Warning => counts.warnings += 1,
-                Severity::Note => counts.notes += 1,
+                Severity::Error => counts.input_errors += places,
+                Severity::Warning => counts.warnings += places,
+                Severity::Note => counts.notes += places,
             }
         }
         for f in &self.findings {
             match (f.counts(), f.severity) {
-                (false, _) => counts.waived += 1,
+                (false, _) if f.waived.is_some() => counts.waived += 1,
+                (false, _) => counts.baselined += 1,
                 (true, Severity::Error) => counts.errors += 1,
                 (true, Severity::Warning) => counts.warnings += 1,
                 (true, Severity::Note) => counts.notes += 1,
@@ -133,7 +142,7 @@ impl FileReport {
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Findings of severity error, not waived.
+    /// Findings of severity error, neither waived nor accepted by a baseline.
     pub errors: usize,
     /// Findings of severity warning, not waived.
     pub warnings: usize,
@@ -141,6 +150,8 @@ pub struct Counts {
     pub notes: usize,
     /// Waived findings.
     pub waived: usize,
+    /// Findings a baseline accepts (not waived ones).
+    pub baselined: usize,
     /// Input errors (the file could not be checked).
     pub input_errors: usize,
 }

@@ -63,6 +63,9 @@ pub struct Threshold {
     pub origins: Option<String>,
     /// Which figure of the share table the metric measures, if it is one of them.
     pub gauge: Gauge,
+    /// Whether its values are shares in percent (which `--tolerance` applies to), not
+    /// counts or indexes.
+    pub share: bool,
 }
 
 /// The side of a threshold that passes.

@@ -264,6 +264,10 @@ struct WaiverLine<'a> {
     country: Option<Spanned<'a, Text<'a>>>,
     #[serde(borrow)]
     reason: Spanned<'a, Text<'a>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    owner: Option<Spanned<'a, Text<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    reference: Option<Spanned<'a, Text<'a>>>,
     #[serde(borrow)]
     expires: Spanned<'a, Text<'a>>,
 }
@@ -278,6 +282,8 @@ impl<'a> WaiverLine<'a> {
             stage: self.stage.map(field),
             country: self.country.map(field),
             reason: field(self.reason),
+            owner: self.owner.map(field),
+            reference: self.reference.map(field),
             expires: field(self.expires),
         }
     }
@@ -406,9 +412,13 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 _ => unreachable!("every field is matched"),
             }
         }
-        // A portfolio without supplies (inline or from files) is read, and warned about.
-        if !seen[FIELDS.iter().position(|f| *f == "year").unwrap_or_default()] {
+        let has = |field: &str| seen[FIELDS.iter().position(|f| *f == field).unwrap_or_default()];
+        if !has("year") {
             return Err(de::Error::missing_field("year"));
+        }
+        // Supply lines inline, from files, or both (an empty list is read, and warned about).
+        if !has("supplies") && !has("supplies_from") {
+            return Err(de::Error::missing_field("supplies"));
         }
         Ok(())
     }
@@ -542,7 +552,9 @@ impl<'de> Visitor<'de> for StatedSeed<'_, 'de> {
 fn waiver_format(line: &WaiverLine<'_>) -> Result<(), &'static str> {
     if line.rule.value.as_str().is_empty()
         || line.reason.value.as_str().is_empty()
-        || line.material.as_ref().is_some_and(|m| m.value.as_str().is_empty())
+        || [&line.material, &line.owner, &line.reference]
+            .iter()
+            .any(|text| text.as_ref().is_some_and(|t| t.value.as_str().is_empty()))
     {
         return Err("empty string");
     }

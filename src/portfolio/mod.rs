@@ -139,6 +139,10 @@ pub struct Waiver {
     pub country: Option<CountryId>,
     /// Why it was accepted.
     pub reason: String,
+    /// Who is answerable for it, if given.
+    pub owner: Option<String>,
+    /// The ticket or approval behind it, if given.
+    pub reference: Option<String>,
     /// The last day it applies.
     pub expires: jiff::civil::Date,
     /// Where the date is written.

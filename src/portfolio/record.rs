@@ -102,6 +102,10 @@ pub struct WaiverRecord<'a> {
     pub country: Option<Field<'a>>,
     /// Why it was accepted.
     pub reason: Field<'a>,
+    /// Who is answerable for it, if given.
+    pub owner: Option<Field<'a>>,
+    /// The ticket or approval behind it, if given.
+    pub reference: Option<Field<'a>>,
     /// Its last day, `YYYY-MM-DD`.
     pub expires: Field<'a>,
 }

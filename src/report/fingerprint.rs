@@ -39,7 +39,7 @@ fn identity(entry: &Entry<'_>) -> String {
             let stage = stage.map(|s| s.as_str()).unwrap_or_default();
             ["finding", &path, rule, material.unwrap_or_default(), stage, country.unwrap_or_default()].join("\u{1f}")
         }
-        _ => ["message", &path, entry.code, entry.message].join("\u{1f}"),
+        _ => ["message", &path, entry.code, &entry.message].join("\u{1f}"),
     }
 }
 

@@ -95,6 +95,7 @@ fn escape(text: &str, property: bool) -> String {
 fn command(file: &FileReport, entry: &Entry<'_>) -> String {
     let name = match (entry.waived(), entry.severity) {
         (Some(_), _) => "notice",
+        (None, _) if entry.baselined() => "notice",
         (None, Severity::Error) => "error",
         (None, Severity::Warning) => "warning",
         (None, Severity::Note) => "notice",

@@ -52,7 +52,7 @@ use serde::Serialize;
 
 use super::{Entry, Fingerprints, repository_path};
 use crate::diagnostic::Severity;
-use crate::model::{FileReport, Report};
+use crate::model::{BaselineState, FileReport, Report};
 
 /// GitLab Code Quality.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -91,11 +91,17 @@ fn issues<'a>(file: &'a FileReport, fingerprints: &mut Fingerprints) -> Vec<Issu
         if entry.waived().is_some() {
             continue;
         }
+        // A baseline's state in words: a reviewer sees what was accepted and what got worse.
+        let state = entry.finding.and_then(|f| f.baseline.as_ref()).map_or("", |b| match b.state {
+            BaselineState::Worsened => " (worsened since the baseline)",
+            BaselineState::New => "",
+            _ => " (baselined)",
+        });
         issues.push(Issue {
-            description: format!("{}: {}", entry.title(), entry.message),
+            description: format!("{}: {}{state}", entry.title(), entry.message),
             check_name: entry.code,
             fingerprint: fingerprints.next(&entry),
-            severity: severity(&entry),
+            severity: if entry.baselined() { "info" } else { severity(&entry) },
             location: IssueLocation {
                 path: path.clone(),
                 lines: Lines { begin: entry.location.line, end: entry.location.end_line },

@@ -43,7 +43,7 @@ impl Human {
             code: entry.code,
             severity: entry.severity,
             message: entry.full_message().into(),
-            labels: entry.labels,
+            labels: &entry.labels,
             help: entry.help,
             source: file.source.as_ref(),
         };
@@ -57,11 +57,11 @@ impl Human {
     }
 
     fn file(&self, out: &mut String, file: &FileReport) {
-        for entry in file.entries() {
+        for entry in file.grouped_entries() {
             let skipped = if entry.is_input() {
                 self.0.quiet && entry.severity == Severity::Note
             } else {
-                entry.waived().is_some()
+                entry.waived().is_some() || entry.baselined()
             };
             if !skipped {
                 self.entry(out, file, &entry);
@@ -70,14 +70,23 @@ impl Human {
         if self.0.quiet || !file.checked() {
             return;
         }
-        let waived: Vec<&Finding> = file.findings.iter().filter(|f| !f.counts()).collect();
+        let waived: Vec<&Finding> = file.findings.iter().filter(|f| f.waived.is_some()).collect();
         if !waived.is_empty() {
             let _ = writeln!(out, "Waived in {}:", file.path);
             for finding in waived {
                 if let Some(w) = &finding.waived {
-                    let _ =
-                        writeln!(out, "  {} {} (until {}: {})", finding.code(), finding.message, w.expires, w.reason);
+                    let _ = writeln!(out, "  {} {} — {}", finding.code(), finding.message, w.describe());
                 }
+            }
+            out.push('\n');
+        }
+        // Accepted as they stand: one line each, with how they compare.
+        let baselined: Vec<&Finding> = file.findings.iter().filter(|f| f.baselined()).collect();
+        if !baselined.is_empty() {
+            let _ = writeln!(out, "Baselined in {} (accepted by the baseline):", file.path);
+            for finding in baselined {
+                let how = finding.notes.first().and_then(|n| n.strip_prefix("baselined: ")).unwrap_or_default();
+                let _ = writeln!(out, "  {} {} ({how})", finding.code(), finding.message);
             }
             out.push('\n');
         }
@@ -159,7 +168,9 @@ impl Human {
 
     fn summary(&self, out: &mut String, report: &Report) {
         for file in &report.files {
-            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), file.supply_lines));
+            // A file that is not a portfolio (a baseline with stale entries) has no lines.
+            let lines = file.year.map(|_| file.supply_lines);
+            let _ = writeln!(out, "{}: {}", file.path, counts_line(file.counts(), file.checked(), lines));
         }
         let outcome = report.outcome();
         let verdict = outcome_past(outcome);
@@ -169,7 +180,7 @@ impl Human {
     }
 }
 
-fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> String {
+fn counts_line(counts: crate::model::Counts, checked: bool, lines: Option<u32>) -> String {
     if !checked {
         return not_checked(counts.input_errors);
     }
@@ -177,10 +188,16 @@ fn counts_line(counts: crate::model::Counts, checked: bool, lines: u32) -> Strin
     if counts.waived > 0 {
         parts.push(format!("{} waived", counts.waived));
     }
+    if counts.baselined > 0 {
+        parts.push(format!("{} baselined", counts.baselined));
+    }
     if counts.notes > 0 {
         parts.push(plural(counts.notes, "note"));
     }
-    format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line"))
+    match lines {
+        Some(lines) => format!("{} ({} checked)", parts.join(", "), plural(lines as usize, "supply line")),
+        None => parts.join(", "),
+    }
 }
 
 fn bold(text: &str) -> String {

@@ -45,6 +45,7 @@ struct Summary {
     warnings: usize,
     notes: usize,
     waived: usize,
+    baselined: usize,
     input_errors: usize,
 }
 
@@ -56,6 +57,7 @@ impl Summary {
             warnings: counts.warnings,
             notes: counts.notes,
             waived: counts.waived,
+            baselined: counts.baselined,
             input_errors: counts.input_errors,
         }
     }
@@ -69,7 +71,7 @@ struct File<'a> {
     checked: bool,
     supply_lines: u32,
     summary: Summary,
-    diagnostics: Vec<DiagnosticOut<'a>>,
+    diagnostics: Diagnostics<'a>,
     findings: Vec<FindingOut<'a>>,
     shares: Vec<Shares<'a>>,
     overall: Option<Shares<'a>>,
@@ -100,11 +102,29 @@ impl From<Location> for Place {
     }
 }
 
+/// A file's input diagnostics, one per place, written as they are made: a file with a
+/// mistake on a million lines holds one at a time.
+struct Diagnostics<'a>(&'a FileReport);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.entries().filter_map(|entry| {
+            entry.diagnostic.map(|d| DiagnosticOut {
+                code: d.code.id(),
+                severity: d.severity.as_str(),
+                message: entry.message,
+                help: d.help.as_deref(),
+                place: entry.location.into(),
+            })
+        }))
+    }
+}
+
 #[derive(Serialize)]
 struct DiagnosticOut<'a> {
     code: &'a str,
     severity: &'static str,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     help: Option<&'a str>,
     #[serde(flatten)]
     place: Place,
@@ -132,6 +152,7 @@ struct FindingOut<'a> {
     threshold_text: Option<&'a str>,
     waived: bool,
     waiver: Option<Waiver>,
+    baseline: Option<BaselineOut>,
     fix: Option<FixOut<'a>>,
     evidence: Vec<Evidence<'a>>,
 }
@@ -148,6 +169,15 @@ struct FixOut<'a> {
 struct Waiver {
     reason: String,
     expires: String,
+    owner: Option<String>,
+    reference: Option<String>,
+}
+
+/// How a finding compares with the baseline (`--baseline`), where one was given.
+#[derive(Serialize)]
+struct BaselineOut {
+    state: &'static str,
+    was: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -221,18 +251,9 @@ impl<'a> Document<'a> {
 
 impl<'a> File<'a> {
     fn new(file: &'a FileReport) -> File<'a> {
-        let mut diagnostics = Vec::new();
         let mut findings = Vec::new();
-        for entry in file.entries() {
-            if let Some(d) = entry.diagnostic {
-                diagnostics.push(DiagnosticOut {
-                    code: d.code.id(),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    place: entry.location.into(),
-                });
-            } else if let Some(f) = entry.finding {
+        for entry in file.finding_entries() {
+            if let Some(f) = entry.finding {
                 findings.push(FindingOut {
                     rule: f.code(),
                     name: &f.name,
@@ -252,10 +273,16 @@ impl<'a> File<'a> {
                     threshold: f.threshold.as_ref().map(|t| t.number),
                     threshold_text: f.threshold.as_ref().map(|t| t.text.as_str()),
                     waived: f.waived.is_some(),
-                    waiver: f
-                        .waived
+                    waiver: f.waived.as_ref().map(|w| Waiver {
+                        reason: w.reason.clone(),
+                        expires: w.expires.to_string(),
+                        owner: w.owner.clone(),
+                        reference: w.reference.clone(),
+                    }),
+                    baseline: f
+                        .baseline
                         .as_ref()
-                        .map(|w| Waiver { reason: w.reason.clone(), expires: w.expires.to_string() }),
+                        .map(|b| BaselineOut { state: b.state.id(), was: b.was.as_ref().map(|w| w.number) }),
                     fix: f.fix.as_ref().map(|fix| FixOut {
                         tonnes: fix.tonnes,
                         from: &fix.from,
@@ -286,7 +313,7 @@ impl<'a> File<'a> {
             checked: file.checked(),
             supply_lines: file.supply_lines,
             summary: Summary::new(1, file.counts()),
-            diagnostics,
+            diagnostics: Diagnostics(file),
             findings,
             shares: file.table.rows.iter().map(Shares::new).collect(),
             overall: file.table.overall.as_ref().map(Shares::new),

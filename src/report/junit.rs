@@ -9,7 +9,7 @@
 //! given. A suite holds, in this order:
 //!
 //! 1. one test case per input diagnostic (the reasons a file could not be checked, and the
-//!    tool's remarks on how it read the file);
+//!    tool's remarks on how it read the file), and per place of one found at many;
 //! 2. one test case per check a rule made (rule × material × stage, × country for per-country
 //!    rules), passing or not, in the order of [`FileReport::checks`];
 //! 3. one test case per finding that no check gave: those about waivers (`waiver-expired`,
@@ -65,30 +65,140 @@ use super::{Entry, Location, repository_path};
 use crate::diagnostic::Severity;
 use crate::model::{Check, FileReport, Report};
 
-/// JUnit XML.
+/// How many test cases are made and written at a time: a file with a mistake on a million
+/// lines holds one batch at a time (a case takes kilobytes in memory).
+const BATCH: usize = 4096;
+
+/// Stands where a suite's cases go, in the document written around them.
+const PLACEHOLDER: &str = "crma-check: the cases of suite ";
+
+/// JUnit XML. The document is written around the suites' cases, which are made and written
+/// a batch at a time; the bytes are those of the whole document written at once.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut junit = quick_junit::Report::new("crma-check");
     junit.set_time(Duration::ZERO);
-    for file in &report.files {
-        junit.add_test_suite(suite(report, file));
+    for (n, file) in report.files.iter().enumerate() {
+        let mut suite = TestSuite::new(file.path.as_str());
+        suite.set_time(Duration::ZERO);
+        count(report, file, &mut suite);
+        if suite.tests > 0 {
+            suite.test_cases.push(TestCase::new(format!("{PLACEHOLDER}{n}"), TestCaseStatus::success()));
+        }
+        junit.add_test_suite(suite);
     }
     // Serialized to memory first, so that a write error keeps its kind (a closed pipe).
-    let mut xml = Vec::new();
-    junit.serialize(&mut xml).map_err(io::Error::other)?;
-    out.write_all(&xml)
+    let mut frame = Vec::new();
+    junit.serialize(&mut frame).map_err(io::Error::other)?;
+    let frame = String::from_utf8(frame).map_err(io::Error::other)?;
+    let mut rest = frame.as_str();
+    for (n, file) in report.files.iter().enumerate() {
+        let marker = format!("<testcase name=\"{PLACEHOLDER}{n}\"");
+        let Some(at) = rest.find(&marker) else { continue };
+        let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        out.write_all(&rest.as_bytes()[..line_start])?;
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        cases(report, file, &mut |case| {
+            batch.push(case);
+            if batch.len() == BATCH && failed.is_none() {
+                failed = write_cases(&mut batch, out).err();
+            }
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        write_cases(&mut batch, out)?;
+        rest = &rest[line_end..];
+    }
+    out.write_all(rest.as_bytes())
 }
 
-/// The suite of one file.
-fn suite(report: &Report, file: &FileReport) -> TestSuite {
-    let path = repository_path(&file.path);
-    let entries: Vec<Entry> = file.entries().collect();
-    let mut cases = Vec::new();
-    for entry in entries.iter().filter(|e| e.is_input()) {
-        cases.push(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
+/// Writes `cases` (and empties it) as they are written inside a suite.
+fn write_cases(cases: &mut Vec<TestCase>, out: &mut dyn io::Write) -> io::Result<()> {
+    if cases.is_empty() {
+        return Ok(());
     }
+    let mut suite = TestSuite::new("cases");
+    suite.test_cases.append(cases);
+    let mut document = quick_junit::Report::new("cases");
+    document.test_suites.push(suite);
+    let mut xml = Vec::new();
+    document.serialize(&mut xml).map_err(io::Error::other)?;
+    let xml = String::from_utf8(xml).map_err(io::Error::other)?;
+    // The lines between the suite's start and end tags.
+    let start = xml.find("<testsuite ").and_then(|at| xml[at..].find('\n').map(|i| at + i + 1));
+    let end = xml.rfind("</testsuite>").and_then(|at| xml[..at].rfind('\n').map(|i| i + 1));
+    match (start, end) {
+        (Some(start), Some(end)) if start <= end => out.write_all(&xml.as_bytes()[start..end]),
+        _ => Err(io::Error::other("quick-junit wrote a suite of another shape")),
+    }
+}
+
+/// Sets the counts of the suite of `file` as its cases would: the tests, and those that are
+/// skipped, errors and failures.
+fn count(report: &Report, file: &FileReport, suite: &mut TestSuite) {
+    let mut add = |verdict: Verdict, n: usize| {
+        suite.tests += n;
+        match verdict {
+            Verdict::Error => suite.errors += n,
+            Verdict::Skipped => suite.skipped += n,
+            Verdict::Failure => suite.failures += n,
+            Verdict::Success => {}
+        }
+    };
+    for entry in file.grouped_entries().filter(|e| e.is_input()) {
+        add(verdict(report, &entry), entry.diagnostic.map_or(1, |d| d.place_count()));
+    }
+    let entries: Vec<Entry> = file.finding_entries().collect();
     for check in &file.checks {
         let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.check.key() == check.key()));
-        cases.push(match finding {
+        add(finding.map_or(Verdict::Success, |entry| verdict(report, entry)), 1);
+    }
+    for entry in &entries {
+        if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.check.key())) {
+            add(verdict(report, entry), 1);
+        }
+    }
+}
+
+/// What a case says of an entry (see the module's list).
+#[derive(Clone, Copy, PartialEq)]
+enum Verdict {
+    Error,
+    Skipped,
+    Failure,
+    Success,
+}
+
+fn verdict(report: &Report, entry: &Entry) -> Verdict {
+    if entry.is_input() && entry.severity == Severity::Error {
+        Verdict::Error
+    } else if entry.waived().is_some() || entry.baselined() {
+        Verdict::Skipped
+    } else if report.fails(entry.severity) {
+        Verdict::Failure
+    } else {
+        Verdict::Success
+    }
+}
+
+/// The cases of one file, in order, each given to `each`.
+fn cases(report: &Report, file: &FileReport, each: &mut dyn FnMut(TestCase)) {
+    let path = repository_path(&file.path);
+    let mut unique = Unique::default();
+    let mut give = |mut case: TestCase| {
+        unique.name(&mut case);
+        each(case);
+    };
+    // Input entries one at a time (there may be a million places), findings all at once.
+    for entry in file.entries().filter(|e| e.is_input()) {
+        give(entry_case(report, file, &path, &entry, format!("{}: {}", entry.code, entry.message)));
+    }
+    let entries: Vec<Entry> = file.finding_entries().collect();
+    for check in &file.checks {
+        let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.check.key() == check.key()));
+        give(match finding {
             Some(entry) => entry_case(report, file, &path, entry, check_name(check)),
             None => {
                 let mut case = TestCase::new(check_name(check), TestCaseStatus::success());
@@ -99,14 +209,9 @@ fn suite(report: &Report, file: &FileReport) -> TestSuite {
     }
     for entry in &entries {
         if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.check.key())) {
-            cases.push(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
+            give(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
         }
     }
-    uniquify(&mut cases);
-    let mut suite = TestSuite::new(file.path.as_str());
-    suite.set_time(Duration::ZERO);
-    suite.add_test_cases(cases);
-    suite
 }
 
 /// The name of a check's rule (its id, should the rule be unknown).
@@ -142,21 +247,31 @@ fn classname(path: &str, code: &str, name: &str) -> String {
 /// The case of an input diagnostic or a finding.
 fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, name: String) -> TestCase {
     let text = details(file, path, entry);
-    let status = if entry.is_input() && entry.severity == Severity::Error {
-        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-        status.set_message(entry.message).set_type(entry.code).set_description(text.as_str());
-        status
-    } else if let Some(waived) = entry.waived() {
-        let why = format!("waived until {}: {}", waived.expires, waived.reason);
-        let mut status = TestCaseStatus::skipped();
-        status.set_message(why.as_str()).set_description(format!("{why}\n\n{text}"));
-        status
-    } else if report.fails(entry.severity) {
-        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status.set_message(entry.message).set_type(entry.code).set_description(text.as_str());
-        status
-    } else {
-        TestCaseStatus::success()
+    let status = match (verdict(report, entry), entry.waived()) {
+        (Verdict::Error, _) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(entry.message.as_ref()).set_type(entry.code).set_description(text.as_str());
+            status
+        }
+        (Verdict::Skipped, Some(waived)) => {
+            let why = waived.describe();
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(why.as_str()).set_description(format!("{why}\n\n{text}"));
+            status
+        }
+        (Verdict::Skipped, None) => {
+            // Accepted by the baseline: its first note says how it compares.
+            let why = entry.notes.first().map_or("baselined", String::as_str);
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(why).set_description(format!("{why}\n\n{text}"));
+            status
+        }
+        (Verdict::Failure, _) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(entry.message.as_ref()).set_type(entry.code).set_description(text.as_str());
+            status
+        }
+        (Verdict::Success, _) => TestCaseStatus::success(),
     };
     let passed = matches!(status, TestCaseStatus::Success { .. });
     let mut case = TestCase::new(name, status);
@@ -181,7 +296,7 @@ fn set_common(case: &mut TestCase, path: &str, classname: String, line: Option<u
 /// The message, notes, help and locations, one per line. A location is `path:line:col`, then
 /// what is there; the first is the primary one.
 fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
-    let mut text = entry.message.to_owned();
+    let mut text = entry.message.to_string();
     for note in entry.notes {
         text.push_str(&format!("\nnote: {note}"));
     }
@@ -191,7 +306,7 @@ fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
     if let Some(help) = entry.help {
         text.push_str(&format!("\nhelp: {help}"));
     }
-    let labels = entry.labels;
+    let labels = entry.labels.as_ref();
     if labels.is_empty() {
         // About the whole file (one that could not be read, say).
         text.push('\n');
@@ -208,11 +323,16 @@ fn details(file: &FileReport, path: &str, entry: &Entry) -> String {
 }
 
 /// Makes names unique within a suite: GitLab keeps one case per suite, classname and name.
-fn uniquify(cases: &mut [TestCase]) {
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    for case in cases {
+#[derive(Default)]
+struct Unique {
+    seen: HashMap<(String, String), usize>,
+}
+
+impl Unique {
+    /// Makes a case's name unique within its suite: a repeated one gets ` (2)`.
+    fn name(&mut self, case: &mut TestCase) {
         let classname = case.classname.as_deref().unwrap_or_default().to_owned();
-        let count = seen.entry((classname, case.name.to_string())).or_insert(0);
+        let count = self.seen.entry((classname, case.name.to_string())).or_insert(0);
         *count += 1;
         if *count > 1 {
             case.name = format!("{} ({count})", case.name.as_str()).into();

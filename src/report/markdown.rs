@@ -159,11 +159,11 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     };
     let _ = writeln!(md, "{path_line}{status}\n");
 
-    let entries: Vec<Entry<'_>> = file.entries().collect();
+    let entries: Vec<Entry<'_>> = file.grouped_entries().collect();
     let input_errors: Vec<&Entry<'_>> =
         entries.iter().filter(|e| e.is_input() && e.severity == Severity::Error).collect();
     if !input_errors.is_empty() {
-        let _ = writeln!(md, "#### Input errors ({})\n", input_errors.len());
+        let _ = writeln!(md, "#### Input errors ({})\n", places(&input_errors));
         md.push_str("The file could not be checked until these are fixed.\n\n");
         for entry in input_errors {
             item(md, entry, false);
@@ -182,13 +182,13 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     for (severity, heading) in groups {
         let group: Vec<&Entry<'_>> = entries
             .iter()
-            .filter(|e| e.severity == severity && e.waived().is_none())
+            .filter(|e| e.severity == severity && e.waived().is_none() && !e.baselined())
             .filter(|e| !(e.is_input() && e.severity == Severity::Error))
             .collect();
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(md, "#### {heading} ({})\n", group.len());
+        let _ = writeln!(md, "#### {heading} ({})\n", places(&group));
         for entry in group {
             item(md, entry, false);
             folded(md, entry);
@@ -203,8 +203,19 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
         for entry in waived {
             item(md, entry, true);
             if let Some(w) = entry.waived() {
-                let _ = writeln!(md, "  - waived until **{}**: {}", w.expires, inline(&w.reason, false));
+                let _ = writeln!(md, "  - {}", inline(&w.describe(), false));
             }
+            folded(md, entry);
+        }
+        md.push('\n');
+    }
+
+    let baselined: Vec<&Entry<'_>> = entries.iter().filter(|e| e.baselined()).collect();
+    if !baselined.is_empty() {
+        let _ = writeln!(md, "#### Baselined ({})\n", baselined.len());
+        md.push_str("Accepted by the baseline as they stand: they fail again if they get worse.\n\n");
+        for entry in baselined {
+            item(md, entry, true);
             folded(md, entry);
         }
         md.push('\n');
@@ -214,30 +225,50 @@ fn file_section(md: &mut String, file: &FileReport, fail_on: FailOn) {
     help_by_code(md, &shown);
 }
 
-/// One list item: code, rule name, message, place.
+/// How many places `entries` stand for, as the counts count them (a problem found at many
+/// places is one item, and counts once per place).
+fn places(entries: &[&Entry<'_>]) -> usize {
+    entries.iter().map(|e| e.diagnostic.map_or(1, |d| d.count())).sum()
+}
+
+/// One list item: code, rule name, message, place (the first, and how many more where the
+/// same problem was found at many).
 fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     let l = &entry.location;
     let name = if entry.name == entry.code { String::new() } else { format!(" {}", inline(entry.name, false)) };
     let severity = if with_severity { format!(" ({})", entry.severity) } else { String::new() };
+    let more = entry.diagnostic.map_or(0, |d| d.place_count() - 1);
+    let more = if more > 0 { format!(" and {}", plural(more, "more place")) } else { String::new() };
     let _ = writeln!(
         md,
-        "- **{}**{name}{severity}: {} ({})",
+        "- **{}**{name}{severity}: {} ({}{more})",
         inline(entry.code, false),
-        inline(entry.message, false),
+        inline(&entry.message, false),
         code(&format!("{}:{}:{}", l.path, l.line, l.column), false),
     );
     if let Some(fix) = entry.fix() {
         let _ = writeln!(md, "  - smallest fix: {}", inline(&fix.sentence, false));
     }
+    if let Some(note) = baseline_note(entry) {
+        let _ = writeln!(md, "  - {}", inline(note, false));
+    }
+}
+
+/// The note that says how a finding compares with the baseline, for one that was in it:
+/// shown with the finding, not folded.
+fn baseline_note<'a>(entry: &Entry<'a>) -> Option<&'a str> {
+    let baselined = entry.finding?.baseline.as_ref()?;
+    (baselined.state != crate::model::BaselineState::New).then(|| entry.notes.first().map(String::as_str))?
 }
 
 /// An entry's notes, folded.
 fn folded(md: &mut String, entry: &Entry<'_>) {
-    if entry.notes.is_empty() {
+    let notes = &entry.notes[usize::from(baseline_note(entry).is_some())..];
+    if notes.is_empty() {
         return;
     }
-    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(entry.notes.len(), "note"));
-    for note in entry.notes {
+    let _ = writeln!(md, "  <details><summary>{}</summary>\n", plural(notes.len(), "note"));
+    for note in notes {
         let _ = writeln!(md, "  - {}", inline(note, false));
     }
     md.push_str("\n  </details>\n");

@@ -5,6 +5,7 @@
 //! a `write` function, a variant of [`Format`] with its name and description, and its line in
 //! [`Format::write`].
 
+mod diff;
 mod entries;
 mod fingerprint;
 mod github;
@@ -20,13 +21,14 @@ mod short;
 mod stress;
 mod words;
 
+pub use diff::DiffFormat;
 pub use entries::Entry;
 pub use fingerprint::Fingerprints;
 pub use json::REPORT_VERSION;
 pub use location::{Location, path_uri, repository_path};
 pub use stress::StressFormat;
 
-use std::io;
+use std::io::{self, Write as _};
 
 use crate::model::Report;
 
@@ -106,6 +108,14 @@ impl Format {
 
     /// Writes `report` in this format; `style` says how for the formats meant for people.
     pub fn write(self, report: &Report, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
+        // Buffered: the formats write an entry at a time (a report may list a million), and
+        // standard output would otherwise be written at every line break.
+        let mut buffered = io::BufWriter::new(out);
+        self.write_unbuffered(report, style, &mut buffered)?;
+        buffered.flush()
+    }
+
+    fn write_unbuffered(self, report: &Report, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
         match self {
             Format::Human => human::write(report, style, out),
             Format::Short => short::write(report, out),

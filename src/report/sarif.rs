@@ -33,6 +33,9 @@
 //!   reason and the expiry date as its justification. The message says it too, since not
 //!   every viewer honours suppressions (GitHub code scanning may show the result as an
 //!   open alert).
+//! - **Baselines.** A run judged against a baseline (`--baseline`) gives every result a
+//!   `baselineState`: `new`, `unchanged`, `updated` (a value that moved, within the tolerance
+//!   or not) or `absent` (a stale entry, located in the baseline file).
 //! - **Evidence.** The first label is the result's location; the others are
 //!   `relatedLocations`, each with its text, and are linked from the message
 //!   (`[text](id)`), the only way GitHub shows them. The message is the finding's sentence,
@@ -51,7 +54,7 @@ use serde_sarif::sarif as s;
 use super::words::{not_checked, outcome_meaning};
 use super::{Entry, Fingerprints, Location};
 use crate::diagnostic::{Code, Severity};
-use crate::model::{FileReport, Report, RuleDoc};
+use crate::model::{BaselineState, FileReport, Report, RuleDoc};
 
 /// The JSON Schema the output declares, and validates against.
 pub const SCHEMA_URI: &str =
@@ -70,26 +73,55 @@ const DESCRIPTION_LIMIT: usize = 1024;
 const NAME_LIMIT: usize = 255;
 
 /// SARIF 2.1.0: one run, a result per finding and input diagnostic.
+///
+/// The results are written one at a time into their place in the log, so that a report of a
+/// million places holds one result at a time (a result takes kilobytes in memory); the bytes
+/// are those of the whole log written at once.
 pub(super) fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+    let mut rules = Rules::new(&report.rules);
+    // Every code a result will name, described before the first result is written.
+    for file in &report.files {
+        for entry in file.grouped_entries() {
+            rules.index(&entry);
+        }
+    }
+    let frame = serde_json::to_string_pretty(&log(report, &rules, Vec::new()))?;
+    const EMPTY: &str = "\"results\": []";
+    let at = frame.find(EMPTY).ok_or_else(|| io::Error::other("a SARIF run without results"))? + EMPTY.len() - 1;
+    let line_start = frame[..at].rfind('\n').map_or(0, |n| n + 1);
+    let indent = " ".repeat(frame[line_start..].len() - frame[line_start..].trim_start().len());
+    let item_indent = format!("\n{indent}  ");
+    out.write_all(&frame.as_bytes()[..at])?;
+    let mut fingerprints = Fingerprints::default();
+    // Judged against a baseline: every result then says how it compares (SARIF §3.27.24).
+    let baselined = report.files.iter().any(|file| {
+        file.findings.iter().any(|f| f.baseline.is_some())
+            || file.diagnostics.iter().any(|d| d.code == Code::BaselineStale)
+    });
+    let mut written = false;
+    for file in &report.files {
+        for entry in file.entries() {
+            let result = serde_json::to_string_pretty(&result(file, &entry, &mut rules, &mut fingerprints, baselined))?;
+            out.write_all(if written { b"," } else { b"" })?;
+            out.write_all(item_indent.as_bytes())?;
+            out.write_all(result.replace('\n', &item_indent).as_bytes())?;
+            written = true;
+        }
+    }
+    if written {
+        out.write_all(format!("\n{indent}").as_bytes())?;
+    }
+    out.write_all(&frame.as_bytes()[at..])?;
     out.write_all(b"\n")
 }
 
-/// The SARIF log of `report`.
-pub fn log(report: &Report) -> s::Sarif {
-    let mut rules = Rules::new(&report.rules);
-    let mut fingerprints = Fingerprints::default();
-    let mut results = Vec::new();
-    for file in &report.files {
-        for entry in file.entries() {
-            results.push(result(file, &entry, &mut rules, &mut fingerprints));
-        }
-    }
+/// The SARIF log of `report`, with `results`, its rules described by `rules`.
+fn log(report: &Report, rules: &Rules, results: Vec<s::Result>) -> s::Sarif {
     let driver = s::ToolComponent::builder()
         .name(env!("CARGO_PKG_NAME"))
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules.descriptors)
+        .rules(rules.descriptors.clone())
         .build();
     let srcroot = s::ArtifactLocation::builder()
         .description(text(
@@ -153,10 +185,34 @@ fn invocation(report: &Report) -> s::Invocation {
     invocation
 }
 
+/// The result's `baselineState` where the run was judged against a baseline
+/// (`report_baselined`): a stale entry of the baseline is `absent`, a finding by its
+/// [`BaselineState`] (improved, tolerated and worsened ones are `updated`), anything else
+/// `new`.
+fn baseline_state(report_baselined: bool, entry: &Entry<'_>) -> Option<s::ResultBaselineState> {
+    if !report_baselined {
+        return None;
+    }
+    if entry.code == Code::BaselineStale.id() {
+        return Some(s::ResultBaselineState::Absent);
+    }
+    Some(match entry.finding.and_then(|f| f.baseline.as_ref()).map(|b| b.state) {
+        None | Some(BaselineState::New) => s::ResultBaselineState::New,
+        Some(BaselineState::Unchanged) => s::ResultBaselineState::Unchanged,
+        Some(_) => s::ResultBaselineState::Updated,
+    })
+}
+
 /// The result of one entry.
-fn result(file: &FileReport, entry: &Entry<'_>, rules: &mut Rules, fingerprints: &mut Fingerprints) -> s::Result {
+fn result(
+    file: &FileReport,
+    entry: &Entry<'_>,
+    rules: &mut Rules,
+    fingerprints: &mut Fingerprints,
+    report_baselined: bool,
+) -> s::Result {
     let index = rules.index(entry);
-    let labels = entry.labels;
+    let labels = entry.labels.as_ref();
     let primary_text = labels.first().map(|l| l.text.as_str()).filter(|t| !t.is_empty());
     let related: Vec<(&str, Location)> = labels
         .iter()
@@ -193,15 +249,22 @@ fn result(file: &FileReport, entry: &Entry<'_>, rules: &mut Rules, fingerprints:
         result.properties =
             Some(s::PropertyBag::builder().additional_properties(BTreeMap::from([("fix".to_owned(), fix)])).build());
     }
+    if let Some(state) = baseline_state(report_baselined, entry) {
+        result.baseline_state = Some(json!(state));
+    }
     if let Some(waived) = entry.waived() {
-        let properties = s::PropertyBag::builder()
-            .additional_properties(BTreeMap::from([("expires".to_owned(), json!(waived.expires.to_string()))]))
-            .build();
+        let mut properties = BTreeMap::from([("expires".to_owned(), json!(waived.expires.to_string()))]);
+        for (key, value) in [("owner", &waived.owner), ("reference", &waived.reference)] {
+            if let Some(value) = value {
+                properties.insert(key.to_owned(), json!(value));
+            }
+        }
+        let properties = s::PropertyBag::builder().additional_properties(properties).build();
         result.suppressions = Some(vec![
             s::Suppression::builder()
                 .kind(json!("inSource"))
                 .status(json!("accepted"))
-                .justification(format!("waived until {}: {}", waived.expires, waived.reason))
+                .justification(waived.describe())
                 .properties(properties)
                 .build(),
         ]);

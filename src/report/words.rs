@@ -64,6 +64,9 @@ pub(super) fn counts_text(c: Counts) -> String {
     if c.waived > 0 {
         parts.push(format!("{} waived", c.waived));
     }
+    if c.baselined > 0 {
+        parts.push(format!("{} baselined", c.baselined));
+    }
     if c.notes > 0 {
         parts.push(plural(c.notes, "note"));
     }

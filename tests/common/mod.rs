@@ -85,6 +85,16 @@ pub fn library(paths: &[&str], fail_on: crma_check::model::FailOn) -> crma_check
     crma_check::Checker::builtin(crma_check::CheckOptions { fail_on, ..options() }).check_paths(paths.iter().copied())
 }
 
+/// The errors among a report's diagnostics: (code, message).
+pub fn errors(report: &crma_check::model::FileReport) -> Vec<(String, String)> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crma_check::diagnostic::Severity::Error)
+        .map(|d| (d.code.id().to_owned(), d.message.clone()))
+        .collect()
+}
+
 /// Runs with an environment variable set.
 pub fn run_with_env(args: &[&str], key: &str, value: &str) -> Run {
     let output = command(args).env(key, value).output().expect("the binary runs");

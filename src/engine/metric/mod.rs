@@ -254,6 +254,11 @@ impl Metric {
         self.kind.threshold_problem(threshold)
     }
 
+    /// Whether its values are shares in percent.
+    pub fn is_share(&self) -> bool {
+        self.kind.scale() == Scale::Percent
+    }
+
     /// What its values are, where they are of the material's denominator ("shares", "days
     /// of cover"); `None` for counts and indexes.
     pub fn of_denominator(&self) -> Option<&'static str> {
@@ -316,6 +321,7 @@ impl Metric {
             value: Measure { number: bound.value().to_f64(), text: self.format_threshold(bound.value()) },
             origins: self.origins().filter(|o| !o.is_any()).map(OriginSet::describe),
             gauge: self.kind.gauge(&self.origins, home),
+            share: self.is_share(),
         }
     }
 }

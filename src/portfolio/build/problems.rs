@@ -3,21 +3,11 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{Code, Diagnostic, Label, Severity};
-use crate::quantity::format_number;
+use crate::diagnostic::{Code, Diagnostic, Severity, more_like_these};
 use crate::source::Span;
 
 /// How many diagnostics of one code are shown before the rest are only counted.
-const SHOWN_PER_CODE: usize = 10;
-
-/// How many places a grouped diagnostic labels.
-const LABELLED_PLACES: usize = 3;
-
-/// A diagnostic shown once for many places ("unknown material `lithum`" on 40 lines).
-struct Grouped {
-    diagnostic: Diagnostic,
-    places: u32,
-}
+const SHOWN_PER_CODE: usize = crate::diagnostic::SHOWN_PER_CODE;
 
 /// Everything wrong or noteworthy found while reading, grouped and capped.
 #[derive(Default)]
@@ -25,7 +15,9 @@ pub(super) struct Problems {
     shown: Vec<Diagnostic>,
     /// Per code: how many diagnostics (or, for grouped codes, distinct groups) there were.
     per_code: FxHashMap<Code, usize>,
-    grouped: Vec<Grouped>,
+    /// Diagnostics shown once for many places ("unknown material `lithum`" on 40 lines),
+    /// each with all its places (see [`Diagnostic::places`]).
+    grouped: Vec<Diagnostic>,
     group_index: FxHashMap<Code, FxHashMap<String, usize>>,
     /// Notes about the file as a whole, never capped.
     pub(super) notes: Vec<Diagnostic>,
@@ -42,8 +34,8 @@ impl Problems {
     }
 
     /// A diagnostic keyed by `key`, made (with its label at `span`) where the key first
-    /// occurs and labelled at the next few places; the rest are counted. Distinct keys
-    /// beyond the first few of a code are only counted, as [`Self::add`] does.
+    /// occurs, with every further place of the key. Distinct keys beyond the first few of a
+    /// code are only counted, as [`Self::add`] does.
     pub(super) fn grouped(&mut self, code: Code, key: &str, span: Span, make: impl FnOnce(Code, Span) -> Diagnostic) {
         let groups = self.group_index.entry(code).or_default();
         let n = match groups.get(key) {
@@ -54,16 +46,12 @@ impl Problems {
                 if *count > SHOWN_PER_CODE {
                     return;
                 }
-                self.grouped.push(Grouped { diagnostic: make(code, span), places: 1 });
+                self.grouped.push(make(code, span));
                 groups.insert(key.to_owned(), self.grouped.len() - 1);
                 return;
             }
         };
-        let group = &mut self.grouped[n];
-        group.places += 1;
-        if group.diagnostic.labels.len() < LABELLED_PLACES {
-            group.diagnostic.labels.push(Label::new(span, String::new()));
-        }
+        self.grouped[n].repeat_at(&[span], None, None);
     }
 
     /// The errors, and the warnings and notes, with "and N more" where some were only
@@ -71,31 +59,12 @@ impl Problems {
     pub(super) fn into_diagnostics(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         let mut all = self.shown;
         all.extend(self.notes);
-        for group in self.grouped {
-            let mut diagnostic = group.diagnostic;
-            let shown = diagnostic.labels.len() as u32;
-            if group.places > shown
-                && let Some(last) = diagnostic.labels.last_mut()
-            {
-                let more = group.places - shown;
-                let sep = if last.text.is_empty() { "" } else { "; " };
-                let places = if more == 1 { "place" } else { "places" };
-                last.text = format!("{}{sep}and {} more {places}", last.text, format_number(f64::from(more)));
-            }
-            all.push(diagnostic);
-        }
+        all.extend(self.grouped);
         all.sort_by_key(|d| d.primary_span().map(|s| s.start));
         let mut hidden: Vec<_> = self.per_code.into_iter().filter(|(_, n)| *n > SHOWN_PER_CODE).collect();
         hidden.sort_by_key(|(code, _)| code.id());
         for (code, count) in hidden {
-            let more = count - SHOWN_PER_CODE;
-            let kind = match code.severity() {
-                Severity::Error => "errors",
-                Severity::Warning => "warnings",
-                Severity::Note => "notes",
-            };
-            let text = format!("and {} more `{code}` {kind} like the ones above", format_number(more as f64));
-            all.push(Diagnostic::new(code, text));
+            all.push(more_like_these(code, count - SHOWN_PER_CODE));
         }
         all.into_iter().partition(|d| d.severity == Severity::Error)
     }

@@ -41,6 +41,8 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             stage,
             country,
             reason: record.reason.as_str().to_owned(),
+            owner: record.owner.as_ref().map(|o| o.as_str().to_owned()),
+            reference: record.reference.as_ref().map(|r| r.as_str().to_owned()),
             expires,
             expires_span,
         }))

@@ -731,14 +731,32 @@ impl Kind {
 
 impl Problem<'_> {
     /// What groups this problem with others: the same mistake (and, for a value not
-    /// known, the same value).
+    /// known, the same value). A group has one message for all its places, so the message of
+    /// a mistake grouped whatever its value (a decimal comma, a date) does not quote it: the
+    /// snippet shows each.
     fn key(&self) -> String {
         match self.kind {
-            Kind::UnknownUnit | Kind::UnknownGrade | Kind::NotACountryCode(_) | Kind::ExcelError(_) => {
+            Kind::UnknownUnit
+            | Kind::UnknownGrade
+            | Kind::NotACountryCode(_)
+            | Kind::ExcelError(_)
+            | Kind::Number(_, NumberError::NotANumber)
+                if !self.is_date() =>
+            {
                 format!("{:?}:{}", self.kind, self.text)
             }
+            kind if self.is_date() => format!("{kind:?}:date"),
             kind => format!("{kind:?}"),
         }
+    }
+
+    /// Whether the value is a date (`2026-03-01`, as a date cell of a workbook reads).
+    fn is_date(&self) -> bool {
+        let text = self.text.as_bytes();
+        matches!(self.kind, Kind::Number(_, NumberError::NotANumber))
+            && text.len() >= 10
+            && text[4] == b'-'
+            && text[7] == b'-'
     }
 
     fn diagnostic(&self, code: Code, span: Span, spec: &Spec<'_>, reference: &Reference) -> Diagnostic {
@@ -759,7 +777,7 @@ impl Problem<'_> {
                 "every supply line has a material, an amount and a unit".to_owned(),
             ),
             Kind::Number(field, NumberError::DecimalComma) => (
-                format!("`{text}` is not a number with `.` as the decimal separator"),
+                format!("{} with a decimal comma, where the decimal separator is `.`", a(field)),
                 "a decimal comma?",
                 format!(
                     "if the file writes decimals with a comma, declare it with {} (and {}, if it groups thousands with a point){}",
@@ -769,7 +787,7 @@ impl Problem<'_> {
                 ) + &number_help(field),
             ),
             Kind::Number(field, NumberError::DecimalPoint) => (
-                format!("`{text}` is not a number with `,` as the decimal separator, as declared"),
+                format!("{} with a decimal point, where the declared decimal separator is `,`", a(field)),
                 "a decimal point?",
                 format!(
                     "write it with a decimal comma, or, if the point groups thousands, declare it: {}",
@@ -777,15 +795,14 @@ impl Problem<'_> {
                 ) + &number_help(field),
             ),
             Kind::Number(field, NumberError::Grouping) => (
-                format!("`{text}` is not a number under the declared separators"),
+                format!("{} that does not read under the declared separators", a(field)),
                 "digits not in groups of three",
                 "a thousands separator stands between groups of three digits (`1.234.567,5`)".to_owned() + &number_help(field),
             ),
             Kind::Number(field, NumberError::NotANumber) => {
-                let date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-                if date {
+                if self.is_date() {
                     (
-                        format!("`{text}` is a date, not {}", a(field)),
+                        format!("a date where {} belongs", a(field)),
                         "a date",
                         "is the cell formatted as a date? Write the number, formatted as a number".to_owned(),
                     )
@@ -798,12 +815,12 @@ impl Problem<'_> {
                 }
             }
             Kind::NotPositive(field) => (
-                format!("{} of `{text}`: it must be greater than 0", a(field)),
+                format!("{} not greater than 0", a(field)),
                 "not greater than 0",
                 "an amount is what a line supplied, more than 0; leave out lines of nothing".to_owned(),
             ),
             Kind::ContentAboveOne => (
-                format!("a content of `{text}`: it is a fraction, at most 1"),
+                "a content above 1: it is a fraction, at most 1".to_owned(),
                 "more than 1",
                 "content is the share of the amount that is the material: 45% is 0.45".to_owned(),
             ),

@@ -169,18 +169,19 @@ fn material_verdict(verdict: Verdict) -> Markup {
 fn file_section(report: &Report, i: usize, file: &FileReport) -> Markup {
     let id = format!("file-{i}");
     // Numbered in the order of `FileReport::entries`: its diagnostics, then its findings.
-    let entries: Vec<(usize, Entry<'_>)> = file.entries().enumerate().collect();
+    let entries: Vec<(usize, Entry<'_>)> = file.grouped_entries().enumerate().collect();
     let input_errors: Vec<&(usize, Entry<'_>)> =
         entries.iter().filter(|(_, e)| e.is_input() && e.severity == Severity::Error).collect();
     let others = |severity: Severity| -> Vec<&(usize, Entry<'_>)> {
         entries
             .iter()
-            .filter(|(_, e)| e.severity == severity && e.waived().is_none())
+            .filter(|(_, e)| e.severity == severity && e.waived().is_none() && !e.baselined())
             .filter(|(_, e)| !(e.is_input() && e.severity == Severity::Error))
             .collect()
     };
     let (errors, warnings, notes) = (others(Severity::Error), others(Severity::Warning), others(Severity::Note));
     let waived: Vec<&(usize, Entry<'_>)> = entries.iter().filter(|(_, e)| e.waived().is_some()).collect();
+    let baselined: Vec<&(usize, Entry<'_>)> = entries.iter().filter(|(_, e)| e.baselined()).collect();
     let counts = file.counts();
     html! {
         section.file #(id) aria-labelledby={ (id) "-h" } {
@@ -228,6 +229,11 @@ fn file_section(report: &Report, i: usize, file: &FileReport) -> Markup {
                 h3 { "Waived (" (waived.len()) ")" }
                 p { "Accepted by a waiver in the portfolio: they do not fail the check until the waiver expires." }
                 (entry_list(file, &id, &waived))
+            }
+            @if !baselined.is_empty() {
+                h3 { "Baselined (" (baselined.len()) ")" }
+                p { "Accepted by the baseline as they stand: they fail again if they get worse." }
+                (entry_list(file, &id, &baselined))
             }
             @if file.checked() {
                 (rules_table(report, file))
@@ -515,16 +521,19 @@ fn entry_list(file: &FileReport, file_id: &str, entries: &[&(usize, Entry<'_>)])
                         " " span.code { (entry.code) }
                         @if entry.name != entry.code { " " span.name { (entry.name) } }
                         @if entry.waived().is_some() { " " span.tag { "waived" } }
+                        @if entry.baselined() { " " span.tag { "baselined" } }
                     }
-                    p.message { (with_code(entry.message)) }
+                    p.message { (with_code(&entry.message)) }
                     @if let Some(waived) = entry.waived() {
-                        p.waiver { strong { "Waived until " (waived.expires) ": " } (waived.reason) }
+                        p.waiver { strong { "Waived until " (waived.expires) ": " } (waived.reason)
+                            @if let Some(owner) = &waived.owner { " (owner: " (owner) ")" }
+                            @if let Some(reference) = &waived.reference { " (reference: " (reference) ")" } }
                     }
                     @if !entry.notes.is_empty() {
                         ul.notes { @for note in entry.notes { li { (with_code(note)) } } }
                     }
                     p.where { code { (entry.location.path) ":" (entry.location.line) ":" (entry.location.column) } }
-                    (excerpt::excerpt(file.source.as_ref(), entry.labels))
+                    (excerpt::excerpt(file.source.as_ref(), &entry.labels))
                     @if let Some(help) = entry.help { p.help { strong { "Help: " } (with_code(help)) } }
                 }
             }
