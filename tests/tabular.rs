@@ -573,7 +573,14 @@ fn every_bad_cell_of_a_workbook_is_located_by_its_cell() {
             3,
             "shows the error `#DIV/0!`, not an amount (S!C2)",
         ),
-        ("a date", &["PO-1", "lithium", "date:2026-03-01", "t", "AU"], "cell-value", 2, 3, "a date where an amount belongs (S!C2)"),
+        (
+            "a date",
+            &["PO-1", "lithium", "date:2026-03-01", "t", "AU"],
+            "cell-value",
+            2,
+            3,
+            "a date where an amount belongs (S!C2)",
+        ),
         (
             "an unknown unit",
             &["PO-1", "lithium", "#12", "tons", "AU"],

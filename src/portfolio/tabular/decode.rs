@@ -3,8 +3,8 @@
 //! Standard and every browser read it), decoded with `encoding_rs`.
 //!
 //! Memory: a UTF-8 file becomes its text in place; a windows-1252 file read from a path is
-//! decoded in two passes over the file (count, then decode in chunks), so that only the text
-//! is ever held whole, never the bytes beside it.
+//! decoded chunk by chunk as it is read, so that only the text is ever held whole, never the
+//! bytes beside it.
 
 use std::io::Read;
 use std::path::Path;
@@ -57,12 +57,11 @@ pub(crate) fn decode(bytes: Bytes<'_>, declared: Option<Encoding>) -> Result<Dec
         }
         Encoding::Windows1252 => match bytes {
             Bytes::Path(path) => {
-                let open = || std::fs::File::open(path);
-                windows_1252(open).map_err(DecodeError::Io)?
+                let file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+                let size = file.metadata().map_or(0, |m| m.len() as usize);
+                windows_1252(file, size).map_err(DecodeError::Io)?
             }
-            Bytes::Memory(bytes) => {
-                windows_1252(|| Ok::<_, std::io::Error>(bytes.as_slice())).map_err(DecodeError::Io)?
-            }
+            Bytes::Memory(bytes) => windows_1252(bytes.as_slice(), bytes.len()).map_err(DecodeError::Io)?,
         },
     }
 }
@@ -72,53 +71,42 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// How much is read at a time.
 const CHUNK: usize = 1 << 20;
 
-/// Decodes windows-1252 from what `open` opens, read twice: once to size the text (and to
-/// see whether it is UTF-8 after all), once to decode. `Encoding::decode` is not used: it
-/// would switch to UTF-8 on a byte-order mark, silently.
-fn windows_1252<R: Read>(open: impl Fn() -> std::io::Result<R>) -> std::io::Result<Result<Decoded, DecodeError>> {
+/// Decodes windows-1252 from `reader`, chunk by chunk, straight into the text (`size` is the
+/// file's length, for the text's first reservation), and checks on the way whether the bytes
+/// are UTF-8 after all. `Encoding::decode` is not used: it would switch to UTF-8 on a
+/// byte-order mark, silently.
+fn windows_1252(mut reader: impl Read, size: usize) -> std::io::Result<Result<Decoded, DecodeError>> {
     let mut chunk = vec![0u8; CHUNK];
-    // Pass 1: an upper bound of the text's length (a byte of 0x80 or more becomes at most
-    // three), whether it starts with a UTF-8 byte-order mark, and whether it is valid UTF-8
-    // with non-ASCII bytes.
-    let mut reader = open()?;
-    let mut capacity = 0usize;
-    let mut first = true;
+    // A byte of 0x80 or more becomes two or three; exports have few of them, and the text
+    // grows where there are more.
+    let mut text = String::with_capacity(size + size / 16 + 16);
+    let mut decoder = encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling();
     let mut utf8 = Utf8Check::default();
+    let mut first = true;
     loop {
         let n = read_full(&mut reader, &mut chunk)?;
-        if n == 0 {
-            break;
-        }
         if first && chunk[..n].starts_with(UTF8_BOM) {
             return Ok(Err(DecodeError::BomButDeclared));
         }
         first = false;
-        let high = chunk[..n].iter().filter(|&&b| b >= 0x80).count();
-        capacity += n + 2 * high;
-        utf8.feed(&chunk[..n], high > 0);
-    }
-    utf8.valid &= utf8.carry.is_empty();
-    // Pass 2: decode in chunks into a small buffer, appended to the text.
-    let mut text = String::with_capacity(capacity);
-    let mut decoder = encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling();
-    let mut out = "\0".repeat(1 << 16);
-    let mut reader = open()?;
-    loop {
-        let n = read_full(&mut reader, &mut chunk)?;
         let last = n == 0;
         let mut input = &chunk[..n];
+        utf8.feed(input, !input.is_ascii());
         loop {
-            let (result, read, written, _) = decoder.decode_to_str(input, &mut out, last);
-            text.push_str(&out[..written]);
+            let (result, read, _) = decoder.decode_to_string(input, &mut text, last);
             input = &input[read..];
-            if result == encoding_rs::CoderResult::InputEmpty {
-                break;
+            match result {
+                encoding_rs::CoderResult::InputEmpty => break,
+                encoding_rs::CoderResult::OutputFull => {
+                    text.reserve(decoder.max_utf8_buffer_length(input.len()).unwrap_or(input.len() * 3).max(CHUNK))
+                }
             }
         }
         if last {
             break;
         }
     }
+    utf8.valid &= utf8.carry.is_empty();
     Ok(Ok(Decoded { text, looks_like_utf8: utf8.valid && utf8.non_ascii }))
 }
 
