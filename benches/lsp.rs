@@ -16,7 +16,6 @@
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
 #[path = "common/portfolio.rs"]
-#[allow(dead_code, reason = "this bench generates valid portfolios only: no `Mistake`")]
 mod portfolio;
 
 use std::time::Instant;

@@ -1,12 +1,17 @@
 //! The scale benchmark: checks generated portfolios of 10k, 100k and 1M supply lines and
 //! compares each with the floor, `serde_json` reading the same file into `IgnoredAny`; then
 //! the error path, on the same portfolio with one schema error on its last line and with one
-//! on every line in kilograms (`"unit": "kilo"`).
+//! on every line in kilograms (`"unit": "kilo"`); then the same supply lines as CSV files
+//! (100k and 1M rows: UTF-8 with `,`, and a German ERP export, windows-1252 with `;` and
+//! decimal commas), each compared with the `csv` crate reading its records (a `ByteRecord`
+//! loop), and as an Excel workbook of 100k rows.
 //!
 //! ```text
-//! cargo bench --bench scale                         # 10k, 100k and 1M lines
+//! cargo bench --bench scale                         # portfolios, then CSV files and a workbook
 //! cargo bench --bench scale -- --sizes 10000,100000 --rounds 9
 //! cargo bench --bench scale -- --unordered-ids       # supply ids in no particular order
+//! cargo bench --bench scale -- --json                # portfolios only
+//! cargo bench --bench scale -- --tables              # CSV files and the workbook only
 //! cargo bench --bench scale -- --generate 1000000 > big.json
 //! cargo bench --bench scale -- --generate 1000000 --mistake every-kg-line > broken.json
 //! ```
@@ -53,14 +58,36 @@ fn main() {
 /// In a child process: does one job on `file`, then prints `nanoseconds peak_kib`.
 fn child(what: &str, file: &Path) {
     let start = Instant::now();
-    let options = crma_check::CheckOptions {
+    let mut options = crma_check::CheckOptions {
         today: "2026-11-23".parse().expect("a date"),
         ..crma_check::CheckOptions::default()
     };
+    // A table checked on its own needs a year; the European export its declarations.
+    if file.extension().is_some_and(|e| e != "json") {
+        options.year = Some(2030);
+    }
+    if is_european(file) {
+        options.tables = crma_check::TableOptions {
+            decimal: Some(','),
+            thousands: Some('.'),
+            encoding: Some(crma_check::Encoding::Windows1252),
+            ..crma_check::TableOptions::default()
+        };
+    }
     match what {
         "floor" => {
             let bytes = std::fs::read(file).expect("readable");
             serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).expect("valid JSON");
+        }
+        "floor-csv" => {
+            let delimiter = if is_european(file) { b';' } else { b',' };
+            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_path(file).expect("readable");
+            let mut record = csv::ByteRecord::new();
+            let mut rows = 0usize;
+            while reader.read_byte_record(&mut record).expect("valid CSV") {
+                rows += 1;
+            }
+            assert!(rows > 0);
         }
         "check" => {
             let checker = crma_check::Checker::builtin(options);
@@ -112,10 +139,109 @@ fn measure(what: &str, file: &Path) -> (f64, u64) {
     (nanos / 1e6, peak)
 }
 
+/// The times (ms) and peaks (KiB) of `rounds` runs of checking `file`, and of the floor job,
+/// if any, alternating which goes first so that neither always runs on a warmer machine.
+struct Runs {
+    floor: Vec<f64>,
+    check: Vec<f64>,
+    ratios: Vec<f64>,
+    floor_peak: u64,
+    check_peak: u64,
+}
+
+fn runs(floor_job: Option<&str>, file: &Path, rounds: usize) -> Runs {
+    let mut runs = Runs { floor: Vec::new(), check: Vec::new(), ratios: Vec::new(), floor_peak: 0, check_peak: 0 };
+    for round in 0..rounds {
+        let (floor, (check, check_peak)) = match floor_job {
+            Some(job) if round % 2 == 0 => {
+                let floor = measure(job, file);
+                (Some(floor), measure("check", file))
+            }
+            Some(job) => {
+                let check = measure("check", file);
+                (Some(measure(job, file)), check)
+            }
+            None => (None, measure("check", file)),
+        };
+        if let Some((floor, floor_peak)) = floor {
+            runs.floor.push(floor);
+            runs.ratios.push(check / floor);
+            runs.floor_peak = runs.floor_peak.max(floor_peak);
+        }
+        runs.check.push(check);
+        runs.check_peak = runs.check_peak.max(check_peak);
+    }
+    runs
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
     if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
+}
+
+/// Whether a generated CSV file is the European export.
+fn is_european(file: &Path) -> bool {
+    file.to_string_lossy().contains("-eu.")
+}
+
+/// A generated table of `lines` rows, cached in `bench-data/`: `kind` is `csv`, `eu.csv`
+/// (windows-1252, `;`, decimal commas) or `xlsx`.
+fn table_file(lines: usize, kind: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data");
+    std::fs::create_dir_all(&dir).expect("bench-data/");
+    let name = match kind {
+        "eu.csv" => format!("supplies-{lines}-eu.csv"),
+        other => format!("supplies-{lines}.{other}"),
+    };
+    let path = dir.join(name);
+    if !path.exists() {
+        eprintln!("generating {} ...", path.display());
+        match kind {
+            "xlsx" => std::fs::write(&path, portfolio::generate_xlsx(lines)).expect("write"),
+            _ => {
+                let mut file = std::fs::File::create(&path).expect("create");
+                portfolio::generate_csv(lines, kind == "eu.csv", &mut file).expect("write");
+            }
+        }
+    }
+    path
+}
+
+/// CSV files against the `csv` crate's `ByteRecord` loop, and a workbook on its own.
+fn bench_tables(rounds: Option<usize>) {
+    println!();
+    println!(
+        "| file | rows | size | floor: `csv` `ByteRecord` loop (median) | crma-check (median) | time ratio | floor peak | crma-check peak | peak / file size |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (lines, kind) in
+        [(100_000, "csv"), (1_000_000, "csv"), (100_000, "eu.csv"), (1_000_000, "eu.csv"), (100_000, "xlsx")]
+    {
+        let file = table_file(lines, kind);
+        let size = std::fs::metadata(&file).expect("file").len();
+        let rounds = rounds.unwrap_or(if lines >= 1_000_000 || kind == "xlsx" { 7 } else { 11 });
+        let floor_job = (kind != "xlsx").then_some("floor-csv");
+        let Runs { mut floor, mut check, mut ratios, floor_peak, check_peak } = runs(floor_job, &file, rounds);
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        let check_ms = median(&mut check);
+        let (floor_text, ratio_text, floor_peak_text) = if floor_job.is_some() {
+            (
+                format!("{:.1} ms", median(&mut floor)),
+                format!("{:.2}", median(&mut ratios)),
+                format!("{:.1} MiB", mib(floor_peak)),
+            )
+        } else {
+            ("–".to_owned(), "–".to_owned(), "–".to_owned())
+        };
+        let name = file.file_name().expect("a name").to_string_lossy();
+        println!(
+            "| {name} | {lines} | {:.1} MB | {floor_text} | {check_ms:.1} ms | {ratio_text} | {floor_peak_text} | {:.1} MiB | {:.2} |",
+            size as f64 / 1e6,
+            mib(check_peak),
+            check_peak as f64 * 1024.0 / size as f64,
+        );
+    }
 }
 
 fn data_file(lines: usize, unordered: bool, mistake: Mistake) -> PathBuf {
@@ -140,9 +266,12 @@ fn bench(args: &[&str]) {
     let mut sizes = vec![10_000, 100_000, 1_000_000];
     let mut rounds = None;
     let mut unordered = false;
+    let (mut json, mut tables) = (true, true);
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match *arg {
+            "--json" => tables = false,
+            "--tables" => json = false,
             "--sizes" => {
                 sizes = iter.next().expect("sizes").split(',').map(|s| s.parse().expect("a size")).collect();
                 sizes.sort_unstable();
@@ -152,8 +281,18 @@ fn bench(args: &[&str]) {
             other => panic!("unknown argument {other}"),
         }
     }
+    if json {
+        bench_json(&sizes, rounds, unordered);
+    }
+    if tables {
+        bench_tables(rounds);
+    }
+}
+
+/// Portfolios against `serde_json` reading them into `IgnoredAny`, and the error path.
+fn bench_json(sizes: &[usize], rounds: Option<usize>, unordered: bool) {
     let mut measured = Vec::new();
-    for &lines in &sizes {
+    for &lines in sizes {
         let rounds = rounds.unwrap_or(if lines >= 1_000_000 { 7 } else { 11 });
         measured.push(measure_size(lines, unordered, rounds));
     }

@@ -54,7 +54,7 @@ pub fn decode(name: String, mut bytes: Vec<u8>) -> Result<Source, Unreadable> {
     }
 }
 
-fn io_error(path: &str, error: &std::io::Error) -> Unreadable {
+pub(crate) fn io_error(path: &str, error: &std::io::Error) -> Unreadable {
     let is_dir = Path::new(path).is_dir();
     let message = if is_dir {
         format!("`{path}` is a folder, not a file")

@@ -42,7 +42,7 @@ pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, W
 pub use domain::{Basis, Stage};
 pub use engine::{Cut, Rule, Scenario};
 pub use model::RuleOrigin;
-pub use portfolio::YEARS;
+pub use portfolio::{Encoding, TableOptions, YEARS};
 
 /// The JSON Schemas of the input formats, as `crma-check schema` prints them.
 pub mod schemas {

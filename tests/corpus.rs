@@ -60,6 +60,10 @@ const CASES: &[(&str, &str, usize, &str)] = &[
     ("invalid-date.json", "invalid-date", 7, "`2027-02-30` is not a date in the calendar"),
     ("amount-too-large.json", "amount-range", 6, "an amount too large"),
     ("amount-too-precise.json", "amount-range", 6, "more than 36 significant digits"),
+    ("supplies-from-delimiter.json", "schema", 4, "`supplies_from[0].delimiter` must be `,`, `;`, or `\\t`"),
+    ("supplies-from-unknown-key.json", "schema", 5, "unknown field `supplies_from[0].delimeter`"),
+    ("supplies-from-unknown-field.json", "schema", 4, "unknown field `supplies_from[0].columns.amont`"),
+    ("supplies-from-missing-file.json", "io", 5, "no-such-export.csv` does not exist"),
 ];
 
 fn fixture(name: &str) -> String {

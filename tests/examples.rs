@@ -82,3 +82,12 @@ fn battery_regulation_applies_from_2031() {
     assert_eq!(status, 1);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn an_erp_export_and_a_workbook_are_read_as_the_portfolio_declares() {
+    // A windows-1252 CSV export (`;`, decimal comma, thousands point, German headers) and a
+    // worksheet of recycled supplies, beside the portfolio that takes its supply lines from them.
+    let (status, out) = report(&["examples/erp-export/portfolio-2026.json"]);
+    assert_eq!(status, 0);
+    insta::assert_snapshot!(out);
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{self, BUILTIN_RULES, Rule};
 use crate::model::{FailOn, FileReport, Report};
-use crate::portfolio::{self, Portfolio};
+use crate::portfolio::{self, FileKind, Portfolio, TableOptions};
 use crate::reference::Reference;
 use crate::source::Source;
 use crate::{input, suggest};
@@ -28,11 +28,21 @@ pub struct CheckOptions {
     /// How many days before its last day a waiver in use is a `waiver-expiring` warning
     /// (0: never).
     pub waiver_notice_days: u16,
+    /// How CSV and Excel files checked on their own are written, where they cannot say
+    /// (`--sheet`, `--decimal` …; a portfolio's `supplies_from` entry says it for the files
+    /// it references).
+    pub tables: TableOptions,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { year: None, today: today(), fail_on: FailOn::default(), waiver_notice_days: WAIVER_NOTICE_DAYS }
+        CheckOptions {
+            year: None,
+            today: today(),
+            fail_on: FailOn::default(),
+            waiver_notice_days: WAIVER_NOTICE_DAYS,
+            tables: TableOptions::default(),
+        }
     }
 }
 
@@ -241,19 +251,32 @@ impl Checker {
         &self.options
     }
 
-    /// Checks one file (`-` for standard input).
+    /// Checks one file (`-` for standard input): a portfolio, or a CSV or Excel file of
+    /// supply lines (told by its name and its first bytes), which needs `year`.
     pub fn check_path(&self, path: &str) -> FileReport {
-        match input::read_input(path) {
-            Ok(source) => self.check_source(source),
-            Err(unreadable) => FileReport::unchecked(path, unreadable.source, vec![unreadable.diagnostic]),
+        match self.open_path(path) {
+            Ok(portfolio) => self.assess(portfolio),
+            Err(unchecked) => *unchecked,
         }
     }
 
-    /// Checks the bytes of a file called `name` (UTF-8, a byte-order mark allowed).
+    /// Checks the bytes of a file called `name`: a portfolio (UTF-8, a byte-order mark
+    /// allowed), or a CSV or Excel file, as [`Self::check_path`] tells them.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
-        match input::decode(name.to_owned(), bytes) {
-            Ok(source) => self.check_source(source),
-            Err(unreadable) => FileReport::unchecked(name, unreadable.source, vec![unreadable.diagnostic]),
+        let kind = FileKind::of(name, &bytes[..bytes.len().min(8)]);
+        let loaded = if kind.is_table() {
+            self.load_table(name, kind, portfolio::Bytes::Memory(bytes))
+        } else {
+            match input::decode(name.to_owned(), bytes) {
+                Ok(source) => self.load(source),
+                Err(unreadable) => {
+                    return FileReport::unchecked(name, unreadable.source, vec![unreadable.diagnostic]);
+                }
+            }
+        };
+        match loaded {
+            Ok(portfolio) => self.assess(portfolio),
+            Err(unchecked) => *unchecked,
         }
     }
 
@@ -269,15 +292,19 @@ impl Checker {
 
     /// Checks a portfolio's text.
     pub fn check_source(&self, source: Source) -> FileReport {
-        let portfolio = match self.load(&source) {
-            Ok(portfolio) => portfolio,
-            Err(unchecked) => return *unchecked,
-        };
+        match self.load(source) {
+            Ok(portfolio) => self.assess(portfolio),
+            Err(unchecked) => *unchecked,
+        }
+    }
+
+    /// Assesses a portfolio read without errors.
+    fn assess(&self, portfolio: Portfolio) -> FileReport {
         let active = self.active_rules().collect::<Vec<&Rule>>();
         let known = self.known_ids();
         let context = self.context(&portfolio, &active, &known);
         let assessment = engine::assess(&portfolio, &context);
-        file_report(source, portfolio, context.year, assessment)
+        file_report(portfolio, context.year, assessment)
     }
 
     /// What the supply line with its amount (or unit, form or content) written at byte
@@ -285,14 +312,54 @@ impl Checker {
     /// material. `None` if no line's value is written there, or if the portfolio has input
     /// errors (its shares would be of an incomplete ledger).
     pub fn line_facts(&self, source: &Source, offset: usize) -> Option<crate::model::LineFacts> {
-        let portfolio = portfolio::load(source, self.reference, Some(offset)).ok()?;
+        let portfolio = portfolio::load(source.clone(), self.reference, Some(offset)).ok()?;
         engine::line_facts(&portfolio, self.reference)
     }
 
-    /// Reads a portfolio, or the report of a file that could not be checked.
-    fn load(&self, source: &Source) -> Result<Portfolio, Box<FileReport>> {
-        portfolio::load(source, self.reference, None)
-            .map_err(|errors| Box::new(FileReport::unchecked(source.name(), Some(source.clone()), errors)))
+    /// Reads the file at `path` (`-` for standard input) into a portfolio, or the report of a
+    /// file that could not be checked.
+    fn open_path(&self, path: &str) -> Result<Portfolio, Box<FileReport>> {
+        if path != "-" {
+            let kind = FileKind::of_path(Path::new(path));
+            if kind.is_table() {
+                return self.load_table(path, kind, portfolio::Bytes::Path(Path::new(path)));
+            }
+        }
+        match input::read_input(path) {
+            Ok(source) => self.load(source),
+            Err(unreadable) => {
+                Err(Box::new(FileReport::unchecked(path, unreadable.source, vec![unreadable.diagnostic])))
+            }
+        }
+    }
+
+    /// Reads a portfolio (and the files it takes its supply lines from), or the report of a
+    /// file that could not be checked.
+    fn load(&self, source: Source) -> Result<Portfolio, Box<FileReport>> {
+        portfolio::load(source, self.reference, None).map_err(|unloaded| {
+            let name = unloaded.source.name().to_owned();
+            Box::new(FileReport::unchecked(&name, Some(unloaded.source), unloaded.errors))
+        })
+    }
+
+    /// Reads a CSV or Excel file of supply lines, checked on its own in the year `--year`
+    /// gives (without one, nothing is read: the check cannot be made).
+    fn load_table(
+        &self,
+        name: &str,
+        kind: FileKind,
+        bytes: portfolio::Bytes<'_>,
+    ) -> Result<Portfolio, Box<FileReport>> {
+        let Some(year) = self.options.year else {
+            let what = if kind == FileKind::Csv { "a CSV file" } else { "a workbook" };
+            let diagnostic = Diagnostic::new(Code::YearRequired, format!("`{name}` is {what}, which has no reporting year"))
+                .with_help(format!(
+                    "give the year its supply lines are of: `crma-check {name} --year 2026`; or check a portfolio that names its year and takes its supply lines from the file (`supplies_from`)"
+                ));
+            return Err(Box::new(FileReport::unchecked(name, None, vec![diagnostic])));
+        };
+        portfolio::load_table(name, kind, bytes, &self.options.tables, year, self.reference)
+            .map_err(|(source, errors)| Box::new(FileReport::unchecked(name, source, errors)))
     }
 
     /// Every rule id, active or not.
@@ -315,13 +382,21 @@ impl Checker {
 }
 
 /// The report of a checked file.
-fn file_report(source: Source, portfolio: Portfolio, year: u16, assessment: engine::Assessment) -> FileReport {
+fn file_report(portfolio: Portfolio, year: u16, assessment: engine::Assessment) -> FileReport {
+    let source = portfolio.source;
+    let mut findings = assessment.findings;
+    // A place in a worksheet is named as spreadsheets name it, beside the label's words.
+    for label in findings.iter_mut().flat_map(|f| f.labels.iter_mut()) {
+        if let Some(cell) = source.cell(label.span) {
+            label.text = if label.text.is_empty() { cell } else { format!("{} ({cell})", label.text) };
+        }
+    }
     FileReport {
         path: source.name().to_owned(),
         name: portfolio.name,
         year: Some(year),
         diagnostics: portfolio.notes,
-        findings: assessment.findings,
+        findings,
         table: assessment.table,
         supply_lines: portfolio.supply_lines,
         checks: assessment.checks,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::{Checker, file_report};
 use crate::engine::{self, Rule, Scenario};
 use crate::model::{FileReport, ScenarioResult, StressReport};
+use crate::portfolio::Portfolio;
 use crate::source::Source;
 use crate::{Cut, input};
 
@@ -61,22 +62,19 @@ impl Checker {
         if failed.is_empty() { Ok(scenarios) } else { Err(failed) }
     }
 
-    /// Stress-tests the portfolio at `path` (`-` for standard input).
+    /// Stress-tests the portfolio at `path` (`-` for standard input; a CSV or Excel file of
+    /// supply lines as [`Checker::check_path`] reads them).
     pub fn stress_path(&self, path: &str, stresses: &Stresses) -> StressReport {
-        match input::read_input(path) {
-            Ok(source) => self.stress_source(source, stresses),
-            Err(unreadable) => StressReport {
-                before: FileReport::unchecked(path, unreadable.source, vec![unreadable.diagnostic]),
-                unreadable: Vec::new(),
-                scenarios: Vec::new(),
-                ranked: false,
-                as_of: self.options.today,
-            },
-        }
+        self.stress(self.open_path(path), stresses)
     }
 
     /// Stress-tests a portfolio's text.
     pub fn stress_source(&self, source: Source, stresses: &Stresses) -> StressReport {
+        self.stress(self.load(source), stresses)
+    }
+
+    /// Stress-tests a portfolio read (or the report of one that could not be).
+    fn stress(&self, loaded: Result<Portfolio, Box<FileReport>>, stresses: &Stresses) -> StressReport {
         let ranked = matches!(stresses, Stresses::EachCountry);
         let (read, unreadable) = match stresses {
             Stresses::Files(paths) => match self.read_scenarios(paths) {
@@ -85,10 +83,10 @@ impl Checker {
             },
             _ => (Vec::new(), Vec::new()),
         };
-        let portfolio = match self.load(&source) {
+        let portfolio = match loaded {
             Ok(portfolio) if unreadable.is_empty() => portfolio,
-            Ok(_) => {
-                let before = FileReport::unchecked(source.name(), Some(source.clone()), Vec::new());
+            Ok(portfolio) => {
+                let before = FileReport::unchecked(portfolio.source.name(), Some(portfolio.source.clone()), Vec::new());
                 return StressReport { before, unreadable, scenarios: Vec::new(), ranked, as_of: self.options.today };
             }
             Err(before) => {
@@ -141,7 +139,7 @@ impl Checker {
         }
         let year = context.year;
         StressReport {
-            before: file_report(source, portfolio, year, assessment),
+            before: file_report(portfolio, year, assessment),
             unreadable: Vec::new(),
             scenarios: results,
             ranked,

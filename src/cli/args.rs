@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crma_check::gate::Tolerance;
 use crma_check::model::FailOn;
 use crma_check::report::{DiffFormat, Format, StressFormat};
+use crma_check::{Encoding, TableOptions};
 
 /// Checks sourcing portfolios of critical raw materials against the EU Critical Raw
 /// Materials Act (Regulation (EU) 2024/1252, Art. 5(1)) and other sourcing policies.
@@ -37,7 +38,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Portfolio files to check ("-" reads standard input).
+    /// Portfolio files to check ("-" reads standard input); or CSV or Excel files of supply
+    /// lines (.csv, .tsv, .txt, .xlsx, .xlsm), which need --year.
     #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
     pub files: Vec<String>,
     /// Output format.
@@ -91,6 +93,53 @@ pub struct AssessArgs {
     /// Warn of a waiver in use this many days before its last day (0: never) [default: 30].
     #[arg(long, value_name = "DAYS")]
     pub waiver_notice_days: Option<u16>,
+    #[command(flatten)]
+    pub tables: TableArgs,
+}
+
+/// How CSV and Excel files checked on their own are written, where they cannot say (a
+/// portfolio's `supplies_from` entry declares the same for the files it takes supplies from).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "CSV and Excel files")]
+pub struct TableArgs {
+    /// The worksheet to read (without it, the workbook's only visible worksheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The CSV delimiter: `,`, `;` or `tab` (without it, the one the header uses).
+    #[arg(long, value_name = "DELIMITER", value_parser = TableOptions::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// The decimal separator of numbers written as text: `.` (the default) or `,`.
+    #[arg(long, value_name = "SEPARATOR", value_parser = TableOptions::parse_decimal)]
+    pub decimal: Option<char>,
+    /// The thousands separator of numbers written as text, if they have one: `.`, `,`, `'` or
+    /// `space`.
+    #[arg(long, value_name = "SEPARATOR", value_parser = TableOptions::parse_thousands)]
+    pub thousands: Option<char>,
+    /// The encoding of a CSV file: `utf-8` (the default), `windows-1252` or `iso-8859-1`.
+    #[arg(long, value_name = "ENCODING", value_parser = TableOptions::parse_encoding)]
+    pub encoding: Option<Encoding>,
+    /// The unit of every amount (`t`, `kg` …), for a file without a unit column.
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// A supply field under another header: FIELD=HEADER, such as `amount=Menge`
+    /// (repeatable).
+    #[arg(long = "column", value_name = "FIELD=HEADER", value_parser = TableOptions::parse_column)]
+    pub columns: Vec<(String, String)>,
+}
+
+impl TableArgs {
+    /// The options they give.
+    pub fn options(&self) -> TableOptions {
+        TableOptions {
+            sheet: self.sheet.clone(),
+            delimiter: self.delimiter,
+            decimal: self.decimal,
+            thousands: self.thousands,
+            encoding: self.encoding,
+            unit: self.unit.clone(),
+            columns: self.columns.clone(),
+        }
+    }
 }
 
 /// `crma-check stress`: a portfolio under supply cuts.
@@ -180,7 +229,7 @@ pub enum Command {
     /// denominators do not change. Per material: tonnes lost, share of demand, days of stock
     /// cover; and the findings that appear or clear. Exit status 0 when the analysis ran, 2 on
     /// input errors.
-    Stress(StressArgs),
+    Stress(Box<StressArgs>),
     /// Run a language server (LSP) over standard input and output, for editors: diagnostics
     /// as you type, hover, completion and quick fixes in portfolios and rule files.
     Lsp,
@@ -191,7 +240,7 @@ pub enum Command {
     /// its version at a git revision (a file that did not exist there is all new). Exit
     /// status 1 when a finding at or above --fail-on is introduced or has worsened by more
     /// than --tolerance, 0 otherwise, 2 on input errors.
-    Diff(DiffArgs),
+    Diff(Box<DiffArgs>),
     /// Print a completion script for a shell.
     Completions {
         /// The shell.

@@ -84,6 +84,7 @@ pub fn run(cli: Cli) -> u8 {
             .waiver_notice_days
             .or(config.waiver_notice_days)
             .unwrap_or(crma_check::WAIVER_NOTICE_DAYS),
+        tables: assess.tables.options(),
     };
     let rule_paths: Vec<std::path::PathBuf> = config.rules.iter().chain(&cli.rules).cloned().collect();
     let mut checker = match Checker::with_rule_files(&rule_paths, options.clone()) {

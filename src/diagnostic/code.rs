@@ -224,6 +224,31 @@ codes! {
     Config = "config", Error,
         "A setting of the project file (`crma-check.toml`) is unknown or has a wrong value.",
         "The settings are `rules`, `select`, `ignore`, `fail_on`, `year`, `baseline`, `tolerance` and `waiver_notice_days`.";
+
+    /// A CSV or Excel file cannot be read as a table.
+    TableFormat = "table-format", Error,
+        "A CSV or Excel file cannot be read as a table: a quote never closed, a row with more or fewer cells than the header, a delimiter that cannot be told from the header, a sheet that is not there or cannot be told, a file that is not a workbook.",
+        "Fix the file at the place shown, or declare what cannot be told from it (`delimiter`, `sheet`).";
+    /// A table's header lacks a required column, names one twice, or lacks one `columns` names.
+    TableHeader = "table-header", Error,
+        "A table's header lacks a required column (`material`, `amount`, `unit`), has a column for one field twice, or does not have a column that `columns` names.",
+        "Name the columns as the supply fields are named, or map the file's headers to the fields with `columns`.";
+    /// Columns of a table that are not supply fields were ignored.
+    UnknownColumns = "unknown-columns", Note,
+        "Columns of a CSV or Excel file that are not supply fields were ignored (an export has many).",
+        "Nothing to do; if one of them holds a supply field under another name, map it with `columns`.";
+    /// A cell of a CSV or Excel file does not fit its column.
+    CellValue = "cell-value", Error,
+        "A cell of a CSV or Excel file does not fit its column: empty where a value is required, a number that does not parse under the file's declared decimal and thousands separators, an amount not greater than 0, an unknown unit or grade, a country that is not a two-letter code, an Excel error or date where a number belongs.",
+        "Fix the cell; if the file writes numbers another way, declare it (`decimal`, `thousands`): nothing is guessed.";
+    /// A CSV or Excel file checked on its own has no reporting year.
+    YearRequired = "year-required", Error,
+        "A CSV or Excel file checked on its own has no reporting year.",
+        "Give `--year`, or check it through a portfolio that names the year and takes its supply lines from the file (`supplies_from`).";
+    /// A file declared windows-1252 or ISO 8859-1 is valid UTF-8 with non-ASCII characters.
+    EncodingMismatch = "encoding-mismatch", Warning,
+        "A file declared as windows-1252 or ISO 8859-1 is valid UTF-8 and has non-ASCII characters: read as declared, they are probably garbled (`Müller` as `MÃ¼ller`).",
+        "Remove the `encoding` declaration if the file is UTF-8.";
 }
 
 impl Code {

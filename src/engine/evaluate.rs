@@ -324,7 +324,9 @@ fn line_words(source: &Source, reference: &Reference, line: &LineRef) -> String 
         None => format!("supply line {}", line.index + 1),
     };
     let written = source.slice(line.amount);
-    let amount = crate::quantity::Decimal::parse(written).map_or(written.to_owned(), |d| format_number(d.to_f64()));
+    // Read as its file writes numbers (`1.234,5` in a CSV file declared so).
+    let numbers = source.numbers_at(line.amount.start as usize);
+    let amount = numbers.read(written).map_or(written.to_owned(), |d| format_number(d.to_f64()));
     let unit = reference.units.get(line.unit);
     let (in_tonnes, unit) = (unit.tonnes == crate::quantity::Fraction::ONE, &unit.id);
     let gross = match (line.form, line.content) {

@@ -93,7 +93,8 @@ pub(super) fn part_problems<'v>(
     let mut index: usize = 0;
     problems.retain(|_| {
         let pair = index.checked_sub(offset).and_then(|n| pairs.get(n));
-        let keep = !matches!(pair, Some(Pair::Missing(o, f)) if misspelt.contains(&(o.clone(), f.clone())));
+        let keep = !matches!(pair, Some(Pair::Missing(o, fields))
+            if fields.iter().any(|f| misspelt.contains(&(o.clone(), f.clone()))));
         index += 1;
         keep
     });
@@ -299,9 +300,10 @@ fn item_and_path<'w>(pointer: &str, words: &[(&str, &'w str)]) -> (Option<Item<'
 // ---- Schema errors in words ----------------------------------------------------------------
 
 /// How a schema error relates to another: a missing field, or an unknown field that is a
-/// likely misspelling of an allowed one (each with the object's pointer and the field).
+/// likely misspelling of an allowed one (each with the object's pointer and the field; a
+/// missing field may be one of several, any of which would do).
 enum Pair {
-    Missing(String, String),
+    Missing(String, Vec<String>),
     Misspelt(String, String),
     None,
 }
@@ -348,7 +350,13 @@ fn schema_problem(
         diagnostic = diagnostic.with_help(help);
     }
     let pair = match error.kind() {
-        Kind::Required { property } => Pair::Missing(pointer.clone(), property.as_str().unwrap_or_default().to_owned()),
+        Kind::Required { property } => {
+            Pair::Missing(pointer.clone(), vec![property.as_str().unwrap_or_default().to_owned()])
+        }
+        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => match schema.required_alternatives(&schema_path) {
+            Some(fields) => Pair::Missing(pointer.clone(), fields.into_iter().map(str::to_owned).collect()),
+            None => Pair::None,
+        },
         _ => Pair::None,
     };
     (Problem { pointer, diagnostic }, pair)
@@ -459,6 +467,28 @@ fn in_words(
         Kind::Pattern { pattern } => {
             let expected = schema.pattern_words(pattern).unwrap_or("of another form");
             (format!("{subject} must be {expected}; found {found}"), format!("not {expected}"), None)
+        }
+        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } if schema.required_alternatives(schema_path).is_some() => {
+            let fields = schema.required_alternatives(schema_path).unwrap_or_default();
+            let named: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            let either = named.join(" or ");
+            // What each of them is, in the first sentence of its description.
+            let object = parent_pointer(schema_path);
+            let help: Vec<String> = fields
+                .iter()
+                .filter_map(|f| {
+                    let description = schema.property_description(object, f)?;
+                    Some(format!(
+                        "`{f}`: {}",
+                        description.split(". ").next().unwrap_or(description).trim_end_matches('.')
+                    ))
+                })
+                .collect();
+            (
+                format!("{subject} has no {either}"),
+                format!("{either} is required here"),
+                (!help.is_empty()).then(|| help.join("; ")),
+            )
         }
         Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
             let words = schema.alternatives(schema_path).1;

@@ -128,7 +128,9 @@ impl Schema {
                     choices.push(text);
                 }
             } else if let Some(constant) = branch.get("const") {
-                words.push(format!("`{}`", constant.as_str().map_or_else(|| constant.to_string(), str::to_owned)));
+                // A control character (a tab) escaped, so that it can be seen.
+                let text = constant.as_str().map_or_else(|| constant.to_string(), |s| s.escape_debug().to_string());
+                words.push(format!("`{text}`"));
             } else if let Some(kind) = branch.get("type") {
                 words.push(type_words(&kind.to_string()));
             }
@@ -139,6 +141,20 @@ impl Schema {
             Some((last, rest)) => format!("{}, or {last}", rest.join(", ")),
         };
         (choices, words)
+    }
+
+    /// The fields of the `anyOf` or `oneOf` at `schema_pointer` if each of its branches only
+    /// requires one field (`[{"required": ["supplies"]}, {"required": ["supplies_from"]}]`):
+    /// one of them must be there.
+    pub(super) fn required_alternatives(&self, schema_pointer: &str) -> Option<Vec<&str>> {
+        let branches = self.document.pointer(schema_pointer)?.as_array()?;
+        branches
+            .iter()
+            .map(|branch| match branch.as_object()?.get("required")?.as_array()?.as_slice() {
+                [field] if branch.as_object()?.len() == 1 => field.as_str(),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A node, or the node its local `$ref` points to.

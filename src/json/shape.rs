@@ -57,6 +57,9 @@ pub(super) struct ObjectNode {
     pub other: Option<NodeId>,
     /// The keys it requires.
     pub required: Vec<String>,
+    /// Keys of which it requires at least one (an `anyOf` of `required` alone:
+    /// `supplies` or `supplies_from`); empty where there is no such choice.
+    pub one_of: Vec<String>,
     /// The properties it requires, as a bit per property (`None` if it requires a key it has
     /// no property for, or has more properties than a mask holds).
     pub required_mask: Option<u64>,
@@ -184,11 +187,23 @@ impl Builder<'_> {
 
     /// An object node, if `schema` says nothing of objects but their keys and values.
     fn object(&mut self, schema: &Value, location: &str, root_keys: &[&str]) -> Option<Node> {
-        let mut allowed = vec!["type", "properties", "required", "additionalProperties"];
+        let mut allowed = vec!["type", "properties", "required", "additionalProperties", "anyOf"];
         allowed.extend_from_slice(root_keys);
         if !is_type(schema, "object") || !only(schema, &allowed) {
             return None;
         }
+        // An `anyOf` is about keys alone where each branch requires one key and says nothing else.
+        let one_of: Vec<String> = match schema.get("anyOf") {
+            None => Vec::new(),
+            Some(branches) => branches
+                .as_array()?
+                .iter()
+                .map(|branch| match branch.get("required")?.as_array()?.as_slice() {
+                    [key] if only(branch, &["required"]) => key.as_str().map(str::to_owned),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?,
+        };
         let required: Vec<String> = match schema.get("required") {
             None => Vec::new(),
             Some(list) => list.as_array()?.iter().map(|r| r.as_str().map(str::to_owned)).collect::<Option<_>>()?,
@@ -204,6 +219,9 @@ impl Builder<'_> {
         }
         if !required.is_empty() {
             keys.insert("required".to_owned(), json!(required));
+        }
+        if let Some(any_of) = schema.get("anyOf") {
+            keys.insert("anyOf".to_owned(), any_of.clone());
         }
         if additional == Some(&Value::Bool(false)) {
             keys.insert("additionalProperties".to_owned(), json!(false));
@@ -233,6 +251,7 @@ impl Builder<'_> {
             properties,
             other,
             required,
+            one_of,
             required_mask,
         }))
     }
@@ -445,6 +464,7 @@ mod tests {
         let shape = portfolio();
         let root = object(&shape, shape.root());
         assert_eq!(root.location, "");
+        assert_eq!(root.one_of, ["supplies", "supplies_from"]);
         let supplies = root.child(root.property("supplies"));
         let Node::Array(items) = shape.node(supplies) else { panic!("supplies is a list") };
         let supply = object(&shape, *items);

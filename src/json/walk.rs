@@ -287,12 +287,14 @@ impl<'a, 's> Walk<'a, 's> {
     /// refuses, the keys written twice. `seen` has a bit per property written; `unusual`
     /// says a key was written twice or has no bit.
     fn keys(&mut self, object: &ObjectNode, start: usize, keys: &[Key<'a>], seen: u64, unusual: bool) {
+        let has = |name: &str| keys.iter().any(|k| k.name == name);
+        let chosen = object.one_of.is_empty() || object.one_of.iter().any(|k| has(k));
         let complete = object.required_mask.is_some_and(|required| seen & required == required);
-        if !unusual && complete {
+        if !unusual && complete && chosen {
             return;
         }
         let repeats = repeats(keys);
-        let missing = object.required.iter().any(|r| !keys.iter().any(|k| k.name == r.as_str()));
+        let missing = !chosen || object.required.iter().any(|r| !has(r));
         let refused = object.other.is_none() && keys.iter().any(|k| k.property.is_none());
         if repeats.is_empty() && !missing && !refused {
             return;

@@ -75,17 +75,17 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                     .finding
                     .filter(|f| f.waived.is_none() && Code::find(f.code()).is_none())
                     .map(|f| f.check.clone());
-                let message = entry.full_message();
-                let suggestion = entry.diagnostic.and_then(|d| place_suggestion(d, &entry.labels));
+                let mut message = entry.full_message();
+                let in_document = report.source.as_ref().map(|s| in_document(s, &entry.labels));
+                let entry_labels = in_document.as_ref().map_or(&entry.labels[..], |(l, _)| l.as_slice());
+                // A fix in another file (a CSV file the portfolio reads) is not this document's.
+                let mut suggestion = entry.diagnostic.and_then(|d| place_suggestion(d, &entry.labels));
+                if let Some((_, Some(place))) = &in_document {
+                    message = format!("in {place}: {message}");
+                    suggestion = None;
+                }
                 checked.items.push(Item {
-                    diagnostic: diagnostic(
-                        document,
-                        entry.code,
-                        severity,
-                        &message,
-                        entry.help,
-                        &labels(&entry.labels),
-                    ),
+                    diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry_labels)),
                     fix: fix(suggestion.as_ref()),
                     waivable,
                 });
@@ -104,6 +104,35 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
         }
     }
     checked
+}
+
+/// The labels of a diagnostic as the document can show them: one in a file the portfolio
+/// takes its supplies from (`supplies_from`) is moved to where the document names that file,
+/// its place in the file said in its words. Also the place of the first label, if it was moved
+/// (`purchases.csv:14:3`, or `purchases.xlsx, Purchases!C14`).
+fn in_document(source: &Source, labels: &[Label]) -> (Vec<Label>, Option<String>) {
+    let mut primary = None;
+    let labels = labels
+        .iter()
+        .enumerate()
+        .map(|(n, label)| {
+            let file = source.file_at(label.span.start as usize);
+            let Some(named_at) = file.referenced_at() else { return label.clone() };
+            let place = match source.cell(label.span) {
+                Some(cell) => format!("{}, {cell}", file.name()),
+                None => {
+                    let at = source.line_col(label.span.start as usize);
+                    format!("{}:{}:{}", file.name(), at.line, at.column)
+                }
+            };
+            let text = if label.text.is_empty() { place.clone() } else { format!("{place}: {}", label.text) };
+            if n == 0 {
+                primary = Some(place);
+            }
+            Label { span: named_at, text }
+        })
+        .collect();
+    (labels, primary)
 }
 
 fn severity(severity: Severity) -> DiagnosticSeverity {
@@ -203,5 +232,27 @@ fn place_suggestion(d: &crma_check::diagnostic::Diagnostic, place_labels: &[Labe
         (true, _) => Some(Suggestion { span: here, replacement: suggestion.replacement.clone() }),
         (false, true) => Some(suggestion.clone()),
         (false, false) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_in_a_referenced_file_is_shown_where_the_portfolio_names_it() {
+        let text = "{\"supplies_from\": [{\"path\": \"a.csv\"}]}";
+        let mut source = Source::new("p.json", text);
+        let named_at = Span::new(text.find("\"a.csv\"").unwrap(), text.find("\"a.csv\"").unwrap() + 7);
+        source.attach(Source::new("a.csv", "material,amount\nlithum,12\n"), named_at).unwrap();
+        let csv = source.file(1);
+        let at = csv.text().find("lithum").unwrap();
+        let labels =
+            [Label::new(csv.span(at, at + 6), "not a known material"), Label::new(Span::new(1, 3), "in the portfolio")];
+        let (labels, place) = in_document(&source, &labels);
+        assert_eq!(place.as_deref(), Some("a.csv:2:1"));
+        assert_eq!(labels[0].span, named_at);
+        assert_eq!(labels[0].text, "a.csv:2:1: not a known material");
+        assert_eq!(labels[1].span, Span::new(1, 3));
     }
 }

@@ -15,7 +15,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::build::LedgerBuilder;
 use super::record::{Field, Refused, StatedRecord, SupplyRecord, WaiverRecord};
-use super::{Portfolio, YEARS};
+use super::supplies_from::{Attached, Entry};
+use super::{Portfolio, YEARS, tabular};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
 use crate::json::{self, Advice, Number, Schema, Spanned, Text, present};
@@ -48,7 +49,15 @@ const QUEUE: usize = 8;
 /// Two threads: this one parses, and hands supply lines in batches to a second one that
 /// checks what they mean and adds them to the ledger (`lines`). The two halves of the work
 /// are of a size, so on two cores a file is checked in about the time it takes to parse.
-pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Result<Portfolio, Vec<Diagnostic>> {
+///
+/// The files of `supplies_from` are `attached` to `source` already: their rows are read after
+/// the portfolio's own supply lines, into the same builder.
+pub(super) fn load<'s>(
+    source: &'s Source,
+    reference: &'s Reference,
+    probe: Option<usize>,
+    attached: &[Attached],
+) -> Result<Portfolio, Vec<Diagnostic>> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<SupplyLine<'_>>>(QUEUE);
     std::thread::scope(|scope| {
         let builder = scope.spawn(move || -> Result<LedgerBuilder<'_, '_>, Refused> {
@@ -64,7 +73,7 @@ pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Res
         let mut top = Top::new(sender);
         let mut deserializer = serde_json::Deserializer::from_str(source.text());
         let parsed = deserializer
-            .deserialize_map(PortfolioVisitor { top: &mut top })
+            .deserialize_map(PortfolioVisitor { top: &mut top, reference })
             .and_then(|()| deserializer.end())
             .and_then(|()| top.flush().map_err(refuse));
         // Dropping the sender lets the builder see the end of the lines (a field left in a
@@ -79,6 +88,10 @@ pub fn load(source: &Source, reference: &Reference, probe: Option<usize>) -> Res
             (Err(error), _) => Err(error_path(source, &error)),
             (Ok(()), Err(what)) => Err(refused(what)),
             (Ok(()), Ok(mut builder)) => {
+                // The supply lines of the files the portfolio takes them from, after its own.
+                for file in attached {
+                    builder = tabular::feed(source, file.file, &file.spec(), file.opened.clone(), reference, builder);
+                }
                 // After the supplies: a stock needs to know whether its material is used.
                 for (key, entry) in consumption {
                     builder.consumption(&entry.into_record(key, source)).map_err(refused)?;
@@ -293,7 +306,8 @@ fn refuse<E: de::Error>(what: impl fmt::Display) -> E {
 
 // ---- The top level ----------------------------------------------------------------------
 
-const FIELDS: &[&str] = &["$schema", "version", "name", "year", "consumption", "stocks", "supplies", "waivers"];
+const FIELDS: &[&str] =
+    &["$schema", "version", "name", "year", "consumption", "stocks", "supplies", "supplies_from", "waivers"];
 
 /// What the parse keeps of the top level, and where its supply lines go.
 struct Top<'de> {
@@ -337,6 +351,7 @@ impl<'de> Top<'de> {
 
 struct PortfolioVisitor<'b, 'de> {
     top: &'b mut Top<'de>,
+    reference: &'b Reference,
 }
 
 impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
@@ -380,6 +395,13 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 }
                 "stocks" => map.next_value_seed(StatedSeed { entries: &mut top.stocks, what: "stock" })?,
                 "supplies" => map.next_value_seed(SuppliesSeed { top: &mut *top })?,
+                "supplies_from" => {
+                    // Read before (`supplies_from`); here only checked.
+                    let entries: Vec<Entry<'de>> = map.next_value()?;
+                    for entry in &entries {
+                        entry.format(self.reference).map_err(refuse)?;
+                    }
+                }
                 "waivers" => {
                     let waivers: Vec<WaiverLine<'de>> = map.next_value()?;
                     for waiver in &waivers {
@@ -390,10 +412,13 @@ impl<'de> Visitor<'de> for PortfolioVisitor<'_, 'de> {
                 _ => unreachable!("every field is matched"),
             }
         }
-        for required in ["year", "supplies"] {
-            if !seen[FIELDS.iter().position(|f| *f == required).unwrap_or_default()] {
-                return Err(de::Error::missing_field(required));
-            }
+        let has = |field: &str| seen[FIELDS.iter().position(|f| *f == field).unwrap_or_default()];
+        if !has("year") {
+            return Err(de::Error::missing_field("year"));
+        }
+        // Supply lines inline, from files, or both (an empty list is read, and warned about).
+        if !has("supplies") && !has("supplies_from") {
+            return Err(de::Error::missing_field("supplies"));
         }
         Ok(())
     }

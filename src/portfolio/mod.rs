@@ -9,18 +9,67 @@ mod ids;
 mod json;
 mod ledger;
 mod record;
+mod supplies_from;
+mod tabular;
 
 #[cfg(test)]
 pub(crate) use json::PORTFOLIO_SCHEMA;
-pub use json::load;
 #[cfg(test)]
 pub(crate) use ledger::Stated;
 pub use ledger::{Cell, EVIDENCE_LINES, Ledger, LineRef, Route, Row, RowKey};
+pub(crate) use tabular::{Bytes, Kind as FileKind};
+pub use tabular::{Encoding, TableOptions};
 
 use crate::diagnostic::Diagnostic;
 use crate::domain::Stage;
-use crate::reference::{CountryId, MaterialId};
+use crate::reference::{CountryId, MaterialId, Reference};
 use crate::source::{Source, Span};
+
+/// A portfolio that could not be read: every error found, and the source they point into
+/// (the portfolio with the files it takes supply lines from, as far as they could be read).
+#[derive(Debug)]
+pub struct Unloaded {
+    /// The portfolio's text, and its files'.
+    pub source: Source,
+    /// What is wrong.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Reads and checks a portfolio, and the CSV and Excel files it takes supply lines from
+/// (`supplies_from`, attached to its source). The supply line with a value written at byte
+/// offset `probe`, if any, is kept whole in [`Portfolio::probed`].
+pub fn load(source: Source, reference: &Reference, probe: Option<usize>) -> Result<Portfolio, Unloaded> {
+    let (source, attached, mut errors) = supplies_from::attach(source, reference);
+    let loaded = json::load(&source, reference, probe, &attached);
+    match loaded {
+        Ok(mut portfolio) if errors.is_empty() => {
+            tabular::name_cells(&source, &mut portfolio.notes);
+            Ok(portfolio)
+        }
+        Ok(_) => Err(Unloaded { source, errors }),
+        Err(more) => {
+            // The files that could not be read first, then the rest, in the order of the file.
+            errors.extend(more);
+            tabular::name_cells(&source, &mut errors);
+            Err(Unloaded { source, errors })
+        }
+    }
+}
+
+/// Reads and checks a CSV or Excel file of supply lines (of `kind`) checked on its own, in
+/// the reporting year `year`; on failure, its errors and the text they point into, if any.
+pub(crate) fn load_table(
+    name: &str,
+    kind: FileKind,
+    bytes: Bytes<'_>,
+    options: &TableOptions,
+    year: u16,
+    reference: &'static Reference,
+) -> Result<Portfolio, (Option<Source>, Vec<Diagnostic>)> {
+    let spec = tabular::Spec { options, declared: None };
+    let opened = tabular::open(name, kind, bytes, &spec).map_err(|failed| (failed.source, failed.errors))?;
+    tabular::load(opened, &spec, year, reference).map_err(|(source, errors)| (Some(source), errors))
+}
 
 /// The reporting years a portfolio (and `--year`) may give, as the schema says.
 pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;

@@ -12,6 +12,7 @@ mod decimal;
 mod format;
 mod fraction;
 mod mass;
+mod written;
 
 pub use decimal::{Decimal, DecimalError};
 pub use format::{format_number, round4};
@@ -22,3 +23,4 @@ pub use mass::{
     Converter, DAYS_PER_YEAR, LineMass, MAX_LINE_TONNES, Mass, Percent, Share, content_picograms, format_days,
     format_share,
 };
+pub use written::{NumberError, NumberStyle, normalize, why_not};

@@ -23,19 +23,23 @@ pub struct Location {
 }
 
 impl Location {
-    /// The location of `span` in `source`, or the start of `path` without either.
+    /// The location of `span` in `source`, or the start of `path` without either. A span in
+    /// a file attached to the source (a CSV file a portfolio takes its supplies from) is in
+    /// that file, by its path; in a sheet, the line is the row and the column the cell's.
     pub fn new(path: &str, source: Option<&Source>, span: Option<Span>) -> Location {
         match (source, span) {
             (Some(source), Some(span)) => {
                 let start = source.line_col(span.start as usize);
-                let end = source.line_col(span.end());
+                let end = source.end_line_col(span);
+                let file = source.file_at(span.start as usize);
+                let path = if file.base() == 0 { path } else { file.name() };
                 Location {
                     path: path.to_owned(),
                     line: start.line,
                     column: start.column,
                     end_line: end.line,
                     end_column: end.column,
-                    offset: span.start as usize,
+                    offset: span.start as usize - file.base(),
                     length: span.len as usize,
                 }
             }

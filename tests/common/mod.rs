@@ -32,6 +32,16 @@ pub fn run(args: &[&str]) -> Run {
     run_with_stdin(args, None)
 }
 
+/// Runs `crma-check` with `args` in the folder `dir`, so that paths are relative to it.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let output = command(args).current_dir(dir).output().expect("the binary runs");
+    Run {
+        status: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
 /// Runs `crma-check` with `args`, feeding `stdin`.
 pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut child = command(args)

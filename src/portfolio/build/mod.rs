@@ -23,7 +23,7 @@ use super::{Portfolio, ProbedLine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::quantity::Converter;
 use crate::reference::{FormId, Reference, Resolved};
-use crate::source::Source;
+use crate::source::{Source, Span};
 use problems::Problems;
 
 /// Checks what each record means and adds it to the ledger; then the consumption entries
@@ -114,6 +114,19 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             supply_lines: self.lines,
             probed: self.probed,
         })
+    }
+
+    /// Records a diagnostic a reader found (an error of a table's header, say), counted and
+    /// capped with the others of its code.
+    pub(crate) fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.problems.add(diagnostic.code, |_| diagnostic);
+    }
+
+    /// Records a diagnostic a reader found at `span`, grouped with the others of `code` and
+    /// `key` (the same mistake on many rows is one diagnostic); `make` makes it where the key
+    /// first occurs.
+    pub(crate) fn grouped(&mut self, code: Code, key: &str, span: Span, make: impl FnOnce(Code, Span) -> Diagnostic) {
+        self.problems.grouped(code, key, span, make);
     }
 
     /// Reports every supply id used more than once, at each use after the first.

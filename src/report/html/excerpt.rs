@@ -36,8 +36,8 @@ pub(super) fn excerpt(source: Option<&Source>, labels: &[Label]) -> Markup {
             Err(_) => (span.start as usize, span.end()),
         };
         match windows.last_mut() {
-            // Overlapping or on the next line: one excerpt.
-            Some(last) if start <= last.end + 1 => {
+            // Overlapping or on the next line (of the same file): one excerpt.
+            Some(last) if start <= last.end + 1 && source.file_at(start).base() <= last.start => {
                 last.end = last.end.max(end);
                 last.labels.push((span, text, primary));
             }
@@ -47,11 +47,16 @@ pub(super) fn excerpt(source: Option<&Source>, labels: &[Label]) -> Markup {
     if windows.is_empty() {
         return html! {};
     }
+    // A window in another file than the one before it (a CSV file the portfolio takes supply
+    // lines from) is headed by the file's name.
+    let file_of = |window: &Window<'_>| source.file_at(window.start).name();
     html! {
         pre.excerpt {
             code {
                 @for (k, window) in windows.iter().enumerate() {
+                    @let other_file = if k == 0 { source.file_at(window.start).base() > 0 } else { file_of(window) != file_of(&windows[k - 1]) };
                     @if k > 0 { span.gap { "⋮" } "\n" }
+                    @if other_file { span.file { (file_of(window)) } "\n" }
                     (lines(source, window))
                 }
             }
@@ -60,13 +65,20 @@ pub(super) fn excerpt(source: Option<&Source>, labels: &[Label]) -> Markup {
 }
 
 /// The lines of a window: number, text with the labelled parts marked, then the labels that
-/// end on the line, each under its start.
+/// end on the line, each under its start. (In the text of the file the window is in: a
+/// portfolio's attached CSV file, say.)
 fn lines(source: &Source, window: &Window<'_>) -> Markup {
-    let text = source.text();
+    let first = source.line_col(window.start).line;
+    let file = source.file_at(window.start);
+    let base = file.base();
+    let local = |span: Span| Span::new(span.start as usize - base, span.end() - base);
+    let labels: Vec<(Span, &str, bool)> =
+        window.labels.iter().map(|&(span, text, primary)| (local(span), text, primary)).collect();
+    let window = &Window { start: window.start - base, end: window.end - base, labels };
+    let text = file.text();
     let bytes = text.as_bytes();
     let cut_before = window.start > 0 && bytes[window.start - 1] != b'\n';
     let cut_after = window.end < bytes.len() && !matches!(bytes[window.end], b'\n' | b'\r');
-    let first = source.line_col(window.start).line;
     let last = first + text[window.start..window.end].matches('\n').count();
     let width = last.to_string().len();
     let mut rows = Vec::new();
@@ -177,6 +189,20 @@ mod tests {
         assert_eq!(out.matches("<pre").count(), 1);
         assert_eq!(out.matches("<span class=\"gap\">⋮</span>").count(), 1);
         assert!(out.contains("<span class=\"ln\">7</span> line 7\n<span class=\"ln\">8</span> <mark>line 8</mark>\n"));
+    }
+
+    #[test]
+    fn a_label_in_an_attached_file_is_shown_in_its_lines_under_its_name() {
+        let mut source = Source::new("p.json", "{\"supplies_from\": [{\"path\": \"a.csv\"}]}");
+        source.attach(Source::new("a.csv", "material,amount\nlithium,12\n"), Span::new(30, 37)).unwrap();
+        let csv = source.file(1);
+        let at = csv.text().find("12").unwrap();
+        let out = excerpt(Some(&source), &[Label::new(csv.span(at, at + 2), "here")]).into_string();
+        assert!(
+            out.contains("<span class=\"file\">a.csv</span>\n<span class=\"ln\">1</span> material,amount\n"),
+            "{out}"
+        );
+        assert!(out.contains("<span class=\"ln\">2</span> lithium,<mark class=\"primary\">12</mark>"), "{out}");
     }
 
     #[test]
