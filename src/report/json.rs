@@ -32,10 +32,34 @@ struct Document<'a> {
     files: Vec<File<'a>>,
 }
 
+/// The tool that wrote a report, as every JSON report (check, stress, diff) names it.
 #[derive(Serialize)]
-struct Tool {
+pub(super) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(super) const THIS: Tool = Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") };
+}
+
+/// An input error of a file, as the stress and diff reports list them.
+#[derive(Serialize)]
+pub(super) struct InputError<'a> {
+    path: &'a str,
+    code: &'static str,
+    message: &'a str,
+}
+
+impl<'a> InputError<'a> {
+    /// The input errors of `file`.
+    pub(super) fn of(file: &'a FileReport) -> impl Iterator<Item = InputError<'a>> {
+        file.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).map(|d| InputError {
+            path: &file.path,
+            code: d.code.id(),
+            message: &d.message,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -238,7 +262,7 @@ impl<'a> Document<'a> {
         let outcome = report.outcome();
         Document {
             version: REPORT_VERSION,
-            tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+            tool: Tool::THIS,
             outcome: outcome.id(),
             exit_status: outcome.exit_code(),
             fail_on: report.fail_on.name(),

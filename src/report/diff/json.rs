@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::domain::Stage;
 use crate::model::{Change, DiffReport, FileDiff, FileReport, Finding, StageDiff};
 use crate::quantity::round4;
+use crate::report::json::{InputError, Tool};
 
 /// The version of the diff report format.
 const VERSION: u32 = 1;
@@ -16,7 +17,7 @@ pub(super) fn write(report: &DiffReport, out: &mut dyn io::Write) -> io::Result<
     let outcome = report.outcome();
     let document = Document {
         version: VERSION,
-        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::THIS,
         outcome: outcome.id(),
         exit_status: outcome.exit_code(),
         fail_on: report.fail_on.name(),
@@ -41,12 +42,6 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
 struct FileOut<'a> {
     old_path: Option<&'a str>,
     new_path: &'a str,
@@ -57,13 +52,6 @@ struct FileOut<'a> {
     resolved: Vec<FindingOut<'a>>,
     persisting: Vec<FindingOut<'a>>,
     materials: Vec<MaterialOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct InputError<'a> {
-    path: &'a str,
-    code: &'static str,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -148,13 +136,7 @@ fn change(c: &Change) -> ChangeOut {
 }
 
 fn file<'a>(diff: &'a FileDiff) -> FileOut<'a> {
-    let errors = |f: &'a FileReport| -> Vec<InputError<'a>> {
-        f.diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-            .map(|d| InputError { path: &f.path, code: d.code.id(), message: &d.message })
-            .collect()
-    };
+    let errors = |f: &'a FileReport| -> Vec<InputError<'a>> { InputError::of(f).collect() };
     FileOut {
         old_path: diff.old.as_ref().map(|o| o.path.as_str()),
         new_path: &diff.new.path,

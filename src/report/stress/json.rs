@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::model::{Cover, Finding, MaterialLoss, ScenarioResult, StressReport};
 use crate::quantity::round4;
+use crate::report::json::{InputError, Tool};
 
 /// The version of the stress report format.
 const VERSION: u32 = 1;
@@ -30,19 +31,6 @@ struct Document<'a> {
     input_errors: Vec<InputError<'a>>,
     findings_before: Vec<FindingOut<'a>>,
     scenarios: Vec<ScenarioOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct InputError<'a> {
-    path: &'a str,
-    code: &'static str,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -94,20 +82,12 @@ struct MaterialOut<'a> {
 impl<'a> Document<'a> {
     fn new(report: &'a StressReport) -> Document<'a> {
         let before = &report.before;
-        let input_errors = std::iter::once(before)
-            .chain(&report.unreadable)
-            .flat_map(|file| {
-                file.diagnostics
-                    .iter()
-                    .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-                    .map(|d| InputError { path: &file.path, code: d.code.id(), message: &d.message })
-            })
-            .collect();
+        let input_errors = std::iter::once(before).chain(&report.unreadable).flat_map(InputError::of).collect();
         let ran = report.ran();
         let counting = |findings: &'a [Finding]| findings.iter().filter(|f| f.counts()).map(FindingOut::new).collect();
         Document {
             version: VERSION,
-            tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+            tool: Tool::THIS,
             outcome: if ran { "ran" } else { "unchecked" },
             exit_status: if ran { 0 } else { 2 },
             path: &before.path,
