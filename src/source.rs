@@ -173,8 +173,9 @@ impl Source {
         self
     }
 
-    /// How the numbers of the file `offset` is in are written: [`NumberStyle::default`] but
-    /// in a CSV file or a worksheet that declares another style.
+    /// How the numbers of the file `offset` is in are written: as JSON writes them (a `.`
+    /// decimal point, no thousands separator) but in a CSV file or a worksheet that declares
+    /// another style.
     pub fn numbers_at(&self, offset: usize) -> NumberStyle {
         self.file_at(offset).numbers
     }
