@@ -50,6 +50,10 @@ pub fn normalize(text: &str, style: NumberStyle) -> Result<Cow<'_, str>, NumberE
     if text.len() > LONGEST {
         return Err(NumberError::NotANumber);
     }
+    // Digits alone read the same under any style: no copy.
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Cow::Borrowed(text));
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     if chars.next_if_eq(&'-').is_some() {
@@ -164,5 +168,9 @@ mod tests {
         assert_eq!(read("-2,5", ',', None), Ok("-2.5".into()));
         assert_eq!(read("2,5e3", ',', None), Ok("2.5e3".into()));
         assert_eq!(read("abc", ',', None), Err(NumberError::NotANumber));
+        // Digits alone are the text itself, not a copy.
+        assert_eq!(read("1234", ',', Some('.')), Ok("1234".into()));
+        let style = NumberStyle { decimal: ',', thousands: Some('.') };
+        assert!(matches!(normalize("1234", style), Ok(Cow::Borrowed("1234"))));
     }
 }
