@@ -23,6 +23,12 @@ pub(super) fn write(report: &Report, style: &Style, out: &mut dyn io::Write) -> 
     out.write_all(text.as_bytes())
 }
 
+/// The input errors of a file that could not be checked, as a check shows them: for the
+/// stress and diff reports, which stop there.
+pub(super) fn input_errors(out: &mut String, file: &FileReport, style: &Style) {
+    Human(Style { quiet: true, ..*style }).file(out, file);
+}
+
 struct Human(Style);
 
 impl Human {

@@ -4,11 +4,12 @@
 use std::fmt::Write as _;
 use std::io;
 
+use super::super::Style;
+use super::super::human::input_errors;
 use super::super::words::{outcome_past, percent, plural};
-use super::super::{Format, Style};
 use super::{moved, values};
 use crate::domain::Stage;
-use crate::model::{DiffReport, FileDiff, FileReport, Finding, Report, StageDiff};
+use crate::model::{DiffReport, FileDiff, FileReport, Finding, StageDiff};
 
 /// Writes `report` for people.
 pub(super) fn write(report: &DiffReport, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
@@ -17,12 +18,7 @@ pub(super) fn write(report: &DiffReport, style: &Style, out: &mut dyn io::Write)
         if !file.checked() {
             // The input errors, as the check shows them.
             for version in file.old.iter().chain([&file.new]).filter(|f| !f.checked()) {
-                let copy = FileReport::unchecked(&version.path, version.source.clone(), version.diagnostics.clone());
-                let single =
-                    Report { files: vec![copy], fail_on: report.fail_on, rules: Vec::new(), as_of: report.as_of };
-                let mut buffer = Vec::new();
-                Format::Human.write(&single, &Style { quiet: true, ..*style }, &mut buffer)?;
-                text.push_str(&String::from_utf8_lossy(&buffer));
+                input_errors(&mut text, version, style);
             }
             continue;
         }

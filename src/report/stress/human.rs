@@ -4,21 +4,21 @@
 use std::fmt::Write as _;
 use std::io;
 
+use super::super::Style;
+use super::super::human::input_errors;
 use super::super::words::{percent, plural};
-use super::super::{Format, Style};
 use super::{cover, stock_days};
-use crate::model::{Finding, Report, ScenarioResult, StressReport};
+use crate::model::{Finding, ScenarioResult, StressReport};
 
 /// Writes `report` for people.
 pub(super) fn write(report: &StressReport, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
     if !report.ran() {
         // The input errors, as the check shows them.
-        let files = std::iter::once(&report.before).chain(&report.unreadable).filter(|f| !f.checked());
-        for file in files {
-            let files = vec![unchecked_copy(file)];
-            let single = Report { files, fail_on: Default::default(), rules: Vec::new(), as_of: report.as_of };
-            Format::Human.write(&single, &Style { quiet: true, ..*style }, out)?;
+        let mut text = String::new();
+        for file in std::iter::once(&report.before).chain(&report.unreadable).filter(|f| !f.checked()) {
+            input_errors(&mut text, file, style);
         }
+        out.write_all(text.as_bytes())?;
         return writeln!(out, "stress test could not be made (exit status 2)");
     }
     let mut text = String::new();
@@ -46,11 +46,6 @@ fn paragraph(text: &mut String, lead: &str, body: &str, width: usize) {
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .break_words(false);
     let _ = writeln!(text, "{}", textwrap::fill(body, options));
-}
-
-/// The file again, for rendering its input errors (a report owns its files).
-fn unchecked_copy(file: &crate::model::FileReport) -> crate::model::FileReport {
-    crate::model::FileReport::unchecked(&file.path, file.source.clone(), file.diagnostics.clone())
 }
 
 /// The countries ranked by the largest share of a strategic raw material their loss takes.
