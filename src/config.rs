@@ -45,6 +45,14 @@ pub struct Config {
     pub waiver_notice_days: Option<u16>,
 }
 
+impl Config {
+    /// The rule files to load: the project file's, then `flags` (`--rules`, an editor's
+    /// settings), so that these win over the project file's for a rule id both define.
+    pub fn rule_files(&self, flags: &[PathBuf]) -> Vec<PathBuf> {
+        self.rules.iter().chain(flags).cloned().collect()
+    }
+}
+
 /// The project file that applies in `dir`: `crma-check.toml` there or in the nearest folder
 /// above. A relative `dir` gives a relative path (`../crma-check.toml`), so that the paths
 /// in it stay relative too.

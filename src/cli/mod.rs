@@ -86,7 +86,7 @@ pub fn run(cli: Cli) -> u8 {
             .unwrap_or(crma_check::WAIVER_NOTICE_DAYS),
         tables: assess.tables.options(),
     };
-    let rule_paths: Vec<std::path::PathBuf> = config.rules.iter().chain(&cli.rules).cloned().collect();
+    let rule_paths = config.rule_files(&cli.rules);
     let mut checker = match Checker::with_rule_files(&rule_paths, options.clone()) {
         Ok(checker) => checker,
         Err(failed) => {

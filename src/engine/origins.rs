@@ -47,6 +47,14 @@ impl OriginSet {
         OriginSet { members, inside: self.inside, words: self.words.clone(), dated: Vec::new() }
     }
 
+    /// Whether `country` is in the set as it stands in reporting year `year` (what
+    /// [`OriginSet::in_year`] would say of it, without building the set).
+    pub fn contains_in(&self, country: CountryId, year: u16) -> bool {
+        let member =
+            self.members.contains(country) && !self.dated.iter().any(|&(c, since)| c == country && since > year);
+        member == self.inside
+    }
+
     /// Whether `country` is in the set.
     pub fn contains(&self, country: CountryId) -> bool {
         self.members.contains(country) == self.inside
@@ -124,5 +132,31 @@ impl OriginsBuilder {
         let listed = self.names.join(", ");
         let origins = if inside { OriginSet::within(self.set, listed) } else { OriginSet::outside(self.set, listed) };
         origins.with_dated(self.dated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dated_member_is_in_the_set_from_its_year_on_as_in_year_says() {
+        let (a, b, c) = (CountryId(1), CountryId(2), CountryId(3));
+        let mut members = CountrySet::default();
+        members.insert(a);
+        members.insert(b);
+        for set in [OriginSet::within(members.clone(), "some".into()), OriginSet::outside(members, "not some".into())] {
+            let set = set.with_dated(vec![(b, 2028)]);
+            for year in [2026, 2028, 2030] {
+                for country in [a, b, c] {
+                    assert_eq!(
+                        set.contains_in(country, year),
+                        set.in_year(year).contains(country),
+                        "{year} {country:?}"
+                    );
+                }
+            }
+            assert_ne!(set.contains_in(b, 2027), set.contains_in(b, 2028));
+        }
     }
 }

@@ -59,9 +59,8 @@ pub struct Cut {
 impl Cut {
     /// Whether the cut hits the lines of `row` on `route`, in reporting `year`.
     fn hits(&self, row: &Row, route: &Route, year: u16) -> bool {
-        let origin = self.origin.in_year(year);
         let stages: &[Stage] = if self.stages.is_empty() { &Stage::ALL } else { &self.stages };
-        let at_origin = stages.iter().any(|&s| route.at(s).is_some_and(|c| origin.contains(c)));
+        let at_origin = stages.iter().any(|&s| route.at(s).is_some_and(|c| self.origin.contains_in(c, year)));
         let material = self.materials.is_empty()
             || self
                 .materials
@@ -368,9 +367,8 @@ pub(crate) fn outcome(
         })
         .collect();
     // Rule findings that count; the tool's own (about waivers) are not the cut's doing.
-    let counting = |findings: &[Finding]| {
-        findings.iter().filter(|f| f.counts() && Code::find(f.code()).is_none()).cloned().collect::<Vec<Finding>>()
-    };
+    let counting =
+        |findings: &[Finding]| findings.iter().filter(|f| f.counts() && !f.is_own()).cloned().collect::<Vec<Finding>>();
     let (was, now) = (counting(&before.findings), counting(&after.findings));
     let missing_from = |list: &[Finding], finding: &Finding| !list.iter().any(|f| f.check.key() == finding.check.key());
     Some(ScenarioResult {

@@ -14,7 +14,6 @@ pub use baseline::Baseline;
 pub use diff::{DiffInput, diff};
 pub use ratchet::Tolerance;
 
-use crate::diagnostic::Code;
 use crate::domain::Stage;
 use crate::model::Finding;
 use crate::report::repository_path;
@@ -34,7 +33,7 @@ impl Key {
     /// The key of a finding in the file at `path`; none for the tool's own findings (about
     /// waivers), which a baseline never accepts.
     pub fn of(path: &str, finding: &Finding) -> Option<Key> {
-        if Code::find(finding.code()).is_some() {
+        if finding.is_own() {
             return None;
         }
         Some(Key {

@@ -13,7 +13,7 @@ use lsp_types::{
 };
 
 use crma_check::Checker;
-use crma_check::diagnostic::{Code, Label, Severity, Suggestion};
+use crma_check::diagnostic::{Label, Severity, Suggestion};
 use crma_check::model::Check;
 use crma_check::source::{Source, Span};
 
@@ -71,10 +71,7 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
             for entry in report.entries() {
                 let severity =
                     if entry.waived().is_some() { DiagnosticSeverity::HINT } else { severity(entry.severity) };
-                let waivable = entry
-                    .finding
-                    .filter(|f| f.waived.is_none() && Code::find(f.code()).is_none())
-                    .map(|f| f.check.clone());
+                let waivable = entry.finding.filter(|f| f.waived.is_none() && !f.is_own()).map(|f| f.check.clone());
                 let mut message = entry.full_message();
                 let in_document = report.source.as_ref().map(|s| in_document(s, &entry.labels));
                 let entry_labels = in_document.as_ref().map_or(&entry.labels[..], |(l, _)| l.as_slice());

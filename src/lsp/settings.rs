@@ -65,13 +65,12 @@ impl Settings {
     /// `initializationOptions`; paths in the latter are relative to `root` (the workspace
     /// the client opened), if it sent one.
     pub fn new(command_line_rules: &[PathBuf], options: &Value, root: Option<&Path>) -> Result<Settings, Problem> {
-        let mut settings = Settings { rules: command_line_rules.to_vec(), ..Settings::default() };
-        // The project file, found from the workspace upwards; the client's options below
-        // override it, as flags override it on the command line.
+        // The project file, found from the workspace upwards; `--rules` and the client's
+        // options below override it, as flags override it on the command line.
         let project = crma_check::config::load(None, root.unwrap_or(Path::new(".")))
             .map_err(|unreadable| Problem::RuleFiles(vec![*unreadable]))?
             .unwrap_or_default();
-        settings.rules.extend(project.rules);
+        let mut settings = Settings { rules: project.rule_files(command_line_rules), ..Settings::default() };
         settings.year = project.year;
         settings.select = project.select;
         settings.ignore = project.ignore;

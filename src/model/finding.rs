@@ -66,6 +66,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Whether it is of the tool's own code (made by [`Finding::of_code`]: an expired waiver,
+    /// say), not of a rule.
+    pub fn is_own(&self) -> bool {
+        Code::find(self.code()).is_some()
+    }
+
     /// A finding of the tool's own code (about a waiver, say), at the code's severity.
     pub fn of_code(code: Code, message: String, labels: Vec<Label>, help: &str) -> Finding {
         Finding {
