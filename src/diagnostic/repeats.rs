@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::{Diagnostic, Label};
+use super::{Diagnostic, Label, Suggestion};
 use crate::source::Span;
 
 /// The further places of a [`Diagnostic`], and where its message names its list item.
@@ -39,6 +39,9 @@ pub struct Place<'a> {
     pub message: Cow<'a, str>,
     /// The labels, at this place.
     pub labels: Cow<'a, [Label]>,
+    /// The fix, at this place: a fix of the value the primary label points at moves with
+    /// it; any other fix (a key to rename, say) goes with the first place only.
+    pub suggestion: Option<Cow<'a, Suggestion>>,
 }
 
 impl Diagnostic {
@@ -124,7 +127,11 @@ impl Diagnostic {
     /// The `n`th place (0 is the diagnostic itself), as a diagnostic of its own would say it.
     pub fn place(&self, n: usize) -> Place<'_> {
         let (Some(repeats), 1..) = (&self.repeats, n) else {
-            return Place { message: Cow::Borrowed(&self.message), labels: Cow::Borrowed(&self.labels) };
+            return Place {
+                message: Cow::Borrowed(&self.message),
+                labels: Cow::Borrowed(&self.labels),
+                suggestion: self.suggestion.as_deref().map(Cow::Borrowed),
+            };
         };
         let stride = self.labels.len();
         let spans = &repeats.spans[(n - 1) * stride..n * stride];
@@ -135,7 +142,13 @@ impl Diagnostic {
             }
             _ => Cow::Borrowed(self.message.as_str()),
         };
-        Place { message, labels: Cow::Owned(labels) }
+        let first = self.labels.first().map(|l| l.span);
+        let suggestion = self
+            .suggestion
+            .as_deref()
+            .filter(|s| Some(s.span) == first)
+            .map(|s| Cow::Owned(Suggestion { span: spans[0], replacement: s.replacement.clone() }));
+        Place { message, labels: Cow::Owned(labels), suggestion }
     }
 
     /// The primary span of the `n`th place (0 is the diagnostic itself).
@@ -211,6 +224,19 @@ mod tests {
             assert_eq!(place.labels.as_ref(), alone.labels.as_slice());
         }
         assert_eq!(group.repeat_spans().collect::<Vec<_>>(), vec![Span::new(170, 176), Span::new(1200, 1206)]);
+    }
+
+    #[test]
+    fn a_fix_of_the_value_moves_to_each_place_and_any_other_stays_with_the_first() {
+        let fix = |span| Suggestion { span, replacement: "\"kg\"".to_owned() };
+        let mut value = at_line(3).with_suggestion(fix(Span::new(30, 36)));
+        value.repeat(&at_line(17));
+        let fixes: Vec<Span> = value.places().map(|p| p.suggestion.expect("a fix at each place").span).collect();
+        assert_eq!(fixes, [Span::new(30, 36), Span::new(170, 176)]);
+        let mut elsewhere = at_line(3).with_suggestion(fix(Span::new(0, 2)));
+        elsewhere.repeat(&at_line(17));
+        let fixes: Vec<Option<Span>> = elsewhere.places().map(|p| p.suggestion.map(|s| s.span)).collect();
+        assert_eq!(fixes, [Some(Span::new(0, 2)), None]);
     }
 
     #[test]

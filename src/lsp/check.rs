@@ -76,14 +76,14 @@ pub fn check(document: &Document, checker: Result<&Checker, &Problem>, settings:
                 let in_document = report.source.as_ref().map(|s| in_document(s, &entry.labels));
                 let entry_labels = in_document.as_ref().map_or(&entry.labels[..], |(l, _)| l.as_slice());
                 // A fix in another file (a CSV file the portfolio reads) is not this document's.
-                let mut suggestion = entry.diagnostic.and_then(|d| place_suggestion(d, &entry.labels));
+                let mut suggestion = entry.suggestion.clone();
                 if let Some((_, Some(place))) = &in_document {
                     message = format!("in {place}: {message}");
                     suggestion = None;
                 }
                 checked.items.push(Item {
                     diagnostic: diagnostic(document, entry.code, severity, &message, entry.help, &labels(entry_labels)),
-                    fix: fix(suggestion.as_ref()),
+                    fix: fix(suggestion.as_deref()),
                     waivable,
                 });
             }
@@ -217,19 +217,6 @@ fn settings_problem(problem: &Problem) -> Checked {
         }
     }
     checked
-}
-
-/// The fix of one place of `d` (labelled `place_labels`): a diagnostic found at many places
-/// carries its suggestion for the first; where that replaces the value the primary label
-/// points at, each place gets it at its own value, else only the first place gets it.
-fn place_suggestion(d: &crma_check::diagnostic::Diagnostic, place_labels: &[Label]) -> Option<Suggestion> {
-    let suggestion = d.suggestion.as_deref()?;
-    let (first, here) = (d.labels.first()?.span, place_labels.first()?.span);
-    match (suggestion.span == first, here == first) {
-        (true, _) => Some(Suggestion { span: here, replacement: suggestion.replacement.clone() }),
-        (false, true) => Some(suggestion.clone()),
-        (false, false) => None,
-    }
 }
 
 #[cfg(test)]

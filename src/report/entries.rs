@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use super::Location;
-use crate::diagnostic::{Diagnostic, Label, Severity, in_file_order};
+use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion, in_file_order};
 use crate::model::{FileReport, Finding, Fix, Waived};
 use crate::quantity::format_number;
 
@@ -41,6 +41,8 @@ pub struct Entry<'a> {
     pub finding: Option<&'a Finding>,
     /// The diagnostic, for input diagnostics.
     pub diagnostic: Option<&'a Diagnostic>,
+    /// The fix of an input diagnostic, at this entry's place (see [`crate::diagnostic::Place::suggestion`]).
+    pub suggestion: Option<Cow<'a, Suggestion>>,
 }
 
 impl Entry<'_> {
@@ -94,7 +96,7 @@ impl FileReport {
         let places = in_file_order(&self.diagnostics).into_iter().map(move |(d, p)| {
             let diagnostic = &self.diagnostics[d];
             let place = diagnostic.place(p);
-            self.diagnostic_entry(diagnostic, place.message, place.labels)
+            self.diagnostic_entry(diagnostic, place.message, place.labels, place.suggestion)
         });
         places.chain(self.finding_entries())
     }
@@ -104,12 +106,18 @@ impl FileReport {
     pub fn grouped_entries<'a>(&'a self) -> impl Iterator<Item = Entry<'a>> {
         let problems = self.diagnostics.iter().map(move |diagnostic| {
             let (message, labels) = grouped(diagnostic);
-            self.diagnostic_entry(diagnostic, message, labels)
+            self.diagnostic_entry(diagnostic, message, labels, diagnostic.suggestion.as_deref().map(Cow::Borrowed))
         });
         problems.chain(self.finding_entries())
     }
 
-    fn diagnostic_entry<'a>(&'a self, d: &'a Diagnostic, message: Cow<'a, str>, labels: Cow<'a, [Label]>) -> Entry<'a> {
+    fn diagnostic_entry<'a>(
+        &'a self,
+        d: &'a Diagnostic,
+        message: Cow<'a, str>,
+        labels: Cow<'a, [Label]>,
+        suggestion: Option<Cow<'a, Suggestion>>,
+    ) -> Entry<'a> {
         let labels = if self.source.is_some() { labels } else { Cow::Borrowed(&[][..]) };
         Entry {
             code: d.code.id(),
@@ -122,6 +130,7 @@ impl FileReport {
             labels,
             finding: None,
             diagnostic: Some(d),
+            suggestion,
         }
     }
 
@@ -139,6 +148,7 @@ impl FileReport {
             labels: Cow::Borrowed(located(&f.labels)),
             finding: Some(f),
             diagnostic: None,
+            suggestion: None,
         })
     }
 }
