@@ -39,10 +39,13 @@ pub fn validate(source: &Source, schema: &Schema) -> Vec<Problem> {
     if text.trim().is_empty() {
         return vec![Problem::root(Diagnostic::new(Code::Syntax, "the file is empty").with_help(schema.empty_help()))];
     }
-    if let Some(problems) = walk(source, schema) {
-        return problems;
-    }
-    match first_error(text) {
+    let walked = match walk(source, schema) {
+        Ok(problems) => return problems,
+        // Read once: the walk's syntax error is the one a `Value` meets first.
+        Err(Some(error)) => Some(error),
+        Err(None) => first_error(text),
+    };
+    match walked {
         Some(error) => vec![Problem::root(syntax_error(source, &error))],
         // The walk met something it cannot read that a `Value` can (never seen): check the
         // document whole, so that nothing is lost.

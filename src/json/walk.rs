@@ -43,8 +43,10 @@ use super::shape::{ANY, Node, NodeId, ObjectNode, Scalar, Shape, Verdict, escape
 const REMEMBERED: usize = 1024;
 
 /// Every duplicate key and schema error of a document, grouped by problem and in the order
-/// of the file; `None` if the document is not JSON as a `Value` reads it.
-pub(super) fn walk(source: &Source, schema: &Schema) -> Option<Vec<Problem>> {
+/// of the file; else the syntax error that stopped the walk, which is the one a `Value`
+/// meets first (the same deserializer, read the same way), or `None` for a part the walk
+/// could not read that a `Value` may.
+pub(super) fn walk(source: &Source, schema: &Schema) -> Result<Vec<Problem>, Option<serde_json::Error>> {
     let text = source.text();
     let shape = schema.shape();
     let mut walk = Walk {
@@ -65,11 +67,12 @@ pub(super) fn walk(source: &Source, schema: &Schema) -> Option<Vec<Problem>> {
     let read = ValueSeed { walk: &mut walk, node: shape.root(), after: 0, duplicates: true, key: None }
         .deserialize(&mut deserializer)
         .and_then(|_| deserializer.end());
-    if read.is_err() || walk.malformed {
-        return None;
+    if walk.malformed {
+        return Err(None);
     }
+    read.map_err(Some)?;
     let problems = walk.groups.into_diagnostics();
-    Some(problems.into_iter().map(|(diagnostic, pointer)| Problem { pointer, diagnostic }).collect())
+    Ok(problems.into_iter().map(|(diagnostic, pointer)| Problem { pointer, diagnostic }).collect())
 }
 
 struct Walk<'a, 's> {
