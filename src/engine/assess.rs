@@ -33,22 +33,39 @@ pub(crate) struct Context<'a> {
 /// Assesses `portfolio`: material by material in the order the file names them, rules in
 /// ruleset order.
 pub(crate) fn assess(portfolio: &Portfolio, context: &Context<'_>) -> Assessment {
+    let (findings, whole) = judge(portfolio, context, true);
+    let (checks, table) = whole.unwrap_or_default();
+    Assessment { findings, checks, table }
+}
+
+/// The findings alone, in the order of [`assess`]: what a stress scenario compares, without
+/// the share table and the checks it would not show.
+pub(crate) fn findings(portfolio: &Portfolio, context: &Context<'_>) -> Vec<Finding> {
+    judge(portfolio, context, false).0
+}
+
+/// The findings, and, if `whole`, the checks in their order and the share table.
+fn judge(portfolio: &Portfolio, context: &Context<'_>, whole: bool) -> (Vec<Finding>, Option<(Vec<Check>, Table)>) {
     let Context { active, known, reference, year, waivers } = *context;
     let mut evaluation = evaluate(portfolio, active, reference, year);
     let active_ids: Vec<&str> = active.iter().map(|r| r.id()).collect();
     let own = apply_waivers(portfolio, &mut evaluation.findings, reference, waivers, &active_ids, known);
-    let table = share_table(portfolio, reference, &evaluation.findings, &evaluation.checked_rows, year);
     let row_order = |target: &Target| match target {
-        Target::Row(key) => portfolio.ledger.rows().iter().position(|r| r.key == *key).unwrap_or(usize::MAX),
+        Target::Row(key) => portfolio.ledger.position(*key).unwrap_or(usize::MAX),
         Target::Overall => usize::MAX,
     };
     let rule_order = |code: &str| active.iter().position(|r| r.id() == code).unwrap_or(usize::MAX);
     let check_order = |target: &Target, c: &Check| {
         (row_order(target), rule_order(&c.rule), c.stage, c.country.as_ref().map(|c| c.code.clone()))
     };
-    evaluation.findings.sort_by_key(|(target, f)| check_order(target, &f.check));
-    evaluation.checks.sort_by_key(|(target, c)| check_order(target, c));
+    let whole = whole.then(|| {
+        let table = share_table(portfolio, reference, &evaluation.findings, &evaluation.checked_rows, year);
+        let mut checks = std::mem::take(&mut evaluation.checks);
+        checks.sort_by_cached_key(|(target, c)| check_order(target, c));
+        (checks.into_iter().map(|(_, c)| c).collect(), table)
+    });
+    evaluation.findings.sort_by_cached_key(|(target, f)| check_order(target, &f.check));
     let mut findings: Vec<Finding> = evaluation.findings.into_iter().map(|(_, f)| f).collect();
     findings.extend(own);
-    Assessment { findings, checks: evaluation.checks.into_iter().map(|(_, c)| c).collect(), table }
+    (findings, whole)
 }

@@ -13,7 +13,7 @@ mod stress;
 mod table;
 mod waivers;
 
-pub(crate) use assess::{Assessment, Context, assess};
+pub(crate) use assess::{Assessment, Context, assess, findings};
 pub(crate) use evaluate::{Target, evaluate};
 pub(crate) use line::line_facts;
 pub use rule::Rule;

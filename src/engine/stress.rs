@@ -16,7 +16,7 @@ use super::origins::{OriginSet, OriginsBuilder};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
 use crate::json::{self, Number, Schema, Spanned, Text, present};
-use crate::model::{Cover, Finding, MaterialLoss, ScenarioDoc, ScenarioResult};
+use crate::model::{CheckKey, Cover, Finding, MaterialLoss, ScenarioDoc, ScenarioResult};
 use crate::portfolio::{Portfolio, Route, Row};
 use crate::quantity::{DAYS_PER_YEAR, Decimal, Fraction, Mass};
 use crate::reference::{MaterialId, Reference};
@@ -340,7 +340,7 @@ pub(crate) fn outcome(
     context: &super::Context<'_>,
 ) -> Option<ScenarioResult> {
     let (cut, notes) = scenario.apply(portfolio, context.year)?;
-    let after = super::assess(&cut, context);
+    let after = super::findings(&cut, context);
     let materials = portfolio
         .ledger
         .rows()
@@ -367,17 +367,21 @@ pub(crate) fn outcome(
         })
         .collect();
     // Rule findings that count; the tool's own (about waivers) are not the cut's doing.
-    let counting =
-        |findings: &[Finding]| findings.iter().filter(|f| f.counts() && !f.is_own()).cloned().collect::<Vec<Finding>>();
-    let (was, now) = (counting(&before.findings), counting(&after.findings));
-    let missing_from = |list: &[Finding], finding: &Finding| !list.iter().any(|f| f.check.key() == finding.check.key());
     Some(ScenarioResult {
         scenario: scenario.doc.clone(),
         materials,
-        appeared: now.iter().filter(|f| missing_from(&was, f)).cloned().collect(),
-        cleared: was.iter().filter(|f| missing_from(&now, f)).cloned().collect(),
+        appeared: missing_from(&after, &before.findings),
+        cleared: missing_from(&before.findings, &after),
         notes,
     })
+}
+
+/// The rule findings of `these` that count and that `others` has none of (by their check);
+/// the tool's own findings (about waivers) are not a cut's doing.
+fn missing_from(these: &[Finding], others: &[Finding]) -> Vec<Finding> {
+    let counting = |f: &&Finding| f.counts() && !f.is_own();
+    let keys: rustc_hash::FxHashSet<CheckKey<'_>> = others.iter().filter(counting).map(|f| f.check.key()).collect();
+    these.iter().filter(counting).filter(|f| !keys.contains(&f.check.key())).cloned().collect()
 }
 
 /// Every country some line of the portfolio names, at any stage, in order of first

@@ -417,8 +417,12 @@ impl Ledger {
 
     /// The row of `key`, if there is one.
     pub fn row(&self, key: RowKey) -> Option<&Row> {
-        let n = *self.index.get(slot(key))?;
-        n.map(|n| &self.rows[n as usize])
+        self.position(key).map(|n| &self.rows[n])
+    }
+
+    /// Where the row of `key` is among [`Ledger::rows`], if there is one.
+    pub fn position(&self, key: RowKey) -> Option<usize> {
+        self.index.get(slot(key)).copied().flatten().map(|n| n as usize)
     }
 
     /// All rows.
