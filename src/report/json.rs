@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Location;
 use crate::domain::Stage;
-use crate::model::{Basis, Counts, FileReport, Report, StageShares, TableRow};
+use crate::model::{Basis, CountryRef, Counts, FileReport, Finding, Report, StageShares, TableRow};
 use crate::quantity::round4;
 
 /// The version of the report format.
@@ -41,6 +41,32 @@ pub(super) struct Tool {
 
 impl Tool {
     pub(super) const THIS: Tool = Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") };
+}
+
+/// What the stress and diff reports say first of each of their findings: its rule and check.
+#[derive(Serialize)]
+pub(super) struct FindingHead<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    material: Option<&'a str>,
+    material_label: Option<&'a str>,
+    stage: Option<&'static str>,
+    country: Option<&'a str>,
+}
+
+impl<'a> FindingHead<'a> {
+    pub(super) fn of(f: &'a Finding) -> FindingHead<'a> {
+        FindingHead {
+            rule: f.code(),
+            severity: f.severity.as_str(),
+            message: &f.message,
+            material: f.check.material.as_ref().map(|m| m.id.as_str()),
+            material_label: f.check.material.as_ref().map(|m| m.label.as_str()),
+            stage: f.check.stage.map(|s| s.as_str()),
+            country: f.check.country.as_ref().map(|c| c.code.as_str()),
+        }
+    }
 }
 
 /// An input error of a file, as the stress and diff reports list them.
@@ -242,11 +268,18 @@ struct StageOut<'a> {
     countries: Vec<CountryOut<'a>>,
 }
 
+/// The largest share of a third country at a stage (in the check and diff reports).
 #[derive(Serialize)]
-struct Largest<'a> {
+pub(super) struct Largest<'a> {
     country: &'a str,
     country_name: &'a str,
     share: f64,
+}
+
+impl<'a> Largest<'a> {
+    pub(super) fn of(country: &'a CountryRef, share: f64) -> Largest<'a> {
+        Largest { country: &country.code, country_name: &country.name, share: round4(share) }
+    }
 }
 
 #[derive(Serialize)]
@@ -350,11 +383,7 @@ impl<'a> Shares<'a> {
         let stage = |s: &'a StageShares| StageOut {
             eu: round4(s.eu),
             eu_and_partners: round4(s.eu_and_partners),
-            largest_non_eu: s.top_third_country().map(|(c, share)| Largest {
-                country: &c.code,
-                country_name: &c.name,
-                share: round4(share),
-            }),
+            largest_non_eu: s.top_third_country().map(|(c, share)| Largest::of(c, share)),
             unknown: round4(s.unknown),
             countries: s
                 .countries

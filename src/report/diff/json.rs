@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::domain::Stage;
 use crate::model::{Change, DiffReport, FileDiff, FileReport, Finding, StageDiff};
 use crate::quantity::round4;
-use crate::report::json::{InputError, Tool};
+use crate::report::json::{FindingHead, InputError, Largest, Tool};
 
 /// The version of the diff report format.
 const VERSION: u32 = 1;
@@ -64,13 +64,8 @@ struct Summary {
 
 #[derive(Serialize)]
 struct FindingOut<'a> {
-    rule: &'a str,
-    severity: &'static str,
-    message: &'a str,
-    material: Option<&'a str>,
-    material_label: Option<&'a str>,
-    stage: Option<&'static str>,
-    country: Option<&'a str>,
+    #[serde(flatten)]
+    head: FindingHead<'a>,
     old_value: Option<f64>,
     new_value: Option<f64>,
     state: &'static str,
@@ -113,13 +108,6 @@ struct LargestOut<'a> {
     old: Option<Largest<'a>>,
     new: Option<Largest<'a>>,
     change: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Largest<'a> {
-    country: &'a str,
-    country_name: &'a str,
-    share: f64,
 }
 
 #[derive(Serialize)]
@@ -182,9 +170,7 @@ fn file<'a>(diff: &'a FileDiff) -> FileOut<'a> {
 }
 
 fn stage<'a>(s: &'a StageDiff) -> StageOut<'a> {
-    let largest = |l: &'a Option<(crate::model::CountryRef, f64)>| {
-        l.as_ref().map(|(c, share)| Largest { country: &c.code, country_name: &c.name, share: round4(*share) })
-    };
+    let largest = |l: &'a Option<(crate::model::CountryRef, f64)>| l.as_ref().map(|(c, share)| Largest::of(c, *share));
     let same_country = matches!(&s.largest_non_eu, [Some((a, _)), Some((b, _))] if a.code == b.code);
     StageOut {
         eu: change(&s.eu),
@@ -209,13 +195,7 @@ fn stage<'a>(s: &'a StageDiff) -> StageOut<'a> {
 
 fn finding(f: &Finding) -> FindingOut<'_> {
     FindingOut {
-        rule: f.code(),
-        severity: f.severity.as_str(),
-        message: &f.message,
-        material: f.check.material.as_ref().map(|m| m.id.as_str()),
-        material_label: f.check.material.as_ref().map(|m| m.label.as_str()),
-        stage: f.check.stage.map(Stage::as_str),
-        country: f.check.country.as_ref().map(|c| c.code.as_str()),
+        head: FindingHead::of(f),
         old_value: f.baseline.as_ref().and_then(|b| b.was.as_ref()).map(|w| w.number),
         new_value: f.value.as_ref().map(|v| v.number),
         state: f.baseline.as_ref().map_or("new", |b| b.state.id()),

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::model::{Cover, Finding, MaterialLoss, ScenarioResult, StressReport};
 use crate::quantity::round4;
-use crate::report::json::{InputError, Tool};
+use crate::report::json::{FindingHead, InputError, Tool};
 
 /// The version of the stress report format.
 const VERSION: u32 = 1;
@@ -35,13 +35,8 @@ struct Document<'a> {
 
 #[derive(Serialize)]
 struct FindingOut<'a> {
-    rule: &'a str,
-    severity: &'static str,
-    message: &'a str,
-    material: Option<&'a str>,
-    material_label: Option<&'a str>,
-    stage: Option<&'static str>,
-    country: Option<&'a str>,
+    #[serde(flatten)]
+    head: FindingHead<'a>,
     value: Option<f64>,
     threshold: Option<f64>,
 }
@@ -104,13 +99,7 @@ impl<'a> Document<'a> {
 impl<'a> FindingOut<'a> {
     fn new(f: &'a Finding) -> FindingOut<'a> {
         FindingOut {
-            rule: f.code(),
-            severity: f.severity.as_str(),
-            message: &f.message,
-            material: f.check.material.as_ref().map(|m| m.id.as_str()),
-            material_label: f.check.material.as_ref().map(|m| m.label.as_str()),
-            stage: f.check.stage.map(|s| s.as_str()),
-            country: f.check.country.as_ref().map(|c| c.code.as_str()),
+            head: FindingHead::of(f),
             value: f.value.as_ref().map(|v| v.number),
             threshold: f.threshold.as_ref().map(|t| t.number),
         }
