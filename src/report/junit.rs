@@ -60,10 +60,11 @@ use std::io;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Entry, Location, repository_path};
 use crate::diagnostic::Severity;
-use crate::model::{Check, FileReport, Report};
+use crate::model::{Check, CheckKey, FileReport, Report};
 
 /// How many test cases are made and written at a time: a file with a mistake on a million
 /// lines holds one batch at a time (a case takes kilobytes in memory).
@@ -147,18 +148,44 @@ fn count(report: &Report, file: &FileReport, suite: &mut TestSuite) {
             Verdict::Success => {}
         }
     };
-    for entry in file.grouped_entries().filter(|e| e.is_input()) {
-        add(verdict(report, &entry), entry.diagnostic.map_or(1, |d| d.place_count()));
+    // A case per place of each input diagnostic, as `cases` lists them.
+    for d in &file.diagnostics {
+        add(input_verdict(report, d.severity), d.place_count());
     }
-    let entries: Vec<Entry> = file.finding_entries().collect();
-    for check in &file.checks {
-        let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.check.key() == check.key()));
-        add(finding.map_or(Verdict::Success, |entry| verdict(report, entry)), 1);
+    let matched = Matched::new(file);
+    for finding in &matched.of_check {
+        add(finding.map_or(Verdict::Success, |n| verdict(report, &matched.entries[n])), 1);
     }
-    for entry in &entries {
-        if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.check.key())) {
-            add(verdict(report, entry), 1);
+    for &n in &matched.unchecked {
+        add(verdict(report, &matched.entries[n]), 1);
+    }
+}
+
+/// The findings of a file matched to its checks: the entry of each check's finding, if it
+/// has one, and the findings no check gave (the tool's own, about waivers).
+struct Matched<'a> {
+    entries: Vec<Entry<'a>>,
+    /// By check: its finding's entry.
+    of_check: Vec<Option<usize>>,
+    /// Entries of findings of no check, in order.
+    unchecked: Vec<usize>,
+}
+
+impl<'a> Matched<'a> {
+    fn new(file: &'a FileReport) -> Matched<'a> {
+        let entries: Vec<Entry<'a>> = file.finding_entries().collect();
+        let mut by_key: FxHashMap<CheckKey<'a>, usize> = FxHashMap::default();
+        for (n, entry) in entries.iter().enumerate() {
+            if let Some(f) = entry.finding {
+                by_key.entry(f.check.key()).or_insert(n);
+            }
         }
+        let checked: FxHashSet<CheckKey<'a>> = file.checks.iter().map(Check::key).collect();
+        let of_check = file.checks.iter().map(|c| by_key.get(&c.key()).copied()).collect();
+        let unchecked = (0..entries.len())
+            .filter(|&n| entries[n].finding.is_some_and(|f| !checked.contains(&f.check.key())))
+            .collect();
+        Matched { entries, of_check, unchecked }
     }
 }
 
@@ -172,11 +199,22 @@ enum Verdict {
 }
 
 fn verdict(report: &Report, entry: &Entry) -> Verdict {
-    if entry.is_input() && entry.severity == Severity::Error {
-        Verdict::Error
+    if entry.is_input() {
+        input_verdict(report, entry.severity)
     } else if entry.waived().is_some() || entry.baselined() {
         Verdict::Skipped
     } else if report.fails(entry.severity) {
+        Verdict::Failure
+    } else {
+        Verdict::Success
+    }
+}
+
+/// What a case says of an input diagnostic of `severity`.
+fn input_verdict(report: &Report, severity: Severity) -> Verdict {
+    if severity == Severity::Error {
+        Verdict::Error
+    } else if report.fails(severity) {
         Verdict::Failure
     } else {
         Verdict::Success
@@ -195,10 +233,9 @@ fn cases(report: &Report, file: &FileReport, each: &mut dyn FnMut(TestCase)) {
     for entry in file.entries().filter(|e| e.is_input()) {
         give(entry_case(report, file, &path, &entry, format!("{}: {}", entry.code, entry.message)));
     }
-    let entries: Vec<Entry> = file.finding_entries().collect();
-    for check in &file.checks {
-        let finding = entries.iter().find(|e| e.finding.is_some_and(|f| f.check.key() == check.key()));
-        give(match finding {
+    let matched = Matched::new(file);
+    for (check, finding) in file.checks.iter().zip(&matched.of_check) {
+        give(match finding.map(|n| &matched.entries[n]) {
             Some(entry) => entry_case(report, file, &path, entry, check_name(check)),
             None => {
                 let mut case = TestCase::new(check_name(check), TestCaseStatus::success());
@@ -207,10 +244,9 @@ fn cases(report: &Report, file: &FileReport, each: &mut dyn FnMut(TestCase)) {
             }
         });
     }
-    for entry in &entries {
-        if entry.finding.is_some_and(|f| !file.checks.iter().any(|c| c.key() == f.check.key())) {
-            give(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
-        }
+    for &n in &matched.unchecked {
+        let entry = &matched.entries[n];
+        give(entry_case(report, file, &path, entry, format!("{}: {}", entry.code, entry.message)));
     }
 }
 
