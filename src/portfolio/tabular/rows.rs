@@ -427,7 +427,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// On the builder's thread: a row as a record, read from the text of `file` where its
-    /// cells are, if nothing about it needs a closer look (see [`Self::record`]); the common
+    /// cells are, if nothing about it needs a closer look (see [`Self::assemble`]); the common
     /// case, without the values of the row gathered first.
     fn fast_record<'de>(&self, row: &RawRow, file: &'de SourceFile) -> Option<SupplyRecord<'de>>
     where
@@ -437,22 +437,32 @@ impl<'r> RowReader<'r> {
             return None;
         }
         let (text, base) = (file.text(), file.base());
-        let value = |field: Field| -> Option<record::Field<'de>> {
+        self.assemble(|field: Field| {
             let span = row.cells[field.0];
             if span == NO_COLUMN || span.len == 0 {
                 return None;
             }
             let start = span.start as usize - base;
             Some(record::Field::borrowed(&text[start..start + span.len as usize], span))
-        };
+        })
+    }
+
+    /// A record of the values `value` gives (`None` for an empty cell), if nothing about
+    /// them needs a closer look: every required value given (the unit, or the declared
+    /// one), no formula or error value, numbers in JSON syntax (under a declared style,
+    /// rewritten into it). Grades are read in any case.
+    fn assemble<'de>(&self, value: impl Fn(Field) -> Option<record::Field<'de>>) -> Option<SupplyRecord<'de>>
+    where
+        'r: 'de,
+    {
         let material = value(Field::MATERIAL)?;
         let mut amount = value(Field::AMOUNT)?;
         let unit = match &self.unit {
             Some(unit) => unit.clone(),
             None => value(Field::UNIT)?,
         };
-        let [id, mut grade, form, mut content] = [Field::ID, Field::GRADE, Field::FORM, Field::CONTENT].map(value);
-        let origin = Field::ORIGINS.map(value);
+        let [id, mut grade, form, mut content] = [Field::ID, Field::GRADE, Field::FORM, Field::CONTENT].map(&value);
+        let origin = Field::ORIGINS.map(&value);
         // A formula or an error value, maybe: a closer look.
         let computed = |v: &record::Field<'_>| matches!(v.text.as_bytes().first(), Some(b'=' | b'#'));
         let optional = [&id, &grade, &form, &content, &origin[0], &origin[1], &origin[2]];
@@ -497,36 +507,13 @@ impl<'r> RowReader<'r> {
         Values { fields, span: row.span }
     }
 
-    /// A row's values as a record, if nothing about them needs a closer look: every required
-    /// value given, no formula or error value, numbers in JSON syntax (under a declared style,
-    /// rewritten into it). Grades are read in any case.
-    fn record<'de>(&self, values: &Values<'de>) -> Option<SupplyRecord<'de>> {
-        let fields = &values.fields;
-        let suspect = REQUIRED.iter().any(|f| fields[f.0].as_ref().is_none_or(|v| v.text.is_empty()))
-            || fields.iter().flatten().any(|v| matches!(v.text.as_bytes().first(), Some(b'=' | b'#')));
-        if suspect {
-            return None;
-        }
-        let take = |field: Field| fields[field.0].clone().filter(|v| !v.text.is_empty());
-        let number = |field: Field| -> Option<Option<record::Field<'de>>> {
-            let Some(mut value) = take(field) else { return Some(None) };
-            if let Cow::Owned(normal) = number::normalize(&value.text, self.style).ok()? {
-                value.text = Cow::Owned(normal);
-            }
-            Some(Some(value))
-        };
-        let (amount, content) = (number(Field::AMOUNT)??, number(Field::CONTENT)?);
-        let grade = take(Field::GRADE).map(|g| record::Field { text: Cow::Owned(g.text.to_lowercase()), span: g.span });
-        Some(SupplyRecord {
-            id: take(Field::ID),
-            material: take(Field::MATERIAL)?,
-            grade,
-            amount,
-            unit: take(Field::UNIT)?,
-            form: take(Field::FORM),
-            content,
-            origin: Field::ORIGINS.map(take),
-        })
+    /// A row's values as a record, if nothing about them needs a closer look (see
+    /// [`Self::assemble`]).
+    fn record<'de>(&self, values: &Values<'de>) -> Option<SupplyRecord<'de>>
+    where
+        'r: 'de,
+    {
+        self.assemble(|field: Field| values.fields[field.0].clone().filter(|v| !v.text.is_empty()))
     }
 
     /// On the builder's thread: adds a record to the ledger; if the builder refuses it, every
