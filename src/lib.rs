@@ -37,6 +37,7 @@ pub mod reference;
 pub mod report;
 pub mod source;
 pub mod suggest;
+mod text;
 
 pub use checker::{CheckOptions, Checker, NoSuchRule, RuleFileErrors, Stresses, WAIVER_NOTICE_DAYS, today};
 pub use domain::{Basis, Stage};

@@ -380,16 +380,8 @@ impl Materials {
                 _ => parts.push((tier, vec![self.label(id, tier)])),
             }
         }
-        let parts: Vec<String> = parts
-            .iter()
-            .map(|(tier, names)| {
-                let names = match names.as_slice() {
-                    [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
-                    _ => names.join(""),
-                };
-                format!("{names} ({})", tier.id())
-            })
-            .collect();
+        let parts: Vec<String> =
+            parts.iter().map(|(tier, names)| format!("{} ({})", crate::text::and_list(names), tier.id())).collect();
         parts.join(", ")
     }
 

@@ -7,6 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::portfolio::record::Field;
 use crate::reference::{CountedAs, Form, FormId, GradeClaim, GradeId, Implied, MaterialId, Tier};
 use crate::source::Span;
+use crate::text::and_list;
 
 impl<'de, 'r> LedgerBuilder<'de, 'r> {
     /// What is known of a line's or entry's grade: declared, implied by the material name
@@ -282,14 +283,5 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
                     "Annex I lists \"{entry}\"; give `grade` on these lines to say otherwise (the stricter reading is applied until then)"
                 ))
         });
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

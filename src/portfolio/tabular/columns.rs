@@ -161,11 +161,7 @@ fn missing_columns(
 ) -> Diagnostic {
     let names: Vec<String> = missing.iter().map(|f| format!("`{}`", f.name())).collect();
     let (what, them) = if names.len() == 1 { ("column", "it") } else { ("columns", "them") };
-    let listed = match names.as_slice() {
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        [] => String::new(),
-    };
+    let listed = crate::text::and_list(&names);
     let found: Vec<&str> = header.iter().map(|c| c.text.as_ref()).filter(|t| !t.is_empty()).collect();
     let mut help =
         format!("the header has: {}. ", if found.is_empty() { "nothing".to_owned() } else { found.join(", ") });

@@ -398,11 +398,7 @@ fn material(report: &Report, file: &FileReport, file_id: &str, id: &str, row: &T
 /// `2030`, `2030 and 2031`.
 fn years_text(years: &[u16]) -> String {
     let words: Vec<String> = years.iter().map(u16::to_string).collect();
-    match words.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
+    crate::text::and_list(&words)
 }
 
 /// A threshold's result in a line: `✗ stock ≥ 60 days (STOCK-60)`, linked to its finding.
