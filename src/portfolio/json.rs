@@ -20,7 +20,7 @@ use super::{Portfolio, YEARS, tabular};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::domain::Stage;
 use crate::json::{self, Advice, Number, Schema, Spanned, Text, present};
-use crate::reference::{Reference, UnknownCountry, is_country_code};
+use crate::reference::{Reference, is_country_code};
 use crate::source::Source;
 
 /// The portfolio schema, embedded.
@@ -133,19 +133,15 @@ fn schema_hint(pointer: &str, value: &serde_json::Value) -> Option<Advice> {
     let reference = Reference::builtin();
     let text = value.as_str()?;
     let field = pointer.rsplit('/').next()?;
-    let help = |help: String| Advice { help, replacement: None };
     match field {
         "unit" => reference.units.advice_for(text).map(|advice| Advice {
             help: advice.to_owned(),
             replacement: reference.units.meant_by(text).map(str::to_owned),
         }),
-        "extraction" | "processing" | "recycling" | "country" => match reference.countries.resolve(text) {
-            Err(UnknownCountry::Unknown(Some(country))) => Some(Advice {
-                help: format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name),
-                replacement: Some(country.code.clone()),
-            }),
-            _ => Some(help("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned())),
-        },
+        "extraction" | "processing" | "recycling" | "country" => {
+            let (help, code) = reference.countries.code_advice(text);
+            Some(Advice { help, replacement: code.map(str::to_owned) })
+        }
         _ => None,
     }
 }

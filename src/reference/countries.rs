@@ -317,6 +317,18 @@ impl Countries {
         Err(UnknownCountry::Unknown(self.suggest(code)))
     }
 
+    /// What to write for `text`, which is not a two-letter code (a country's name, say): the
+    /// help, and the code it likely means, if one.
+    pub fn code_advice(&self, text: &str) -> (String, Option<&str>) {
+        match self.resolve(text) {
+            Err(UnknownCountry::Unknown(Some(country))) => (
+                format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name),
+                Some(&country.code),
+            ),
+            _ => ("write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned(), None),
+        }
+    }
+
     /// The likeliest meant country for an unknown code or name: a country whose name is
     /// written out (`"China"`, `"germany"`) or nearly so (`"Chili"`).
     fn suggest(&self, text: &str) -> Option<&Country> {

@@ -21,7 +21,7 @@ use crate::portfolio::build::LedgerBuilder;
 use crate::portfolio::record::{self, Refused, SupplyRecord};
 use crate::quantity::{self as number, NumberError, NumberStyle};
 use crate::quantity::{Decimal, DecimalError};
-use crate::reference::{Reference, UnknownCountry, is_country_code};
+use crate::reference::{Reference, is_country_code};
 use crate::source::{CELL_SEPARATOR, Source, SourceFile, Span};
 
 /// Rows go to the builder's thread in batches of this many (a batch of about 60 KB, which the
@@ -828,12 +828,7 @@ impl Problem<'_> {
                 (format!("unknown grade `{text}`"), "not a grade", help)
             }
             Kind::NotACountryCode(field) => {
-                let help = match reference.countries.resolve(text) {
-                    Err(UnknownCountry::Unknown(Some(country))) => {
-                        format!("write the ISO 3166-1 alpha-2 code: `{}` for {}", country.code, country.name)
-                    }
-                    _ => "write an ISO 3166-1 alpha-2 code, such as `CN` or `DE`".to_owned(),
-                };
+                let (help, _) = reference.countries.code_advice(text);
                 (format!("`{text}` is not a two-letter country code ({})", field.name()), "not a country code", help)
             }
             Kind::ExcelError(field) => (
