@@ -33,26 +33,46 @@ pub fn read_input(path: &str) -> Result<Source, Unreadable> {
 }
 
 /// Text from bytes: UTF-8, a leading byte-order mark dropped.
-pub fn decode(name: String, mut bytes: Vec<u8>) -> Result<Source, Unreadable> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
+pub fn decode(name: String, bytes: Vec<u8>) -> Result<Source, Unreadable> {
+    match utf8_text(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            // The replacement character is three bytes long in the lossy text.
-            let span = Span::new(at, (at + 3).min(text.len()));
-            Err(Unreadable {
-                diagnostic: Diagnostic::new(Code::Encoding, "the file is not valid UTF-8")
-                    .with_label(span, "not UTF-8")
-                    .with_help("save the file as UTF-8 (JSON files must be UTF-8)"),
-                source: Some(Source::new(name, text)),
-            })
-        }
+        Err(not) => Err(Unreadable {
+            diagnostic: Diagnostic::new(Code::Encoding, "the file is not valid UTF-8")
+                .with_label(not.span(), "not UTF-8")
+                .with_help("save the file as UTF-8 (JSON files must be UTF-8)"),
+            source: Some(Source::new(name, not.lossy)),
+        }),
     }
 }
+
+/// Bytes that are not UTF-8: the offset of the first byte that is not, and the text with
+/// the bad bytes replaced.
+#[derive(Debug)]
+pub(crate) struct NotUtf8 {
+    pub(crate) at: usize,
+    pub(crate) lossy: String,
+}
+
+impl NotUtf8 {
+    /// The first bad byte in the lossy text: its replacement character, three bytes long.
+    pub(crate) fn span(&self) -> Span {
+        Span::new(self.at, (self.at + 3).min(self.lossy.len()))
+    }
+}
+
+/// UTF-8 text from bytes, a leading byte-order mark dropped.
+pub(crate) fn utf8_text(mut bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+    }
+    String::from_utf8(bytes).map_err(|error| NotUtf8 {
+        at: error.utf8_error().valid_up_to(),
+        lossy: String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
+}
+
+/// The UTF-8 byte-order mark.
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub(crate) fn io_error(path: &str, error: &std::io::Error) -> Unreadable {
     let is_dir = Path::new(path).is_dir();

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::options::Encoding;
+use crate::input::{NotUtf8, UTF8_BOM, utf8_text};
 
 /// Where the bytes are: a file, or already in memory (standard input, a test, the fuzzer).
 pub(crate) enum Bytes<'a> {
@@ -24,9 +25,8 @@ pub(crate) enum Bytes<'a> {
 pub(crate) enum DecodeError {
     /// The file could not be read.
     Io(std::io::Error),
-    /// Not UTF-8 (and nothing else declared): the offset of the first byte that is not, in
-    /// the text as far as it could be read, and that text with the bad bytes replaced.
-    NotUtf8 { at: usize, lossy: String },
+    /// Not UTF-8 (and nothing else declared).
+    NotUtf8(NotUtf8),
     /// A UTF-8 byte-order mark on a file declared to be windows-1252.
     BomButDeclared,
 }
@@ -42,17 +42,11 @@ pub(crate) struct Decoded {
 pub(crate) fn decode(bytes: Bytes<'_>, declared: Option<Encoding>) -> Result<Decoded, DecodeError> {
     match declared.unwrap_or(Encoding::Utf8) {
         Encoding::Utf8 => {
-            let mut bytes = match bytes {
+            let bytes = match bytes {
                 Bytes::Path(path) => std::fs::read(path).map_err(DecodeError::Io)?,
                 Bytes::Memory(bytes) => bytes,
             };
-            if bytes.starts_with(UTF8_BOM) {
-                bytes.drain(..UTF8_BOM.len());
-            }
-            let text = String::from_utf8(bytes).map_err(|error| {
-                let at = error.utf8_error().valid_up_to();
-                DecodeError::NotUtf8 { at, lossy: String::from_utf8_lossy(error.as_bytes()).into_owned() }
-            })?;
+            let text = utf8_text(bytes).map_err(DecodeError::NotUtf8)?;
             Ok(Decoded { text, looks_like_utf8: false })
         }
         Encoding::Windows1252 => match bytes {
@@ -65,8 +59,6 @@ pub(crate) fn decode(bytes: Bytes<'_>, declared: Option<Encoding>) -> Result<Dec
         },
     }
 }
-
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How much is read at a time.
 const CHUNK: usize = 1 << 20;
@@ -181,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_utf8_is_located() {
-        let Err(DecodeError::NotUtf8 { at, lossy }) = decoded(b"id;supplier\nPO-1;M\xFCller\n", None) else {
+        let Err(DecodeError::NotUtf8(NotUtf8 { at, lossy })) = decoded(b"id;supplier\nPO-1;M\xFCller\n", None) else {
             panic!("not UTF-8")
         };
         assert_eq!(at, 18);

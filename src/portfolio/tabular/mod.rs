@@ -249,8 +249,9 @@ fn open_csv(name: &str, bytes: Bytes<'_>, spec: &Spec<'_>) -> Result<Opened, Fai
     let decoded = match decode::decode(bytes, declared) {
         Ok(decoded) => decoded,
         Err(decode::DecodeError::Io(error)) => return Err(Failed::io(name, &error)),
-        Err(decode::DecodeError::NotUtf8 { at, lossy }) => {
-            let source = Source::new(name, lossy);
+        Err(decode::DecodeError::NotUtf8(not)) => {
+            let span = not.span();
+            let source = Source::new(name, not.lossy);
             let help = match declared {
                 Some(_) => "it is declared UTF-8; if it is not, declare the encoding it is in".to_owned(),
                 None => format!(
@@ -259,7 +260,7 @@ fn open_csv(name: &str, bytes: Bytes<'_>, spec: &Spec<'_>) -> Result<Opened, Fai
                 ),
             };
             let diagnostic = Diagnostic::new(Code::Encoding, format!("`{name}` is not valid UTF-8"))
-                .with_label(Span::new(at, (at + 3).min(source.text().len())), "not UTF-8")
+                .with_label(span, "not UTF-8")
                 .with_help(help);
             return Err(Failed { errors: vec![diagnostic], source: Some(source) });
         }
