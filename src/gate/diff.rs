@@ -71,7 +71,9 @@ fn file_diff(input: DiffInput, rules: &[RuleDoc], tolerance: Tolerance) -> FileD
                         let rule = rules.iter().find(|r| r.id == finding.code());
                         compare_values(was.value.as_ref().and_then(|v| decimal(v.number)), finding, rule, tolerance)
                     }
-                    Identity::Message(..) => Baselined { state: BaselineState::Unchanged, was: None },
+                    Identity::Message(..) => {
+                        Baselined { state: BaselineState::Unchanged, was: None, words: String::new() }
+                    }
                 }
             }
             _ => NEW,

@@ -69,9 +69,11 @@ impl Baseline {
                     used[n] = true;
                 }
                 let rule = rules.iter().find(|r| r.id == finding.code());
-                let baselined = entry.map_or(NEW, |n| compare_values(self.entries[n].value, finding, rule, tolerance));
+                let mut baselined =
+                    entry.map_or(NEW, |n| compare_values(self.entries[n].value, finding, rule, tolerance));
                 if key.is_some() && finding.waived.is_none() {
-                    finding.notes.insert(0, words(&baselined, finding, rule, tolerance));
+                    baselined.words = words(&baselined, finding, rule, tolerance);
+                    finding.notes.insert(0, baselined.words.clone());
                 }
                 finding.baseline = Some(baselined);
             }
@@ -103,7 +105,7 @@ impl Baseline {
 }
 
 /// A finding that no entry accepts.
-pub(super) const NEW: Baselined = Baselined { state: BaselineState::New, was: None };
+pub(super) const NEW: Baselined = Baselined { state: BaselineState::New, was: None, words: String::new() };
 
 /// The warning about an entry that matched nothing.
 fn stale(entry: &Entry, why: &str, help: &str) -> Diagnostic {
@@ -129,7 +131,7 @@ pub(super) fn compare_values(
     let now = finding.value.as_ref().and_then(|v| decimal(v.number));
     let (Some(before), Some(now)) = (before, now) else {
         // An entry without a value accepts any value.
-        return Baselined { state: BaselineState::Unchanged, was };
+        return Baselined { state: BaselineState::Unchanged, was, words: String::new() };
     };
     let side = rule.map_or(Side::Max, |r| r.threshold.side);
     let worse_by = match side {
@@ -147,7 +149,7 @@ pub(super) fn compare_values(
     } else {
         BaselineState::Worsened
     };
-    Baselined { state, was }
+    Baselined { state, was, words: String::new() }
 }
 
 /// A value as the comparison saw it, in words (`72.5%`, `3`).

@@ -10,6 +10,10 @@ pub struct Baselined {
     pub state: BaselineState,
     /// The value the baseline recorded for it, where there is one.
     pub was: Option<Measure>,
+    /// How it compares, in words, where `--baseline` said it ("baselined: in the baseline
+    /// at 72.0%, unchanged"); empty otherwise. It also leads the finding's notes, for the
+    /// formats that list notes; the formats that show it apart read it here.
+    pub words: String,
 }
 
 impl Baselined {

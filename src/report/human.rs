@@ -91,7 +91,8 @@ impl Human {
         if !baselined.is_empty() {
             let _ = writeln!(out, "Baselined in {} (accepted by the baseline):", file.path);
             for finding in baselined {
-                let how = finding.notes.first().and_then(|n| n.strip_prefix("baselined: ")).unwrap_or_default();
+                let words = finding.baseline.as_ref().map_or("", |b| b.words.as_str());
+                let how = words.strip_prefix("baselined: ").unwrap_or(words);
                 let _ = writeln!(out, "  {} {} ({how})", finding.code(), finding.message);
             }
             out.push('\n');

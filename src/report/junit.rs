@@ -296,8 +296,9 @@ fn entry_case(report: &Report, file: &FileReport, path: &str, entry: &Entry, nam
             status
         }
         (Verdict::Skipped, None) => {
-            // Accepted by the baseline: its first note says how it compares.
-            let why = entry.notes.first().map_or("baselined", String::as_str);
+            // Accepted by the baseline: how it compares.
+            let why = entry.finding.and_then(|f| f.baseline.as_ref()).map_or("", |b| b.words.as_str());
+            let why = if why.is_empty() { "baselined" } else { why };
             let mut status = TestCaseStatus::skipped();
             status.set_message(why).set_description(format!("{why}\n\n{text}"));
             status

@@ -254,16 +254,18 @@ fn item(md: &mut String, entry: &Entry<'_>, with_severity: bool) {
     }
 }
 
-/// The note that says how a finding compares with the baseline, for one that was in it:
-/// shown with the finding, not folded.
+/// How a finding compares with the baseline, for one that was in it: shown with the finding,
+/// not folded.
 fn baseline_note<'a>(entry: &Entry<'a>) -> Option<&'a str> {
     let baselined = entry.finding?.baseline.as_ref()?;
-    (baselined.state != crate::model::BaselineState::New).then(|| entry.notes.first().map(String::as_str))?
+    let shown = baselined.state != crate::model::BaselineState::New && !baselined.words.is_empty();
+    shown.then_some(baselined.words.as_str())
 }
 
-/// An entry's notes, folded.
+/// An entry's notes, folded (but the baseline's, shown apart).
 fn folded(md: &mut String, entry: &Entry<'_>) {
-    let notes = &entry.notes[usize::from(baseline_note(entry).is_some())..];
+    let apart = baseline_note(entry);
+    let notes: Vec<&String> = entry.notes.iter().filter(|n| Some(n.as_str()) != apart).collect();
     if notes.is_empty() {
         return;
     }
