@@ -6,10 +6,9 @@ use std::io;
 
 use super::super::Style;
 use super::super::human::input_errors;
-use super::super::words::{outcome_past, percent, plural};
-use super::{moved, values};
-use crate::domain::Stage;
-use crate::model::{DiffReport, FileDiff, FileReport, Finding, StageDiff};
+use super::super::words::{outcome_past, plural};
+use super::{largest, moved, moved_stages, values};
+use crate::model::{DiffReport, FileDiff, FileReport, Finding};
 
 /// Writes `report` for people.
 pub(super) fn write(report: &DiffReport, style: &Style, out: &mut dyn io::Write) -> io::Result<()> {
@@ -90,14 +89,11 @@ fn shares(text: &mut String, file: &FileDiff) {
     let mut rows: Vec<[String; 5]> = Vec::new();
     for material in file.materials.iter().filter(|m| m.moved()) {
         let mut first = true;
-        for stage in Stage::ALL {
-            let shares = &material.stages[stage.index()];
-            if !shares.moved() && material.in_old == material.in_new {
-                continue;
-            }
+        for (stage, shares) in moved_stages(material) {
             let name = if first { material.material.label.clone() } else { String::new() };
             first = false;
-            rows.push([name, stage.as_str().to_owned(), moved(&shares.eu), largest(shares), moved(&shares.unknown)]);
+            let largest = largest(shares, str::to_owned);
+            rows.push([name, stage.as_str().to_owned(), moved(&shares.eu), largest, moved(&shares.unknown)]);
         }
     }
     let unchanged = file.materials.iter().filter(|m| !m.moved()).count();
@@ -120,22 +116,6 @@ fn shares(text: &mut String, file: &FileDiff) {
         let _ = writeln!(text, "    ({} unchanged)", plural(unchanged, "other material"));
     }
     text.push('\n');
-}
-
-/// The largest non-EU share before and after, naming the country on each side where it
-/// changed.
-fn largest(stage: &StageDiff) -> String {
-    match &stage.largest_non_eu {
-        [Some((a, _)), Some((b, _))] if a.code == b.code => {
-            format!("{} {}", a.name, moved(&stage.largest_non_eu_change()))
-        }
-        [old, new] => {
-            let side = |l: &Option<(crate::model::CountryRef, f64)>| {
-                l.as_ref().map_or("–".to_owned(), |(c, share)| format!("{} {}", c.name, percent(*share)))
-            };
-            if old.is_none() && new.is_none() { "–".to_owned() } else { format!("{} → {}", side(old), side(new)) }
-        }
-    }
 }
 
 /// `examples/a.json: 1 introduced, 1 resolved, 3 persisting (1 worsened)`.

@@ -7,9 +7,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::super::markdown::{Align, code, inline, table};
-use super::super::words::{outcome_past, percent};
-use super::{moved, values};
-use crate::domain::Stage;
+use super::super::words::outcome_past;
+use super::{largest, moved, moved_stages, values};
 use crate::model::{DiffReport, FileDiff, Finding, Outcome};
 
 /// Writes `report` as Markdown.
@@ -62,24 +61,8 @@ fn file_section(md: &mut String, file: &FileDiff) {
 
     let mut rows = Vec::new();
     for material in file.materials.iter().filter(|m| m.moved()) {
-        for stage in Stage::ALL {
-            let s = &material.stages[stage.index()];
-            if !s.moved() && material.in_old == material.in_new {
-                continue;
-            }
-            let largest = match &s.largest_non_eu {
-                [Some((a, _)), Some((b, _))] if a.code == b.code => {
-                    format!("{} {}", inline(&a.name, true), moved(&s.largest_non_eu_change()))
-                }
-                [old, new] => {
-                    let side = |l: &Option<(crate::model::CountryRef, f64)>| {
-                        l.as_ref().map_or("–".to_owned(), |(c, share)| {
-                            format!("{} {}", inline(&c.name, true), percent(*share))
-                        })
-                    };
-                    format!("{} → {}", side(old), side(new))
-                }
-            };
+        for (stage, s) in moved_stages(material) {
+            let largest = largest(s, |name| inline(name, true));
             rows.push(vec![
                 inline(&material.material.label, true),
                 stage.as_str().to_owned(),

@@ -9,7 +9,9 @@ mod markdown;
 use std::io;
 
 use super::Style;
-use crate::model::{Change, Finding};
+use super::words::percent;
+use crate::domain::Stage;
+use crate::model::{Change, CountryRef, Finding, MaterialDiff, StageDiff};
 
 /// A format of a diff's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +65,33 @@ fn moved(change: &Change) -> String {
         Some(points) => format!("{} → {} ({})", side(change.old), side(change.new), points_text(points)),
         None => format!("{} → {}", side(change.old), side(change.new)),
     }
+}
+
+/// The largest non-EU share before and after, naming the country (through `name`, which
+/// escapes it for the format) once where it is the same, on each side where it changed;
+/// `–` where neither version has one.
+fn largest(stage: &StageDiff, name: impl Fn(&str) -> String) -> String {
+    match &stage.largest_non_eu {
+        [Some((a, _)), Some((b, _))] if a.code == b.code => {
+            format!("{} {}", name(&a.name), moved(&stage.largest_non_eu_change()))
+        }
+        [None, None] => "–".to_owned(),
+        [old, new] => {
+            let side = |l: &Option<(CountryRef, f64)>| {
+                l.as_ref().map_or("–".to_owned(), |(c, share)| format!("{} {}", name(&c.name), percent(*share)))
+            };
+            format!("{} → {}", side(old), side(new))
+        }
+    }
+}
+
+/// The stages of a material whose shares moved (all of them for a material in one version
+/// only).
+fn moved_stages(material: &MaterialDiff) -> impl Iterator<Item = (Stage, &StageDiff)> {
+    Stage::ALL
+        .into_iter()
+        .map(|stage| (stage, &material.stages[stage.index()]))
+        .filter(|(_, shares)| shares.moved() || material.in_old != material.in_new)
 }
 
 /// A change in percentage points with its arrow: `↑8.1`, `↓0.4`, `↑<0.1`.
