@@ -33,7 +33,8 @@ pub(super) fn not_checked(input_errors: usize) -> String {
 
 /// A share in percent, as the tables show it: one decimal.
 pub(super) fn percent(value: f64) -> String {
-    format!("{value:.1}%")
+    // `+ 0.0` turns -0.0 into 0.0: never "-0.0%".
+    format!("{:.1}%", value + 0.0)
 }
 
 /// Days in words: `44 days`, `0.5 days`, `1 day`.

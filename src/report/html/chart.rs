@@ -24,6 +24,7 @@
 
 use maud::{Markup, html};
 
+use super::super::words::percent;
 use super::view::{EU_COLOUR, Mark, OTHER_COLOUR, Part, Segment, StageView};
 use crate::domain::Stage;
 use crate::model::CountryShare;
@@ -43,12 +44,6 @@ const ROW: f64 = 13.0;
 const CHAR_W: f64 = 6.9;
 const BOLD_W: f64 = 7.2;
 const SMALL_W: f64 = 6.6;
-
-/// A share as the page shows it: one decimal, always.
-pub(super) fn pct(v: f64) -> String {
-    // `+ 0.0` turns -0.0 into 0.0: never "-0.0%".
-    format!("{:.1}%", v + 0.0)
-}
 
 /// A coordinate: two decimals at most, so that no float noise reaches the bytes.
 fn n(v: f64) -> String {
@@ -146,7 +141,7 @@ fn layout_lane<'a>(lane: Lane<'a>, stage: Stage, sx: impl Fn(f64) -> f64) -> Lan
     let mut rows: Vec<Vec<(f64, f64)>> = vec![Vec::new(), Vec::new()];
     let (text, short) = match lane.country {
         Some(c) => {
-            let (code, share) = (&c.country.code, pct(c.share));
+            let (code, share) = (&c.country.code, percent(c.share));
             (format!("largest checked: {code} {share}"), format!("{code} {share}"))
         }
         None => ("no country checked".to_owned(), "none".to_owned()),
@@ -166,21 +161,22 @@ fn layout_lane<'a>(lane: Lane<'a>, stage: Stage, sx: impl Fn(f64) -> f64) -> Lan
 
 /// The text alternative of a chart: every part of the bar and every threshold, in words.
 fn describe(material: &str, view: &StageView<'_>) -> String {
-    let mut parts: Vec<String> = view.segments.iter().map(|s| format!("{} {}", s.part.long(), pct(s.share))).collect();
+    let mut parts: Vec<String> =
+        view.segments.iter().map(|s| format!("{} {}", s.part.long(), percent(s.share))).collect();
     if view.rest() > 0.0 {
-        parts.push(format!("{} {}", rest_words(view.stage), pct(view.rest())));
+        parts.push(format!("{} {}", rest_words(view.stage), percent(view.rest())));
     }
     let stage = view.stage.as_str();
     let mut capitalised = stage.to_owned();
     capitalised[..1].make_ascii_uppercase();
     let mut text = format!("{capitalised} of {material}: {}.", parts.join(", "));
     if view.total() > 100.05 {
-        text.push_str(&format!(" The shares add up to {}: supplies exceed consumption.", pct(view.total())));
+        text.push_str(&format!(" The shares add up to {}: supplies exceed consumption.", percent(view.total())));
     }
     for mark in &view.marks {
         text.push_str(&format!(" {}", mark.sentence(Some(view.stage))));
         if let Some(c) = mark.country.filter(|_| mark.on_lane()) {
-            text.push_str(&format!(" (largest checked: {} {})", c.country.name, pct(c.share)));
+            text.push_str(&format!(" (largest checked: {} {})", c.country.name, percent(c.share)));
         }
         text.push('.');
     }
@@ -189,7 +185,7 @@ fn describe(material: &str, view: &StageView<'_>) -> String {
 
 /// A segment in words: `China 63.4%`; the EU's with its members, `EU 9.9%: Estonia 9.9%`.
 fn segment_words(segment: &Segment<'_>, view: &StageView<'_>) -> String {
-    let text = format!("{} {}", segment.part.long(), pct(segment.share));
+    let text = format!("{} {}", segment.part.long(), percent(segment.share));
     match segment.part {
         Part::Eu => {
             let members: Vec<String> = view
@@ -197,7 +193,7 @@ fn segment_words(segment: &Segment<'_>, view: &StageView<'_>) -> String {
                 .countries
                 .iter()
                 .filter(|c| c.eu)
-                .map(|c| format!("{} {}", c.country.name, pct(c.share)))
+                .map(|c| format!("{} {}", c.country.name, percent(c.share)))
                 .collect();
             format!("{text}: {}", members.join(", "))
         }
@@ -271,7 +267,7 @@ pub(super) fn bar(id: &str, material: &str, view: &StageView<'_>) -> Markup {
         .iter()
         .filter(|(x0, x1, _)| x1 > x0)
         .filter_map(|(x0, x1, seg)| {
-            for text in [format!("{} {}", seg.part.short(), pct(seg.share)), seg.part.short().to_owned()] {
+            for text in [format!("{} {}", seg.part.short(), percent(seg.share)), seg.part.short().to_owned()] {
                 let w = text_w(&text);
                 let mut room = vec![(*x0, *x1)];
                 for m in &min_marks {
@@ -304,7 +300,7 @@ pub(super) fn bar(id: &str, material: &str, view: &StageView<'_>) -> Markup {
             title id={ (id) "-title" } { (describe(material, view)) }
             // The track, 0 to 100%: what no segment covers is not at this stage.
             rect.track x=(n(sx(0.0))) y=(n(bar_y)) width=(n(sx(100.0) - sx(0.0))) height=(n(BAR_H)) {
-                @if view.rest() > 0.0 { title { (rest_words(view.stage)) " " (pct(view.rest())) } }
+                @if view.rest() > 0.0 { title { (rest_words(view.stage)) " " (percent(view.rest())) } }
             }
             // Each segment with its own title, shown on hover.
             @for (x0, x1, seg) in &spans {

@@ -47,12 +47,13 @@ use std::io;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Entry;
+use super::words::percent;
 use super::words::{counts_text, cover_days, outcome_past, plural};
 use crate::diagnostic::Severity;
 use crate::domain::Stage;
 use crate::model::{FileReport, Gauge, Outcome, Report, RuleDoc, Side, TableRow, Verdict};
 use crate::reference::Tier;
-use chart::{Key, pct};
+use chart::Key;
 use view::{StageView, named_countries};
 
 /// Loads nothing: no scripts, images, fonts, frames or connections; inline styles only.
@@ -457,29 +458,29 @@ fn stage_row(id: &str, label: &str, view: &StageView<'_>, finding_id: &dyn Fn(us
             th.stage scope="row" { (view.stage.as_str()) }
             td.chart { (chart::bar(&format!("{id}-{}", view.stage.as_str()), label, view)) }
             td.num data-label="EU" {
-                span.big { (pct(view.shares.eu)) }
+                span.big { (percent(view.shares.eu)) }
                 (notes(&|g| matches!(g, Gauge::EuShare | Gauge::KnownShare)))
             }
             td.num data-label="Third countries" {
                 @if named.is_empty() && other.is_none() { span.big { "–" } }
-                @for (name, share) in &named { span.line { (name) " " (pct(*share)) } }
+                @for (name, share) in &named { span.line { (name) " " (percent(*share)) } }
                 @if let Some(other) = other {
-                    span.line { "other " (pct(other.share)) }
+                    span.line { "other " (percent(other.share)) }
                     small.countries { (list_words(&others)) }
                 }
                 (notes(&|g| matches!(g, Gauge::CountryShare | Gauge::Other)))
             }
             td.num data-label="Unknown" {
-                span.big { (pct(view.shares.unknown)) }
+                span.big { (percent(view.shares.unknown)) }
                 (notes(&|g| g == Gauge::UnknownShare))
             }
             td.num data-label="Not at this stage" {
                 @if total > 100.05 {
-                    span.big { "–" } small { "shares add up to " (pct(total)) }
+                    span.big { "–" } small { "shares add up to " (percent(total)) }
                 } @else if view.rest() > 0.0 {
-                    span.big { (pct(view.rest())) } small { (chart::rest_words(view.stage)) }
+                    span.big { (percent(view.rest())) } small { (chart::rest_words(view.stage)) }
                 } @else {
-                    span.big { (pct(0.0)) }
+                    span.big { (percent(0.0)) }
                 }
             }
         }
