@@ -111,15 +111,13 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Forms) => Ok(text::forms(&checker)),
         Some(Command::Materials) => Ok(text::materials(&checker)),
         Some(Command::Stress(args)) => {
-            if let Err(no_such_rule) = select(&mut checker, &args.assess, &config) {
-                eprintln!("error: {no_such_rule}");
+            if !select(&mut checker, &args.assess, &config) {
                 return 2;
             }
             return stress(&checker, &args, &style);
         }
         Some(Command::Diff(args)) => {
-            if let Err(no_such_rule) = select(&mut checker, &args.assess, &config) {
-                eprintln!("error: {no_such_rule}");
+            if !select(&mut checker, &args.assess, &config) {
                 return 2;
             }
             let tolerance = args.tolerance.or(config.tolerance).unwrap_or_default();
@@ -127,8 +125,7 @@ pub fn run(cli: Cli) -> u8 {
         }
         Some(Command::Lsp | Command::Completions { .. } | Command::Man { .. }) => unreachable!("run above"),
         None => {
-            if let Err(no_such_rule) = select(&mut checker, &cli.check.assess, &config) {
-                eprintln!("error: {no_such_rule}");
+            if !select(&mut checker, &cli.check.assess, &config) {
                 return 2;
             }
             return check(&checker, &cli.check, &config, &style);
@@ -151,10 +148,16 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// Selects the rules: the flags' `--select` and `--ignore` where given, else the project
-/// file's.
-fn select(checker: &mut Checker, assess: &AssessArgs, config: &Config) -> Result<(), crma_check::NoSuchRule> {
+/// file's; false (the error said) if one names no rule.
+fn select(checker: &mut Checker, assess: &AssessArgs, config: &Config) -> bool {
     let pick = |flags: &'_ [String], file: &'_ [String]| if flags.is_empty() { file.to_vec() } else { flags.to_vec() };
-    checker.select(&pick(&assess.select, &config.select), &pick(&assess.ignore, &config.ignore))
+    match checker.select(&pick(&assess.select, &config.select), &pick(&assess.ignore, &config.ignore)) {
+        Ok(()) => true,
+        Err(no_such_rule) => {
+            eprintln!("error: {no_such_rule}");
+            false
+        }
+    }
 }
 
 /// Runs a check: judged against the baseline if there is one, the reports written, the
