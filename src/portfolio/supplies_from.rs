@@ -205,16 +205,11 @@ pub(super) fn attach(mut source: Source, reference: &Reference) -> (Source, Vec<
                     .and_then(|text| source.attach(text, declared.path).ok())
                     .map(|file| source.file(file).base());
                 for mut error in failed.errors {
-                    match base {
-                        Some(base) => {
-                            for label in &mut error.labels {
-                                label.span = Span::new(label.span.start as usize + base, label.span.end() + base);
-                            }
+                    // In the file's own text, or labelled at its entry already (Failed::file).
+                    if let Some(base) = base {
+                        for label in &mut error.labels {
+                            label.span = Span::new(label.span.start as usize + base, label.span.end() + base);
                         }
-                        None if error.labels.is_empty() => {
-                            error.labels.push(crate::diagnostic::Label::new(declared.path, "this file"))
-                        }
-                        None => {}
                     }
                     errors.push(error);
                 }

@@ -168,8 +168,8 @@ impl Failed {
     }
 
     /// A file that cannot be read.
-    fn io(name: &str, error: &std::io::Error) -> Failed {
-        Failed { errors: vec![crate::input::io_error(name, error).diagnostic], source: None }
+    fn io(name: &str, error: &std::io::Error, spec: &Spec<'_>) -> Failed {
+        Failed::file(crate::input::io_error(name, error).diagnostic, spec)
     }
 }
 
@@ -248,7 +248,7 @@ fn open_csv(name: &str, bytes: Bytes<'_>, spec: &Spec<'_>) -> Result<Opened, Fai
     let declared = spec.options.encoding;
     let decoded = match decode::decode(bytes, declared) {
         Ok(decoded) => decoded,
-        Err(decode::DecodeError::Io(error)) => return Err(Failed::io(name, &error)),
+        Err(decode::DecodeError::Io(error)) => return Err(Failed::io(name, &error, spec)),
         Err(decode::DecodeError::NotUtf8(not)) => {
             let span = not.span();
             let source = Source::new(name, not.lossy);

@@ -55,7 +55,7 @@ pub(super) fn draw(name: &str, bytes: Bytes<'_>, spec: &Spec<'_>) -> Result<Draw
     match bytes {
         Bytes::Path(path) => {
             let size = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0);
-            let file = std::fs::File::open(path).map_err(|e| Failed::io(name, &e))?;
+            let file = std::fs::File::open(path).map_err(|e| Failed::io(name, &e, spec))?;
             draw_from(name, std::io::BufReader::new(file), size, spec)
         }
         Bytes::Memory(bytes) => {
