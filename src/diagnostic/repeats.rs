@@ -87,6 +87,20 @@ impl Diagnostic {
         repeats.further += 1;
     }
 
+    /// Adds every place of `other`, the same problem found elsewhere (its first place and
+    /// its further ones), each by its primary span and item number, as
+    /// [`Diagnostic::repeat_at`] records a place found one at a time by its primary span.
+    pub(crate) fn absorb(&mut self, other: &Diagnostic) {
+        let first = other.labels.first().map(|l| l.span);
+        self.repeat_at(first.as_slice(), other.item_number(), None);
+        let Some(repeats) = &other.repeats else { return };
+        let stride = other.labels.len().max(1);
+        for n in 0..repeats.further {
+            let span = repeats.spans.get(n * stride).copied();
+            self.repeat_at(span.as_slice(), repeats.items.get(n).copied(), None);
+        }
+    }
+
     /// Says that this diagnostic stands for `n` places of problems it does not show (a cap's
     /// "and 12 more … like the ones above"): they count, as the places of a shown one do.
     pub(crate) fn standing_for(mut self, n: usize) -> Diagnostic {

@@ -53,14 +53,46 @@ impl<'de> SupplyIds<'de> {
                 spans.push(span);
             }
             Order::Increasing { spans, .. } => {
-                let mut records: Vec<(u64, Span)> =
-                    spans.iter().map(|&span| (hash(text(self.source, &self.escaped, span)), span)).collect();
+                let mut records = hashed(self.source, &self.escaped, spans);
                 records.push((hash(id.as_str()), span));
                 self.order = Order::Unordered(records);
             }
             Order::Unordered(records) => records.push((hash(id.as_str()), span)),
         }
         own
+    }
+
+    /// Adds the ids of `later`, kept from the lines that follow this one's, as if added one
+    /// by one.
+    pub(super) fn append(&mut self, later: SupplyIds<'de>) {
+        self.escaped.extend(later.escaped);
+        let later_first = match &later.order {
+            Order::Increasing { spans, .. } => spans.first().map(|&span| text(self.source, &self.escaped, span)),
+            Order::Unordered(_) => None,
+        };
+        let order = std::mem::replace(&mut self.order, Order::Unordered(Vec::new()));
+        self.order = match (order, later.order) {
+            (Order::Increasing { last, mut spans }, Order::Increasing { last: later_last, spans: later_spans })
+                if later_first.is_none_or(|first| last.as_str() < first) =>
+            {
+                let last = if later_spans.is_empty() { last } else { later_last };
+                spans.extend(later_spans);
+                Order::Increasing { last, spans }
+            }
+            (order, later_order) => {
+                let mut records = self.hashed(order);
+                records.extend(self.hashed(later_order));
+                Order::Unordered(records)
+            }
+        };
+    }
+
+    /// The ids kept in `order`, each with its hash.
+    fn hashed(&self, order: Order<'de>) -> Vec<(u64, Span)> {
+        match order {
+            Order::Increasing { spans, .. } => hashed(self.source, &self.escaped, &spans),
+            Order::Unordered(records) => records,
+        }
     }
 
     /// Every id used again, at each use after the first, in file order.
@@ -88,6 +120,11 @@ fn hash(id: &str) -> u64 {
     let mut hasher = FxHasher::default();
     std::hash::Hash::hash(id, &mut hasher);
     std::hash::Hasher::finish(&hasher)
+}
+
+/// Ids kept by their spans, each with its hash.
+fn hashed(source: &Source, escaped: &FxHashMap<u32, String>, spans: &[Span]) -> Vec<(u64, Span)> {
+    spans.iter().map(|&span| (hash(text(source, escaped, span)), span)).collect()
 }
 
 /// The text of an id kept by its span.
@@ -131,6 +168,36 @@ mod tests {
         // `A` was kept while the ids still increased; `C` only once they no longer did.
         let found = repeats(r#"["A", "C", "B", "A", "C", "C"]"#);
         assert_eq!(found, [("A".to_owned(), 3, 0), ("C".to_owned(), 4, 1), ("C".to_owned(), 5, 1)]);
+    }
+
+    /// The repeats among the ids of `text` kept in two parts, the second from value `cut` on
+    /// (each part kept by its own `SupplyIds`, then appended).
+    fn repeats_in_parts(text: &str, cut: usize) -> Vec<(usize, usize)> {
+        let source = Source::new("ids", text.to_owned());
+        let values: Vec<crate::json::Text<'_>> = serde_json::from_str(source.text()).unwrap();
+        let (mut first, mut later) = (SupplyIds::new(&source), SupplyIds::new(&source));
+        let mut spans = Vec::new();
+        for (n, value) in values.into_iter().enumerate() {
+            let span = value.span(&source);
+            spans.push(span.unwrap().start);
+            let ids = if n < cut { &mut first } else { &mut later };
+            ids.add(&Field { text: value.0, span }, Span::at(100_000 + n));
+        }
+        first.append(later);
+        let at = |span: Span| spans.iter().position(|&s| s == span.start).unwrap();
+        first.repeats().into_iter().map(|r| (at(r.again), at(r.first))).collect()
+    }
+
+    /// Two parts, each in increasing order: the order goes on only if the second starts
+    /// above the first's end; else an id of the first may be used again in the second.
+    #[test]
+    fn parts_keep_their_repeats() {
+        let ids = r#"["A", "B", "C", "A", "B", "D"]"#;
+        assert_eq!(repeats_in_parts(ids, 3), [(3, 0), (4, 1)]);
+        assert_eq!(repeats_in_parts(r#"["A", "B", "C", "D"]"#, 2), []);
+        assert_eq!(repeats_in_parts(r#"["A", "C", "B", "C"]"#, 2), [(3, 1)]);
+        assert_eq!(repeats_in_parts(r#"["A", "B", "B"]"#, 0), [(2, 1)]);
+        assert_eq!(repeats_in_parts(r#"["A", "B", "B"]"#, 3), [(2, 1)]);
     }
 
     #[test]

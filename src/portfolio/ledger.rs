@@ -240,6 +240,23 @@ impl Row {
         self.routes[n as usize].1.add(line);
     }
 
+    /// Adds the supply lines of `later` (a row of the same key, of the lines that follow
+    /// this row's, numbered from 0 there: `offset` numbers them here), as if added one by one.
+    fn append(&mut self, later: Row, offset: u32) {
+        self.supplied += &later.supplied;
+        self.lines += later.lines;
+        for (route, mut cell) in later.routes {
+            for line in cell.top.iter_mut().flatten() {
+                line.index += offset;
+            }
+            let n = *self.route_index.entry(route).or_insert_with(|| {
+                self.routes.push((route, Cell::default()));
+                (self.routes.len() - 1) as u32
+            });
+            self.routes[n as usize].1.merge(&cell);
+        }
+    }
+
     /// Adds up the stages from the routes: each route at its country of each stage, or as
     /// unknown where the stage is expected and names none.
     pub fn settle(&mut self) {
@@ -413,6 +430,14 @@ impl Ledger {
             }
         };
         &mut self.rows[n]
+    }
+
+    /// Adds the rows of `later`, a ledger of the supply lines that follow this one's
+    /// (numbered from 0 there: `offset` numbers them here), as if added one by one.
+    pub(crate) fn append(&mut self, later: Ledger, offset: u32) {
+        for row in later.rows {
+            self.row_mut(row.key, row.first).append(row, offset);
+        }
     }
 
     /// The row of `key`, if there is one.

@@ -4,7 +4,8 @@
 //! `problems`).
 //!
 //! The builder takes input-neutral records (`super::record`): it never sees the format a
-//! file is written in. The JSON reader runs it on a thread of its own, beside the parser.
+//! file is written in. The JSON reader runs it on a thread of its own, beside the parser; the
+//! table reader runs one per part of a large table, and adds them up ([`LedgerBuilder::append`]).
 
 mod form;
 mod grade;
@@ -64,6 +65,35 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
             probe,
             probed: None,
         }
+    }
+
+    /// A builder for the supply lines of another part of the same text, read beside this
+    /// one and added to it with [`Self::append`].
+    pub(crate) fn fork(&self) -> Self {
+        LedgerBuilder::new(self.source, self.reference, self.probe)
+    }
+
+    /// Adds `later`, a builder of the supply lines that follow this one's ([`Self::fork`]),
+    /// as if its lines had been added here one by one: the same ledger, evidence, line
+    /// numbers and diagnostics. Where that cannot be done exactly (the sum of all lines
+    /// passes what can be counted, or `later` stopped showing a grouped problem this one
+    /// shows), `later` is handed back, and its lines must be read here again.
+    pub(crate) fn append(&mut self, later: LedgerBuilder<'de, 'r>) -> Result<(), Box<LedgerBuilder<'de, 'r>>> {
+        let total = self.supplied.checked_add(later.supplied).filter(|t| *t <= i128::MAX as u128);
+        let Some(total) = total.filter(|_| self.problems.can_append(&later.problems)) else {
+            return Err(Box::new(later));
+        };
+        let offset = self.lines;
+        self.supplied = total;
+        self.lines += later.lines;
+        self.ledger.append(later.ledger, offset);
+        self.ids.append(later.ids);
+        self.problems.append(later.problems);
+        if let Some(mut probed) = later.probed {
+            probed.line.index += offset;
+            self.probed = Some(probed);
+        }
+        Ok(())
     }
 
     /// Resolves the waivers, completes the ledger and hands over the portfolio, or every

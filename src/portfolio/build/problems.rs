@@ -19,8 +19,18 @@ pub(super) struct Problems {
     /// each with all its places (see [`Diagnostic::places`]).
     grouped: Vec<Diagnostic>,
     group_index: FxHashMap<Code, FxHashMap<String, usize>>,
+    /// The order `shown` and `grouped` diagnostics were made in, which decides the ones
+    /// shown when two sets of problems are added up ([`Self::append`]).
+    made: Vec<Made>,
     /// Notes about the file as a whole, never capped.
     pub(super) notes: Vec<Diagnostic>,
+}
+
+/// A diagnostic made: one of `shown` or of `grouped`, by its index.
+#[derive(Clone, Copy)]
+enum Made {
+    Shown(Code, usize),
+    Group(Code, usize),
 }
 
 impl Problems {
@@ -29,6 +39,7 @@ impl Problems {
         let count = self.per_code.entry(code).or_default();
         *count += 1;
         if *count <= SHOWN_PER_CODE {
+            self.made.push(Made::Shown(code, self.shown.len()));
             self.shown.push(make(code));
         }
     }
@@ -46,12 +57,80 @@ impl Problems {
                 if *count > SHOWN_PER_CODE {
                     return;
                 }
+                self.made.push(Made::Group(code, self.grouped.len()));
                 self.grouped.push(make(code, span));
                 groups.insert(key.to_owned(), self.grouped.len() - 1);
                 return;
             }
         };
         self.grouped[n].repeat_at(&[span], None, None);
+    }
+
+    /// Whether [`Self::append`] can add `later` up exactly: unless `later` stopped showing a
+    /// grouped code this one shows groups of (its places under those keys were only counted
+    /// there, where here they would be places of a shown group).
+    pub(super) fn can_append(&self, later: &Problems) -> bool {
+        later.group_index.keys().all(|code| {
+            later.per_code.get(code).is_none_or(|&n| n <= SHOWN_PER_CODE)
+                || self.group_index.get(code).is_none_or(|groups| groups.is_empty())
+        })
+    }
+
+    /// Adds the problems found in what follows the text these were found in, as if found
+    /// after them one by one: the first ones of each code shown, the rest counted, the
+    /// places of a key grouped (see [`Self::can_append`] for when this is exact).
+    pub(super) fn append(&mut self, later: Problems) {
+        let mut keys = vec![""; later.grouped.len()];
+        for groups in later.group_index.values() {
+            for (key, &n) in groups {
+                keys[n] = key;
+            }
+        }
+        let mut made_per_code: FxHashMap<Code, usize> = FxHashMap::default();
+        let mut shown: Vec<Option<Diagnostic>> = later.shown.into_iter().map(Some).collect();
+        let mut grouped: Vec<Option<Diagnostic>> = later.grouped.into_iter().map(Some).collect();
+        for made in later.made {
+            match made {
+                Made::Shown(code, n) => {
+                    *made_per_code.entry(code).or_default() += 1;
+                    if let Some(diagnostic) = shown[n].take() {
+                        self.add(code, |_| diagnostic);
+                    }
+                }
+                Made::Group(code, n) => {
+                    *made_per_code.entry(code).or_default() += 1;
+                    if let Some(diagnostic) = grouped[n].take() {
+                        self.add_group(code, keys[n], diagnostic);
+                    }
+                }
+            }
+        }
+        // What `later` only counted is counted here too: it came after what it showed.
+        for (code, count) in later.per_code {
+            let unmade = count - made_per_code.get(&code).copied().unwrap_or(0);
+            *self.per_code.entry(code).or_default() += unmade;
+        }
+        self.notes.extend(later.notes);
+    }
+
+    /// A group found elsewhere, with all its places, as [`Self::grouped`] would have taken
+    /// them one by one.
+    fn add_group(&mut self, code: Code, key: &str, diagnostic: Diagnostic) {
+        let groups = self.group_index.entry(code).or_default();
+        if let Some(&n) = groups.get(key) {
+            self.grouped[n].absorb(&diagnostic);
+            return;
+        }
+        let count = self.per_code.entry(code).or_default();
+        if *count >= SHOWN_PER_CODE {
+            // Not shown: each place counted, as a key not shown is at each place.
+            *count += diagnostic.place_count();
+            return;
+        }
+        *count += 1;
+        self.made.push(Made::Group(code, self.grouped.len()));
+        self.grouped.push(diagnostic);
+        groups.insert(key.to_owned(), self.grouped.len() - 1);
     }
 
     /// The errors, and the warnings and notes, with "and N more" where some were only

@@ -20,6 +20,9 @@ impl Field {
     pub(super) const UNIT: Field = Field(4);
     pub(super) const FORM: Field = Field(5);
     pub(super) const CONTENT: Field = Field(6);
+    /// Recognized (not an unknown column), but read by nothing: a supply line's supplier is
+    /// for the people who keep the file, and the ledger does not keep it.
+    pub(super) const SUPPLIER: Field = Field(7);
     /// The stages, in [`crate::domain::Stage::ALL`] order.
     pub(super) const ORIGINS: [Field; 3] = [Field(8), Field(9), Field(10)];
 

@@ -1,13 +1,13 @@
 //! The records of a CSV file (RFC 4180: quoted fields with doubled quotes, line breaks inside
 //! quotes, `\n` or `\r\n` line ends), each field with its place in the text.
 //!
-//! `csv_core` reads the records (the `csv` crate's state machine, over the text in memory: the
-//! text is kept anyway, for the diagnostics); it gives each field's unescaped bytes, not its
-//! place. A record without a quote is laid out as read, so a field's place is its offset in
-//! the record plus the delimiters before it. A record with a quote is scanned again by
-//! [`scan_record`], which follows csv-core's rules and gives the place inside the quotes, and
-//! notices a quote that is never closed (which csv-core reads, silently, as a field running to
-//! the end of the file).
+//! Read by csv-core's rules (the `csv` crate's state machine), over the text in memory: the
+//! text is kept anyway, for the diagnostics, so a field is its place in it. A line without a
+//! quote is split at its delimiters; a record with a quote is scanned by [`scan_record`],
+//! which gives each field's place inside its quotes and, where the value is not the text
+//! there (`""` inside, or text after the closing quote), the value on demand
+//! ([`Unescaped`]). Only a record whose quote is never closed is handed to `csv_core` itself,
+//! which reads it, silently, as a field running to the end of the file.
 
 #[cfg(test)]
 use std::borrow::Cow;
@@ -64,22 +64,46 @@ impl<'t> Records<'t> {
         }
     }
 
+    /// The records of `text` from `at`, which must be where a record starts (or a line
+    /// break before one): a part of the text read on its own (see `rows::feed`).
+    pub(super) fn starting_at(text: &'t str, delimiter: u8, at: usize) -> Self {
+        Records { at, ..Records::new(text, delimiter) }
+    }
+
+    /// The delimiter it reads with.
+    pub(super) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Where the search for the next record starts: past the last record read (at its line
+    /// break, or after it).
+    pub(super) fn position(&self) -> usize {
+        if self.done { self.text.len() } else { self.at }
+    }
+
+    /// Where the next record starts (the end of the text if there is none).
+    pub(super) fn next_start(&self) -> usize {
+        skip_line_breaks(self.text.as_bytes(), self.position())
+    }
+
     /// The next record, its fields into `fields`; `None` at the end. Blank lines are skipped.
     #[cfg(test)]
     pub(super) fn next_record(&mut self, fields: &mut Vec<RawField<'t>>) -> Option<Record> {
         fields.clear();
         let text = self.text;
         self.next_record_with(|place, unescaped| {
-            let value = unescaped.map_or_else(|| Cow::Borrowed(&text[place.clone()]), Cow::Owned);
+            let value = unescaped.map_or_else(|| Cow::Borrowed(&text[place.clone()]), |u| Cow::Owned(u.value()));
             fields.push(RawField { text: value, place });
         })
     }
 
-    /// The next record, each field handed to `field` in order: its place, and its value
-    /// where that is not the text at its place (a quoted value with `""` in it); `None` at the
-    /// end. Blank lines are skipped.
-    pub(super) fn next_record_with(&mut self, mut field: impl FnMut(Range<usize>, Option<String>)) -> Option<Record> {
-        use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record as Read};
+    /// The next record, each field handed to `field` in order: its place, and, where its
+    /// value is not the text at its place (a quoted value with `""` in it), a way to make the
+    /// value; `None` at the end. Blank lines are skipped.
+    pub(super) fn next_record_with(
+        &mut self,
+        mut field: impl FnMut(Range<usize>, Option<Unescaped<'_>>),
+    ) -> Option<Record> {
         let bytes = self.text.as_bytes();
         loop {
             if self.done {
@@ -91,7 +115,7 @@ impl<'t> Records<'t> {
                 return None;
             }
             // Most records are a line without a quote (or a `\r` inside): split here, as
-            // csv-core would, without copying its bytes.
+            // csv-core would.
             let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
             let end = if bytes[line_end - 1] == b'\r' { line_end - 1 } else { line_end };
             if memchr::memchr2(b'"', b'\r', &bytes[start..end]).is_none() {
@@ -104,69 +128,110 @@ impl<'t> Records<'t> {
                 field(from..end, None);
                 return Some(Record { start, end, unclosed_quote: None });
             }
-            let (mut written, mut ended) = (0, 0);
-            let consumed_to = loop {
-                let (result, read, out, end) =
-                    self.core.read_record(&bytes[self.at..], &mut self.out[written..], &mut self.ends[ended..]);
-                self.at += read;
-                written += out;
-                ended += end;
-                match result {
-                    Read => break self.at,
-                    End => {
-                        self.done = true;
-                        return None;
-                    }
-                    OutputFull => self.out.resize(self.out.len() * 2, 0),
-                    OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                    // All the text was given: the next call, with nothing, ends the last
-                    // record if it has no line break.
-                    InputEmpty => {}
+            // A record with a quote: scanned, and, if every quote in it closes, read from
+            // the places found.
+            let scan = scan_record(bytes, start, self.delimiter, &mut self.scanned);
+            if scan.unclosed.is_none() {
+                self.at = scan.end;
+                // A record of one empty field is a blank line to csv-core (`""`, say).
+                if let [only] = self.scanned.as_slice()
+                    && only.inner.is_empty()
+                    && only.escaped.is_none()
+                {
+                    continue;
                 }
-            };
-            let end = trim_line_break(bytes, start, consumed_to);
-            // A record of one empty field is a blank line (csv-core skips most of them), or `""`.
-            if ended == 1 && (end == start || &bytes[start..end] == b"\"\"") {
-                continue;
+                for scanned in &self.scanned {
+                    let unescaped = scanned.escaped.clone().map(|raw| Unescaped::Quoted(&self.text[raw]));
+                    field(scanned.inner.clone(), unescaped);
+                }
+                return Some(Record { start, end: scan.end, unclosed_quote: None });
             }
-            let unclosed_quote = self.fields(start, end, ended, &mut field);
-            return Some(Record { start, end, unclosed_quote });
+            return self.read_with_core(start, &mut field);
         }
     }
 
-    /// The fields of the record `start..end`, read into `self.out` and `self.ends`.
-    fn fields(
+    /// The record at `start`, which has a quote never closed, read by csv-core: its fields
+    /// run to the end of the text.
+    fn read_with_core(
         &mut self,
         start: usize,
-        end: usize,
-        count: usize,
-        field: &mut impl FnMut(Range<usize>, Option<String>),
-    ) -> Option<usize> {
-        let text = self.text;
-        if memchr::memchr(b'"', &text.as_bytes()[start..end]).is_none() {
-            // Laid out as read: field `i` is at its offset in the output, plus the `i`
-            // delimiters before it.
-            let mut previous_end = 0;
-            for (i, &field_end) in self.ends[..count].iter().enumerate() {
-                let place = start + previous_end + i..start + field_end + i;
-                previous_end = field_end;
-                field(place, None);
+        field: &mut impl FnMut(Range<usize>, Option<Unescaped<'_>>),
+    ) -> Option<Record> {
+        use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record as Read};
+        let bytes = self.text.as_bytes();
+        self.at = start;
+        let (mut written, mut ended) = (0, 0);
+        let consumed_to = loop {
+            let (result, read, out, end) =
+                self.core.read_record(&bytes[self.at..], &mut self.out[written..], &mut self.ends[ended..]);
+            self.at += read;
+            written += out;
+            ended += end;
+            match result {
+                Read => break self.at,
+                End => {
+                    self.done = true;
+                    return None;
+                }
+                OutputFull => self.out.resize(self.out.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                // All the text was given: the next call, with nothing, ends the last
+                // record if it has no line break.
+                InputEmpty => {}
             }
-            return None;
-        }
-        let unclosed = scan_record(text.as_bytes(), start, self.delimiter, &mut self.scanned);
+        };
+        let end = trim_line_break(bytes, start, consumed_to);
+        let scan = scan_record(bytes, start, self.delimiter, &mut self.scanned);
         let mut previous_end = 0;
-        for (scanned, &field_end) in self.scanned.iter().zip(&self.ends[..count]) {
+        for (scanned, &field_end) in self.scanned.iter().zip(&self.ends[..ended]) {
             let unescaped = &self.out[previous_end..field_end];
             previous_end = field_end;
-            let inner = &text.as_bytes()[scanned.inner.clone()];
+            let inner = &bytes[scanned.inner.clone()];
             // `""` inside the quotes, or bytes after the closing quote: the unescaped copy
             // (UTF-8: csv-core splits only at ASCII bytes).
-            let value = (inner != unescaped).then(|| String::from_utf8_lossy(unescaped).into_owned());
-            field(scanned.inner.clone(), value);
+            field(scanned.inner.clone(), (inner != unescaped).then_some(Unescaped::Read(unescaped)));
         }
-        unclosed
+        Some(Record { start, end, unclosed_quote: scan.unclosed })
     }
+}
+
+/// A field's value where it is not the text at its place, made on demand: most fields are
+/// not read, and most that are have no quote.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Unescaped<'a> {
+    /// As csv-core wrote it.
+    Read(&'a [u8]),
+    /// A quoted field from its opening quote to its end, its quotes as written.
+    Quoted(&'a str),
+}
+
+impl Unescaped<'_> {
+    /// The value.
+    pub(super) fn value(self) -> String {
+        match self {
+            Unescaped::Read(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Unescaped::Quoted(raw) => unquote(raw),
+        }
+    }
+}
+
+/// A quoted field's value, by csv-core's rules: inside the quotes `""` is `"`; a quote alone
+/// closes them, and what follows, up to the delimiter, is kept as written.
+fn unquote(raw: &str) -> String {
+    let mut value = String::with_capacity(raw.len());
+    let mut rest = raw.strip_prefix('"').unwrap_or(raw);
+    while let Some(at) = rest.find('"') {
+        value.push_str(&rest[..at]);
+        if rest[at + 1..].starts_with('"') {
+            value.push('"');
+            rest = &rest[at + 2..];
+        } else {
+            rest = &rest[at + 1..];
+            break;
+        }
+    }
+    value.push_str(rest);
+    value
 }
 
 /// The first byte of a record whose search starts at `from`: line breaks skipped, as
@@ -192,12 +257,22 @@ struct Scanned {
     /// Inside its quotes, if quoted (with anything after the closing quote, which csv-core
     /// keeps: `"ab"c` is `abc`).
     inner: Range<usize>,
+    /// For a quoted field whose value is not the text of `inner` (`""` inside, or text after
+    /// the closing quote): the field from its opening quote on.
+    escaped: Option<Range<usize>>,
+}
+
+/// What [`scan_record`] found about a record.
+struct Scan {
+    /// Where it ends: at its line break, or the end of the text.
+    end: usize,
+    /// The offset of a quote never closed, if any (its field then runs to the end of the text).
+    unclosed: Option<usize>,
 }
 
 /// Scans the record starting at `start` with csv-core's rules (quote `"`, doubled quotes, no
-/// escape character, `\r` or `\n` ending it); the place of each field into `out`, and the
-/// offset of a quote never closed, if any (its field then runs to the end of the text).
-fn scan_record(text: &[u8], start: usize, delimiter: u8, out: &mut Vec<Scanned>) -> Option<usize> {
+/// escape character, `\r` or `\n` ending it); the place of each field into `out`.
+fn scan_record(text: &[u8], start: usize, delimiter: u8, out: &mut Vec<Scanned>) -> Scan {
     out.clear();
     let n = text.len();
     let mut i = start;
@@ -207,10 +282,11 @@ fn scan_record(text: &[u8], start: usize, delimiter: u8, out: &mut Vec<Scanned>)
             let open = i;
             i += 1;
             let inner_start = i;
-            let mut closed = None;
+            let (mut closed, mut doubled) = (None, false);
             while i < n {
                 if text[i] == b'"' {
                     if i + 1 < n && text[i + 1] == b'"' {
+                        doubled = true;
                         i += 2;
                         continue;
                     }
@@ -221,26 +297,27 @@ fn scan_record(text: &[u8], start: usize, delimiter: u8, out: &mut Vec<Scanned>)
                 i += 1;
             }
             let Some(close) = closed else {
-                out.push(Scanned { inner: inner_start..n });
-                return Some(open);
+                out.push(Scanned { inner: inner_start..n, escaped: Some(open..n) });
+                return Scan { end: n, unclosed: Some(open) };
             };
             while i < n && !ends_field(text[i]) {
                 i += 1;
             }
-            let inner = if i == close + 1 { inner_start..close } else { inner_start..i };
-            out.push(Scanned { inner });
+            let trailing = i != close + 1;
+            let inner = if trailing { inner_start..i } else { inner_start..close };
+            out.push(Scanned { inner, escaped: (doubled || trailing).then_some(open..i) });
         } else {
             let field_start = i;
             while i < n && !ends_field(text[i]) {
                 i += 1;
             }
-            out.push(Scanned { inner: field_start..i });
+            out.push(Scanned { inner: field_start..i, escaped: None });
         }
         if i < n && text[i] == delimiter {
             i += 1;
             continue;
         }
-        return None;
+        return Scan { end: i, unclosed: None };
     }
 }
 

@@ -8,8 +8,9 @@
 //! file checked directly) or is attached to the portfolio's (`supplies_from`). **Feeding**
 //! then reads the rows of that text, whatever it came from (`rows`): the header says which
 //! column holds which field (`columns`); each row becomes a [`SupplyRecord`] of its cells, or
-//! the errors of its cells, for all rows at once; the records go to the [`LedgerBuilder`] on a
-//! second thread, as the JSON reader's do, so that everything after reading is shared.
+//! the errors of its cells, for all rows at once; the records go to the [`LedgerBuilder`], as
+//! the JSON reader's do, so that everything after reading is shared (a large table in parts,
+//! one per processor, each into a builder of its own, added up in order).
 //!
 //! What the file cannot say is declared, never guessed ([`TableOptions`]): the delimiter
 //! (detected from the header only where a single one occurs), the decimal and thousands

@@ -1,6 +1,7 @@
 //! The rows of a table's text (a CSV file's, or a worksheet's as drawn), read into supply
-//! records on one thread and checked and summed by the [`LedgerBuilder`] on another, in
-//! batches, as the JSON reader does.
+//! records and checked and summed by the [`LedgerBuilder`]. A large table is read in parts,
+//! one per processor, each into a builder of its own, and the builders added up in order
+//! (see [`read_in_parts`]): the result is the one of reading row after row.
 //!
 //! Every cell of every row is checked for its format (a number under the declared separators,
 //! a known unit and grade, a two-letter country code, a value where one is required), and a
@@ -8,10 +9,9 @@
 //! once, each at its cell, grouped where the same mistake repeats (`Problems`).
 
 use std::borrow::Cow;
-use std::sync::mpsc::sync_channel;
 
 use super::columns::{self, Columns, Field};
-use super::csv::Records;
+use super::csv::{Records, Unescaped};
 use super::delimiter::{self, Detected};
 use super::options::FIELDS;
 use super::options::delimiter_name;
@@ -24,21 +24,29 @@ use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{Reference, is_country_code};
 use crate::source::{CELL_SEPARATOR, Source, SourceFile, Span};
 
-/// Rows go to the builder's thread in batches of this many (a batch of about 60 KB, which the
-/// allocator reuses: much larger ones are mapped and unmapped afresh each time).
-const BATCH: usize = 512;
-
-/// Batches waiting for the builder, at most: bounds memory if it falls behind.
-const QUEUE: usize = 8;
-
 /// Reads the rows of the table at `index` of `source` into `builder` (see [`super::feed`]).
 pub(super) fn feed<'de, 'r: 'de>(
     source: &'de Source,
     index: usize,
     spec: &Spec<'_>,
-    (notes, mut ignored): (Vec<crate::diagnostic::Diagnostic>, Vec<String>),
+    opened: (Vec<Diagnostic>, Vec<String>),
+    reference: &'r Reference,
+    builder: LedgerBuilder<'de, 'r>,
+) -> LedgerBuilder<'de, 'r> {
+    let cut = |text: &str, from: usize| part_starts(text, from, parts());
+    feed_cut(source, index, spec, opened, reference, builder, &cut)
+}
+
+/// [`feed`], with the rows cut into parts where `cut` says: where each part but the first
+/// starts, given the text and where its rows start.
+fn feed_cut<'de, 'r: 'de>(
+    source: &'de Source,
+    index: usize,
+    spec: &Spec<'_>,
+    (notes, mut ignored): (Vec<Diagnostic>, Vec<String>),
     reference: &'r Reference,
     mut builder: LedgerBuilder<'de, 'r>,
+    cut: &dyn Fn(&str, usize) -> Vec<usize>,
 ) -> LedgerBuilder<'de, 'r> {
     for note in notes {
         builder.diagnostic(note);
@@ -99,52 +107,126 @@ pub(super) fn feed<'de, 'r: 'de>(
         }
     };
     let reader = RowReader { columns, width: cells.len(), style: spec.style(), reference, unit };
-    let (sender, receiver) = sync_channel::<Vec<Item<'de>>>(QUEUE);
-    std::thread::scope(|scope| {
-        // The builder's thread has a reader of its own: one on this thread's stack would share
-        // cache lines with what this thread writes all the time, and every read of it would wait.
-        let own = reader.clone();
-        let worker = scope.spawn(move || {
-            for batch in receiver {
-                for item in batch {
-                    item.apply(&own, (source, file), &mut builder, spec);
-                }
-            }
-            builder
-        });
-        let mut batch = Vec::with_capacity(BATCH);
-        // By column: the field it holds.
-        let mut field_at = vec![None; reader.width];
-        for (field, column) in reader.columns.at.iter().enumerate() {
-            if let Some(column) = column {
-                field_at[*column] = Some(field);
-            }
+    // By column: the field it holds, if it is read (the supplier's cells are not).
+    let mut field_at = vec![None; reader.width];
+    for (field, column) in reader.columns.at.iter().enumerate() {
+        if let Some(column) = column
+            && field != Field::SUPPLIER.0
+        {
+            field_at[*column] = Some(field);
         }
+    }
+    let part = Part { reader, field_at, source, file, spec };
+    let starts = cut(file.text(), rows.next_start());
+    read_in_parts(&part, rows, &starts, builder)
+}
+
+/// Rows are read in parts of at least this many bytes.
+const PART_BYTES: usize = 1 << 20;
+
+/// How many parts to read at once: one per processor.
+fn parts() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from).min(8)
+}
+
+/// Where each part but the first starts, for `parts` parts of the rows in `text` from
+/// `from`: after a line break near an even cut (a line break inside quotes is noticed when
+/// the part before is read, see [`read_in_parts`]); none for a small table.
+fn part_starts(text: &str, from: usize, parts: usize) -> Vec<usize> {
+    let length = text.len().saturating_sub(from);
+    let parts = parts.min(length / PART_BYTES).max(1);
+    let mut starts: Vec<usize> = Vec::new();
+    for k in 1..parts {
+        let cut = from + length / parts * k;
+        let Some(line_break) = memchr::memchr(b'\n', &text.as_bytes()[cut..]) else { break };
+        let start = cut + line_break + 1;
+        if start < text.len() && starts.last().is_none_or(|&last| last < start) {
+            starts.push(start);
+        }
+    }
+    starts
+}
+
+/// Reads the rows into `builder`: the part up to the first of `starts` here, each other part
+/// on a thread of its own into a builder of its own (`LedgerBuilder::fork`), added in order
+/// (`LedgerBuilder::append`), so that the result is the one of reading the rows one by one.
+/// A part is only right if the part before it ended where it starts: if a quoted value ran
+/// across its start, or a builder cannot be added exactly, the rows from there on are read
+/// here again, one by one.
+fn read_in_parts<'de, 'r: 'de>(
+    part: &Part<'de, 'r, '_>,
+    mut rows: Rows<'de>,
+    starts: &[usize],
+    mut builder: LedgerBuilder<'de, 'r>,
+) -> LedgerBuilder<'de, 'r> {
+    let Some(&first_end) = starts.first() else {
+        part.read(&mut rows, usize::MAX, &mut builder);
+        return builder;
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = starts
+            .iter()
+            .enumerate()
+            .map(|(k, &start)| {
+                let end = starts.get(k + 1).copied().unwrap_or(usize::MAX);
+                let (mut rows, mut builder) = (rows.starting_at(start), builder.fork());
+                // A reader of its own: one shared would share cache lines with what others write.
+                let part = part.clone();
+                scope.spawn(move || {
+                    let whole = part.read(&mut rows, end, &mut builder);
+                    (rows, builder, whole)
+                })
+            })
+            .collect();
+        let mut whole = part.read(&mut rows, first_end, &mut builder);
+        for other in others {
+            let (later_rows, later, later_whole) =
+                other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if whole && builder.append(later).is_ok() {
+                (rows, whole) = (later_rows, later_whole);
+                continue;
+            }
+            part.read(&mut rows, usize::MAX, &mut builder);
+            break;
+        }
+        builder
+    })
+}
+
+/// What reading a part of the rows needs.
+#[derive(Clone)]
+struct Part<'de, 'r, 's> {
+    reader: RowReader<'r>,
+    /// By column: the field it holds, if it is read.
+    field_at: Vec<Option<usize>>,
+    source: &'de Source,
+    file: &'de SourceFile,
+    spec: &'s Spec<'s>,
+}
+
+impl<'de, 'r: 'de> Part<'de, 'r, '_> {
+    /// Reads the rows that start before `end` into `builder`; whether the last one read ended
+    /// before `end`, so that the rows from `end` on are the ones that follow.
+    fn read(&self, rows: &mut Rows<'de>, end: usize, builder: &mut LedgerBuilder<'de, 'r>) -> bool {
+        let Part { reader, field_at, source, file, spec } = self;
         loop {
             let mut raw = RawRow { cells: [NO_COLUMN; FIELDS.len()], escaped: Vec::new(), span: Span::default() };
             let mut beyond = false;
-            let read = rows.next_with(|column, span, value| match field_at.get(column) {
+            let read = rows.next_with(end, |column, span, value| match field_at.get(column) {
                 Some(Some(field)) => {
                     raw.cells[*field] = span;
                     if let Some(value) = value {
-                        raw.escaped.push((*field, value));
+                        raw.escaped.push((*field, cell_value(value)));
                     }
                 }
                 Some(None) => {}
                 None => beyond |= span.len > 0,
             });
-            let Some((row, count)) = read else { break };
+            let Some((row, count)) = read else { return rows.position() <= end };
             raw.span = row.span;
-            batch.push(reader.read(&row, count, beyond, raw));
-            if batch.len() >= BATCH && sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
-                break;
-            }
+            reader.read(&row, count, beyond, raw).apply(reader, (source, file), builder, spec);
         }
-        // Dropping the sender ends the builder's loop.
-        let _ = sender.send(batch);
-        drop(sender);
-        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+    }
 }
 
 /// The unit a file without a unit column is declared in, as a field of every record.
@@ -241,12 +323,39 @@ impl<'t> Rows<'t> {
         cells.clear();
         let text = self.file().text();
         let base = self.file().base();
-        let (row, _) = self.next_with(|_, span, value| {
+        let (row, _) = self.next_with(usize::MAX, |_, span, value| {
             let start = span.start as usize - base;
-            let text = value.map_or_else(|| Cow::Borrowed(&text[start..start + span.len as usize]), Cow::Owned);
+            let text = value
+                .map_or_else(|| Cow::Borrowed(&text[start..start + span.len as usize]), |v| Cow::Owned(cell_value(v)));
             cells.push(Cell { text, span });
         })?;
         Some(row)
+    }
+
+    /// The same rows from `at`, where a row starts (or a line break before one).
+    fn starting_at(&self, at: usize) -> Self {
+        match self {
+            Rows::Csv { records, file } => {
+                Rows::Csv { records: Box::new(Records::starting_at(file.text(), records.delimiter(), at)), file }
+            }
+            Rows::Sheet { text, file, .. } => Rows::Sheet { text, at, file },
+        }
+    }
+
+    /// Where the search for the next row starts: past the last row read.
+    fn position(&self) -> usize {
+        match self {
+            Rows::Csv { records, .. } => records.position(),
+            Rows::Sheet { text, at, .. } => (*at).min(text.len()),
+        }
+    }
+
+    /// Where the next row starts (the end of the text if there is none).
+    fn next_start(&self) -> usize {
+        match self {
+            Rows::Csv { records, .. } => records.next_start(),
+            Rows::Sheet { .. } => self.position(),
+        }
     }
 
     fn file(&self) -> &'t SourceFile {
@@ -259,10 +368,17 @@ impl<'t> Rows<'t> {
     /// place, without the spaces around it, and its value where that is not the text there (a
     /// quoted CSV value with `""` in it); and how many cells the row has. `None` at the end.
     /// (A row without a value hands its empty cells over too, before it is skipped.)
-    fn next_with(&mut self, mut cell: impl FnMut(usize, Span, Option<String>)) -> Option<(Row, usize)> {
+    fn next_with(
+        &mut self,
+        end: usize,
+        mut cell: impl FnMut(usize, Span, Option<Unescaped<'_>>),
+    ) -> Option<(Row, usize)> {
         loop {
+            if self.next_start() >= end {
+                return None;
+            }
             let (mut count, mut value) = (0, false);
-            let mut each = |span: Span, unescaped: Option<String>| {
+            let mut each = |span: Span, unescaped: Option<Unescaped<'_>>| {
                 value |= span.len > 0;
                 cell(count, span, unescaped);
                 count += 1;
@@ -270,12 +386,7 @@ impl<'t> Rows<'t> {
             let row = match self {
                 Rows::Csv { records, file } => {
                     let file: &SourceFile = file;
-                    let record = records.next_record_with(|place, unescaped| {
-                        let span = trimmed(file, place);
-                        // A copy only where the value has `""` in it; trimmed as its place is.
-                        let value = unescaped.map(|v| if v.trim().len() == v.len() { v } else { v.trim().to_owned() });
-                        each(span, value);
-                    })?;
+                    let record = records.next_record_with(|place, unescaped| each(trimmed(file, place), unescaped))?;
                     Row {
                         span: file.span(record.start, record.end),
                         unclosed_quote: record.unclosed_quote.map(|at| file.span(at, at + 1)),
@@ -311,6 +422,13 @@ fn json_delimiter(delimiter: u8) -> String {
     }
 }
 
+/// A cell's value where it is not its text (a quoted value with `""` in it): unescaped, and
+/// trimmed as its place is.
+fn cell_value(unescaped: Unescaped<'_>) -> String {
+    let value = unescaped.value();
+    if value.trim().len() == value.len() { value } else { value.trim().to_owned() }
+}
+
 /// The place of a CSV field without the spaces around it.
 #[inline]
 fn trimmed(file: &SourceFile, place: std::ops::Range<usize>) -> Span {
@@ -328,13 +446,13 @@ fn trimmed(file: &SourceFile, place: std::ops::Range<usize>) -> Span {
 
 // ---- Rows into records --------------------------------------------------------------------
 //
-// The parser's thread builds a record of each row as it is: a right row (the common case) is
-// checked by the builder, as a portfolio's supply lines are, and costs nothing more here.
-// Where a row looks wrong (a required value missing, a formula, an error value, a number that
-// does not read under the declared style) or the builder refuses its record, every cell of it
-// is checked on the builder's thread (`Item::check`), and each problem reported at its cell.
+// A row is split into the places of its cells (`RawRow`), and a right row (the common case)
+// becomes a record read from those places, checked by the builder as a portfolio's supply
+// lines are. Where a row looks wrong (a required value missing, a formula, an error value, a
+// number that does not read under the declared style) or the builder refuses its record,
+// every cell of it is checked (`Item::check`), and each problem reported at its cell.
 
-/// What the parser hands the builder's thread.
+/// A row, split.
 enum Item<'de> {
     /// A row: where its cells are.
     Row(RawRow),
@@ -342,9 +460,8 @@ enum Item<'de> {
     Problem(Problem<'de>),
 }
 
-/// A row as the parser hands it over: the place of the cell of each field, which the
-/// builder's thread reads from the text (a hundred bytes a row, where the values themselves
-/// would be four times as many to move).
+/// A row as split: the place of the cell of each field, read from the text once the row is
+/// known to have the cells of the header.
 struct RawRow {
     /// By field: its cell's place ([`NO_COLUMN`] for a field the table has no column for).
     cells: [Span; FIELDS.len()],
@@ -413,7 +530,7 @@ struct RowReader<'r> {
 const REQUIRED: [Field; 3] = [Field::MATERIAL, Field::AMOUNT, Field::UNIT];
 
 impl<'r> RowReader<'r> {
-    /// On the parser's thread: a row as a record, or as cells to check.
+    /// A row split, or what is wrong with it as a whole.
     fn read<'de>(&self, row: &Row, cells: usize, beyond: bool, raw: RawRow) -> Item<'de> {
         let whole = |kind| Item::Problem(Problem { kind, span: row.span, text: Cow::Borrowed("") });
         if let Some(quote) = row.unclosed_quote {
@@ -426,7 +543,7 @@ impl<'r> RowReader<'r> {
         Item::Row(raw)
     }
 
-    /// On the builder's thread: a row as a record, read from the text of `file` where its
+    /// A row as a record, read from the text of `file` where its
     /// cells are, if nothing about it needs a closer look (see [`Self::assemble`]); the common
     /// case, without the values of the row gathered first.
     fn fast_record<'de>(&self, row: &RawRow, file: &'de SourceFile) -> Option<SupplyRecord<'de>>
@@ -482,7 +599,7 @@ impl<'r> RowReader<'r> {
         Some(SupplyRecord { id, material, grade, amount, unit, form, content, origin })
     }
 
-    /// On the builder's thread: the values of a row, read from the text of `file` where its
+    /// The values of a row, read from the text of `file` where its
     /// cells are.
     fn values<'de>(&self, row: RawRow, file: &'de SourceFile) -> Values<'de>
     where
@@ -516,7 +633,7 @@ impl<'r> RowReader<'r> {
         self.assemble(|field: Field| values.fields[field.0].clone().filter(|v| !v.text.is_empty()))
     }
 
-    /// On the builder's thread: adds a record to the ledger; if the builder refuses it, every
+    /// Adds a record to the ledger; if the builder refuses it, every
     /// cell of its row is checked, to say what is wrong where.
     fn add<'de>(
         &self,
@@ -532,7 +649,7 @@ impl<'r> RowReader<'r> {
         }
     }
 
-    /// On the builder's thread: every cell of a row checked; its problems reported, or, if it
+    /// Every cell of a row checked; its problems reported, or, if it
     /// has none, the row added (unless it was refused already: `refused`).
     fn check<'de>(
         &self,
@@ -679,7 +796,7 @@ fn values_of(record: SupplyRecord<'_>) -> Values<'_> {
     Values { fields, span }
 }
 
-// ---- On the builder's thread ---------------------------------------------------------------
+// ---- Into the builder -----------------------------------------------------------------------
 
 impl<'de> Item<'de> {
     fn apply<'r: 'de>(
@@ -879,4 +996,115 @@ fn unit_help(reference: &Reference, text: &str) -> String {
 fn unclosed_quote(at: Span) -> Diagnostic {
     Diagnostic::new(Code::TableFormat, "a quote is opened and never closed: the rest of the file would be one cell")
         .with_label(at, "opened here")
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::portfolio::tabular::TableOptions;
+
+    /// The portfolio (or the errors) of the CSV `text`, its rows read in parts starting at
+    /// `starts`, written out whole.
+    fn read(text: &str, starts: &[usize]) -> String {
+        let reference = Reference::builtin();
+        let options = TableOptions::default();
+        let spec = Spec { options: &options, declared: None };
+        let source = Source::new("purchases.csv", text.to_owned());
+        let builder = LedgerBuilder::new(&source, reference, None);
+        let cut = |_: &str, _: usize| starts.to_vec();
+        let builder = feed_cut(&source, 0, &spec, (Vec::new(), Vec::new()), reference, builder, &cut);
+        format!("{:?}", builder.finish(None, 2030, &[]))
+    }
+
+    /// A random supply table: right rows, and, unless `clean`, rows with mistakes of every
+    /// kind (if `noisy`, far more distinct ones than are shown); quoted values with line breaks, ids out of
+    /// order, lines of equal mass (evidence is told apart by line number).
+    fn table(rng: &mut impl Rng, clean: bool, noisy: bool) -> String {
+        // Of each list of values, the first `k` are right.
+        let pick = |rng: &mut dyn rand::RngCore, values: &[&'static str], right: usize| {
+            values[rng.random_range(0..if clean { right } else { values.len() })]
+        };
+        let materials = ["lithium", "cobalt", "Nd", "graphite", "nickel", "copper", "tungsten"];
+        let mut text = String::from("id,material,grade,amount,unit,form,supplier,extraction,processing,recycling\n");
+        for n in 0..rng.random_range(0..120) {
+            let id = match rng.random_range(0..10) {
+                0 if !clean => format!("PO-{}", rng.random_range(0..n + 1)),
+                1 if !clean => String::new(),
+                2 => format!("PO-{:04}", rng.random_range(0..1000) + 1000),
+                _ => format!("PO-{n:04}"),
+            };
+            let material = match rng.random_range(0..12) {
+                0 if !clean => format!("unobtainium-{}", rng.random_range(0..15)),
+                2..=5 if noisy => format!("unobtainium-{}", rng.random_range(0..40)),
+                1 if !clean => String::new(),
+                k => materials[k % 7].to_owned(),
+            };
+            let material = if !clean && rng.random_ratio(1, 10) { "lithum".to_owned() } else { material };
+            let grade = pick(rng, &["", "", "battery", "Battery", "bogus"], 4);
+            let amount = pick(rng, &["12.5", "0.001", "7", "\"9\"", "1,5", "-3", "0", "", "x"], 4);
+            let unit = pick(rng, &["t", "kg", "kt", "lb", "", "bags"], 4);
+            let form = match material.as_str() {
+                "lithium" if rng.random_bool(0.5) => "lithium-carbonate",
+                "cobalt" if rng.random_bool(0.5) => "cobalt-sulfate-heptahydrate",
+                _ => pick(rng, &["", "lithium-carbonate", "ore"], 1),
+            };
+            let supplier = pick(rng, &["Acme", "\"M\u{fc}ller \"\"Erz\"\" GmbH\"", "\"two\nlines\"", ""], 4);
+            let country = |rng: &mut dyn rand::RngCore| pick(rng, &["", "CN", "DE", "EL", "GL", "cn", "XX"], 6);
+            let (e, p, r) = (country(rng), country(rng), country(rng));
+            text.push_str(&format!("{id},{material},{grade},{amount},{unit},{form},{supplier},{e},{p},{r}\n"));
+            match rng.random_range(0..30) {
+                0 => text.push('\n'),
+                1 => text.push_str(",,,\n"),
+                2 if !clean => text.push_str("PO-x,lithium\n"),
+                _ => {}
+            }
+        }
+        if !clean && rng.random_ratio(1, 20) {
+            text.push_str("PO-end,lithium,,1,t,,\"never closed,CN,CN,\n");
+        }
+        text
+    }
+
+    /// Read in parts, whatever the cuts (after any line break, inside quotes too), a table
+    /// gives what it gives read row by row: the same sums, evidence, line numbers and
+    /// diagnostics, shown and counted alike.
+    #[test]
+    fn parts_read_as_one() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(29);
+        let (mut clean, mut last) = (0, String::new());
+        for n in 0..160 {
+            let text = table(&mut rng, n % 2 == 0, n % 4 == 1);
+            let whole = read(&text, &[]);
+            clean += usize::from(whole.starts_with("Ok"));
+            if n % 2 == 0 && !whole.starts_with("Ok") {
+                last = whole.chars().take(1500).collect();
+            }
+            let header_end = text.find('\n').map_or(text.len(), |n| n + 1);
+            let line_starts: Vec<usize> =
+                text.match_indices('\n').map(|(n, _)| n + 1).filter(|&n| n > header_end && n < text.len()).collect();
+            if line_starts.is_empty() {
+                continue;
+            }
+            for _ in 0..4 {
+                let mut starts: Vec<usize> =
+                    (0..rng.random_range(1..4)).map(|_| line_starts[rng.random_range(0..line_starts.len())]).collect();
+                starts.sort_unstable();
+                starts.dedup();
+                assert_eq!(read(&text, &starts), whole, "{text}\nparts from {starts:?}");
+            }
+        }
+        assert!(clean > 40, "{clean} tables read without errors: {last}");
+    }
+
+    #[test]
+    fn small_tables_are_one_part() {
+        let text = "id,material\n".to_owned() + &"PO-1,lithium\n".repeat(10);
+        assert!(part_starts(&text, 12, 2).is_empty());
+        let text = "id,material\n".to_owned() + &"PO-1,lithium\n".repeat(PART_BYTES / 6);
+        let starts = part_starts(&text, 12, 2);
+        assert_eq!(starts.len(), 1);
+        assert_eq!(text.as_bytes()[starts[0] - 1], b'\n');
+    }
 }
