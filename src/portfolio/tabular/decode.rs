@@ -43,7 +43,7 @@ pub(crate) fn decode(bytes: Bytes<'_>, declared: Option<Encoding>) -> Result<Dec
     match declared.unwrap_or(Encoding::Utf8) {
         Encoding::Utf8 => {
             let bytes = match bytes {
-                Bytes::Path(path) => std::fs::read(path).map_err(DecodeError::Io)?,
+                Bytes::Path(path) => crate::input::read_file(path).map_err(DecodeError::Io)?,
                 Bytes::Memory(bytes) => bytes,
             };
             let text = utf8_text(bytes).map_err(DecodeError::NotUtf8)?;

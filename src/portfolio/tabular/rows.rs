@@ -578,12 +578,24 @@ impl<'r> RowReader<'r> {
             Some(unit) => unit.clone(),
             None => value(Field::UNIT)?,
         };
-        let [id, mut grade, form, mut content] = [Field::ID, Field::GRADE, Field::FORM, Field::CONTENT].map(&value);
-        let origin = Field::ORIGINS.map(&value);
+        // Each written out: an array's `map` moves its values through the stack, a cost on
+        // every row.
+        let (id, mut grade, form, mut content) =
+            (value(Field::ID), value(Field::GRADE), value(Field::FORM), value(Field::CONTENT));
+        let [extraction, processing, recycling] = Field::ORIGINS;
+        let origin = [value(extraction), value(processing), value(recycling)];
         // A formula or an error value, maybe: a closer look.
         let computed = |v: &record::Field<'_>| matches!(v.text.as_bytes().first(), Some(b'=' | b'#'));
-        let optional = [&id, &grade, &form, &content, &origin[0], &origin[1], &origin[2]];
-        if [&material, &amount, &unit].into_iter().chain(optional.into_iter().flatten()).any(computed) {
+        let optional = |v: &Option<record::Field<'_>>| v.as_ref().is_some_and(computed);
+        if computed(&material)
+            || computed(&amount)
+            || computed(&unit)
+            || optional(&id)
+            || optional(&grade)
+            || optional(&form)
+            || optional(&content)
+            || origin.iter().any(optional)
+        {
             return None;
         }
         if self.style != NumberStyle::default() {
