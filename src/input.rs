@@ -139,6 +139,18 @@ mod tests {
         assert_eq!(source.text(), "{}");
     }
 
+    /// A large file is read in two halves at once: the bytes are the file's, in order.
+    #[test]
+    fn a_large_file_is_read_whole() {
+        let bytes: Vec<u8> = (0..READ_IN_PARTS as usize + 12_345).map(|n| (n % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("crma-check-read-{}", std::process::id()));
+        std::fs::write(&path, &bytes).unwrap();
+        let read = read_file(&path);
+        std::fs::remove_file(&path).unwrap();
+        assert!(read.unwrap() == bytes, "the bytes read differ from the file's");
+        assert!(read_file(Path::new("/no/such/file")).is_err());
+    }
+
     #[test]
     fn invalid_utf8_is_located() {
         let error = decode("x".into(), b"{\"a\": \"\xFF\"}".to_vec()).unwrap_err();

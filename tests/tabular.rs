@@ -128,6 +128,26 @@ fn the_same_supplies_give_the_same_report_as_json_csv_and_xlsx() {
     assert_same(&without_locations(file), &expected, "supplies_from");
 }
 
+/// A table of megabytes is read in parts, one per processor, each by a builder of its own
+/// added up at the end: it gives the report of the same supplies in a portfolio.
+#[test]
+fn a_large_table_read_in_parts_gives_the_same_report_as_json() {
+    let mut supplies = Vec::new();
+    for n in 0..5000 {
+        for supply in tables::mixed() {
+            let id: &'static str = Box::leak(format!("{}-{n:05}", supply.id).into_boxed_str());
+            supplies.push(tables::Supply { id, ..supply });
+        }
+    }
+    let csv = tables::csv(&supplies, ',');
+    assert!(csv.len() > 2 << 20, "{} bytes: large enough for two parts", csv.len());
+    let json = Checker::builtin(common::options()).check_source(Source::new("s.json", tables::json(2026, &supplies)));
+    assert!(json.checked(), "{:?}", json.diagnostics);
+    let file = check("s.csv", csv, TableOptions::default());
+    assert!(file.checked(), "{:?}", file.diagnostics);
+    assert_same(&without_locations(file), &without_locations(json), "s.csv");
+}
+
 #[test]
 fn inline_supplies_and_files_add_up_with_ids_unique_across_them() {
     let supplies = tables::mixed();
