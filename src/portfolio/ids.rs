@@ -13,10 +13,40 @@ use crate::source::{Source, Span};
 /// The supply ids of a file.
 pub(super) struct SupplyIds<'de> {
     source: &'de Source,
+    texts: Texts,
+    order: Order<'de>,
+}
+
+/// How an id kept by its span is read back.
+#[derive(Default)]
+struct Texts {
     /// The few ids written with escapes, which have no span to read them back from, by the
     /// start of the span kept for them instead.
     escaped: FxHashMap<u32, String>,
-    order: Order<'de>,
+    /// The files (by the offset of their first byte) whose id spans take in the id's quotes
+    /// (a portfolio's JSON strings); a table cell's span is its value alone, with any quote
+    /// that is part of it (`PO-12"`).
+    quoted_files: Vec<usize>,
+}
+
+impl Texts {
+    /// The id kept by `span`.
+    fn text<'a>(&'a self, source: &'a Source, span: Span) -> &'a str {
+        if let Some(id) = self.escaped.get(&span.start) {
+            return id;
+        }
+        let text = source.slice(span);
+        if self.quoted_files.contains(&source.file_at(span.start as usize).base()) {
+            text.get(1..text.len().saturating_sub(1)).unwrap_or(text)
+        } else {
+            text
+        }
+    }
+
+    /// Ids kept by their spans, each with its hash.
+    fn hashed(&self, source: &Source, spans: &[Span]) -> Vec<(u64, Span)> {
+        spans.iter().map(|&span| (hash(self.text(source, span)), span)).collect()
+    }
 }
 
 enum Order<'de> {
@@ -36,15 +66,25 @@ pub(super) struct Repeat {
 impl<'de> SupplyIds<'de> {
     pub(super) fn new(source: &'de Source) -> Self {
         let order = Order::Increasing { last: Field { text: "".into(), span: None }, spans: Vec::new() };
-        SupplyIds { source, escaped: FxHashMap::default(), order }
+        SupplyIds { source, texts: Texts::default(), order }
     }
 
     /// Keeps `id` (not empty), found at its own span or, for an id written with escapes,
     /// kept by `fallback`. Returns the id's own span, if it has one.
     pub(super) fn add(&mut self, id: &Field<'de>, fallback: Span) -> Option<Span> {
         let own = id.span.filter(|_| id.borrowed_text().is_some());
-        if own.is_none() {
-            self.escaped.insert(fallback.start, id.as_str().to_owned());
+        match own {
+            None => {
+                self.texts.escaped.insert(fallback.start, id.as_str().to_owned());
+            }
+            // A span two bytes longer than its text takes in its quotes: a JSON string.
+            Some(span) if span.len as usize == id.as_str().len() + 2 => {
+                let base = self.source.file_at(span.start as usize).base();
+                if !self.texts.quoted_files.contains(&base) {
+                    self.texts.quoted_files.push(base);
+                }
+            }
+            Some(_) => {}
         }
         let span = own.unwrap_or(fallback);
         match &mut self.order {
@@ -53,7 +93,7 @@ impl<'de> SupplyIds<'de> {
                 spans.push(span);
             }
             Order::Increasing { spans, .. } => {
-                let mut records = hashed(self.source, &self.escaped, spans);
+                let mut records = self.texts.hashed(self.source, spans);
                 records.push((hash(id.as_str()), span));
                 self.order = Order::Unordered(records);
             }
@@ -65,9 +105,14 @@ impl<'de> SupplyIds<'de> {
     /// Adds the ids of `later`, kept from the lines that follow this one's, as if added one
     /// by one.
     pub(super) fn append(&mut self, later: SupplyIds<'de>) {
-        self.escaped.extend(later.escaped);
+        self.texts.escaped.extend(later.texts.escaped);
+        for base in later.texts.quoted_files {
+            if !self.texts.quoted_files.contains(&base) {
+                self.texts.quoted_files.push(base);
+            }
+        }
         let later_first = match &later.order {
-            Order::Increasing { spans, .. } => spans.first().map(|&span| text(self.source, &self.escaped, span)),
+            Order::Increasing { spans, .. } => spans.first().map(|&span| self.texts.text(self.source, span)),
             Order::Unordered(_) => None,
         };
         let order = std::mem::replace(&mut self.order, Order::Unordered(Vec::new()));
@@ -90,7 +135,7 @@ impl<'de> SupplyIds<'de> {
     /// The ids kept in `order`, each with its hash.
     fn hashed(&self, order: Order<'de>) -> Vec<(u64, Span)> {
         match order {
-            Order::Increasing { spans, .. } => hashed(self.source, &self.escaped, &spans),
+            Order::Increasing { spans, .. } => self.texts.hashed(self.source, &spans),
             Order::Unordered(records) => records,
         }
     }
@@ -104,7 +149,7 @@ impl<'de> SupplyIds<'de> {
             // Equal hashes are almost always equal ids; the texts decide.
             let mut firsts: Vec<(&str, Span)> = Vec::new();
             for &(_, span) in run {
-                let id = text(self.source, &self.escaped, span);
+                let id = self.texts.text(self.source, span);
                 match firsts.iter().find(|(first, _)| *first == id) {
                     Some(&(_, first)) => repeats.push(Repeat { again: span, id: id.to_owned(), first }),
                     None => firsts.push((id, span)),
@@ -120,19 +165,6 @@ fn hash(id: &str) -> u64 {
     let mut hasher = FxHasher::default();
     std::hash::Hash::hash(id, &mut hasher);
     std::hash::Hasher::finish(&hasher)
-}
-
-/// Ids kept by their spans, each with its hash.
-fn hashed(source: &Source, escaped: &FxHashMap<u32, String>, spans: &[Span]) -> Vec<(u64, Span)> {
-    spans.iter().map(|&span| (hash(text(source, escaped, span)), span)).collect()
-}
-
-/// The text of an id kept by its span.
-fn text<'a>(source: &'a Source, escaped: &'a FxHashMap<u32, String>, span: Span) -> &'a str {
-    match escaped.get(&span.start) {
-        Some(id) => id,
-        None => source.slice(span).trim_matches('"'),
-    }
 }
 
 #[cfg(test)]

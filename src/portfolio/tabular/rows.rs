@@ -1045,6 +1045,9 @@ mod tests {
                 0 if !clean => format!("PO-{}", rng.random_range(0..n + 1)),
                 1 if !clean => String::new(),
                 2 => format!("PO-{:04}", rng.random_range(0..1000) + 1000),
+                // Quotes at the ends of an id that are part of it (an unquoted cell).
+                3 => format!("PO-{n:04}\""),
+                4 if !clean => [" \"PO-7\"", "\"\"\"PO-7\"\"\"", "PO-7"][rng.random_range(0..3)].to_owned(),
                 _ => format!("PO-{n:04}"),
             };
             let material = match rng.random_range(0..12) {
@@ -1069,6 +1072,8 @@ mod tests {
             match rng.random_range(0..30) {
                 0 => text.push('\n'),
                 1 => text.push_str(",,,\n"),
+                3 => text.push_str("\"\"\n"),
+                4 => text.push_str("  \r\n"),
                 2 if !clean => text.push_str("PO-x,lithium\n"),
                 _ => {}
             }
@@ -1108,6 +1113,18 @@ mod tests {
             }
         }
         assert!(clean > 40, "{clean} tables read without errors: {last}");
+    }
+
+    /// An id's quotes are part of it in a table: ` "B"` twice is `"B"` used twice, and
+    /// `B` and `B"` are two ids.
+    #[test]
+    fn quotes_at_the_ends_of_an_id_are_part_of_it() {
+        let twice = read("id,material,amount,unit\nA,lithium,1,t\n \"B\",lithium,1,t\n \"B\",lithium,1,t\n", &[]);
+        assert!(twice.contains(r#"supply id `\"B\"` is used twice"#), "{twice}");
+        let text = "id,material,amount,unit\nB,lithium,1,t\nB\",lithium,1,t\n";
+        let cut = text.rfind("B\"").unwrap();
+        assert!(read(text, &[]).starts_with("Ok"));
+        assert!(read(text, &[cut]).starts_with("Ok"));
     }
 
     #[test]
