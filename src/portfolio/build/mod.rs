@@ -70,14 +70,18 @@ impl<'de, 'r> LedgerBuilder<'de, 'r> {
     /// A builder for the supply lines of another part of the same text, read beside this
     /// one and added to it with [`Self::append`].
     pub(crate) fn fork(&self) -> Self {
-        LedgerBuilder::new(self.source, self.reference, self.probe)
+        LedgerBuilder {
+            problems: Problems::after_others(),
+            ..LedgerBuilder::new(self.source, self.reference, self.probe)
+        }
     }
 
     /// Adds `later`, a builder of the supply lines that follow this one's ([`Self::fork`]),
     /// as if its lines had been added here one by one: the same ledger, evidence, line
     /// numbers and diagnostics. Where that cannot be done exactly (the sum of all lines
     /// passes what can be counted, or `later` stopped showing a grouped problem this one
-    /// shows), `later` is handed back, and its lines must be read here again.
+    /// shows and found more places of it than it keeps), `later` is handed back, and its
+    /// lines must be read here again.
     pub(crate) fn append(&mut self, later: LedgerBuilder<'de, 'r>) -> Result<(), Box<LedgerBuilder<'de, 'r>>> {
         let total = self.supplied.checked_add(later.supplied).filter(|t| *t <= i128::MAX as u128);
         let Some(total) = total.filter(|_| self.problems.can_append(&later.problems)) else {

@@ -22,8 +22,46 @@ pub(super) struct Problems {
     /// The order `shown` and `grouped` diagnostics were made in, which decides the ones
     /// shown when two sets of problems are added up ([`Self::append`]).
     made: Vec<Made>,
+    /// For problems read after others (a part of a table, see [`Self::after_others`]): the
+    /// places of keys found only once their code was no longer shown, which the problems
+    /// before may show (`None` where they are not kept).
+    unshown: Option<Unshown>,
     /// Notes about the file as a whole, never capped.
     pub(super) notes: Vec<Diagnostic>,
+}
+
+/// The places of keys found once their code was no longer shown, up to a bound.
+#[derive(Default)]
+struct Unshown {
+    /// By code, each key: its index, in the order first found.
+    keys: FxHashMap<Code, FxHashMap<Box<str>, u32>>,
+    key_count: u32,
+    /// Each place: its key (an index into the keys, in the order first found) and span.
+    places: Vec<(u32, Span)>,
+    /// Whether places were found past the bound, and so not kept.
+    overflowed: bool,
+}
+
+/// How many places of keys not shown are kept, at most (12 bytes each).
+const UNSHOWN_KEPT: usize = 1 << 18;
+
+impl Unshown {
+    fn keep(&mut self, code: Code, key: &str, span: Span) {
+        if self.overflowed || self.places.len() >= UNSHOWN_KEPT {
+            self.overflowed = true;
+            return;
+        }
+        let keys = self.keys.entry(code).or_default();
+        let n = match keys.get(key) {
+            Some(&n) => n,
+            None => {
+                keys.insert(key.into(), self.key_count);
+                self.key_count += 1;
+                self.key_count - 1
+            }
+        };
+        self.places.push((n, span));
+    }
 }
 
 /// A diagnostic made: one of `shown` or of `grouped`, by its index.
@@ -34,6 +72,12 @@ enum Made {
 }
 
 impl Problems {
+    /// Problems to be added after others ([`Self::append`]): the places of keys not shown
+    /// are kept (up to a bound), for the keys the problems before show.
+    pub(super) fn after_others() -> Problems {
+        Problems { unshown: Some(Unshown::default()), ..Problems::default() }
+    }
+
     /// Counts a diagnostic of `code`, and makes it if it is among the first shown.
     pub(super) fn add(&mut self, code: Code, make: impl FnOnce(Code) -> Diagnostic) {
         let count = self.per_code.entry(code).or_default();
@@ -55,6 +99,9 @@ impl Problems {
                 let count = self.per_code.entry(code).or_default();
                 *count += 1;
                 if *count > SHOWN_PER_CODE {
+                    if let Some(unshown) = &mut self.unshown {
+                        unshown.keep(code, key, span);
+                    }
                     return;
                 }
                 self.made.push(Made::Group(code, self.grouped.len()));
@@ -67,10 +114,11 @@ impl Problems {
     }
 
     /// Whether [`Self::append`] can add `later` up exactly: unless `later` stopped showing a
-    /// grouped code this one shows groups of (its places under those keys were only counted
-    /// there, where here they would be places of a shown group).
+    /// grouped code this one shows groups of, and did not keep all the places it found after
+    /// (under a key shown here, they are places of its group).
     pub(super) fn can_append(&self, later: &Problems) -> bool {
-        later.group_index.keys().all(|code| {
+        let kept = later.unshown.as_ref().is_some_and(|unshown| !unshown.overflowed);
+        kept || later.group_index.keys().all(|code| {
             later.per_code.get(code).is_none_or(|&n| n <= SHOWN_PER_CODE)
                 || self.group_index.get(code).is_none_or(|groups| groups.is_empty())
         })
@@ -105,9 +153,29 @@ impl Problems {
                 }
             }
         }
+        // A place `later` found once its code was no longer shown is a place here, if its key
+        // is shown here (it was not shown there, so it is not one `later` showed).
+        let mut placed: FxHashMap<Code, usize> = FxHashMap::default();
+        if let Some(unshown) = later.unshown {
+            // By key: the code and the group shown here, if there is one.
+            let mut keys = vec![None; unshown.key_count as usize];
+            for (code, code_keys) in &unshown.keys {
+                for (key, &n) in code_keys {
+                    let shown = self.group_index.get(code).and_then(|groups| groups.get(&**key));
+                    keys[n as usize] = shown.map(|&g| (*code, g));
+                }
+            }
+            for (key, span) in unshown.places {
+                if let Some((code, n)) = keys[key as usize] {
+                    self.grouped[n].repeat_at(&[span], None, None);
+                    *placed.entry(code).or_default() += 1;
+                }
+            }
+        }
         // What `later` only counted is counted here too: it came after what it showed.
         for (code, count) in later.per_code {
-            let unmade = count - made_per_code.get(&code).copied().unwrap_or(0);
+            let unmade =
+                count - made_per_code.get(&code).copied().unwrap_or(0) - placed.get(&code).copied().unwrap_or(0);
             *self.per_code.entry(code).or_default() += unmade;
         }
         self.notes.extend(later.notes);
