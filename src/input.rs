@@ -33,7 +33,7 @@ pub fn read_input(path: &str) -> Result<Source, Unreadable> {
 }
 
 /// A file this large is read in parts, each on a thread of its own.
-pub(crate) const READ_IN_PARTS: u64 = 8 << 20;
+const READ_IN_PARTS: u64 = 8 << 20;
 
 /// The bytes of the file at `path`. A large file is read in two halves at once: copying
 /// from the page cache and mapping fresh memory is work too, as much as a tenth of checking

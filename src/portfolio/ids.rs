@@ -43,6 +43,13 @@ impl Texts {
         }
     }
 
+    /// Says that the ids of the file starting at `base` are kept with their quotes.
+    fn quoted(&mut self, base: usize) {
+        if !self.quoted_files.contains(&base) {
+            self.quoted_files.push(base);
+        }
+    }
+
     /// Ids kept by their spans, each with its hash.
     fn hashed(&self, source: &Source, spans: &[Span]) -> Vec<(u64, Span)> {
         spans.iter().map(|&span| (hash(self.text(source, span)), span)).collect()
@@ -79,10 +86,7 @@ impl<'de> SupplyIds<'de> {
             }
             // A span two bytes longer than its text takes in its quotes: a JSON string.
             Some(span) if span.len as usize == id.as_str().len() + 2 => {
-                let base = self.source.file_at(span.start as usize).base();
-                if !self.texts.quoted_files.contains(&base) {
-                    self.texts.quoted_files.push(base);
-                }
+                self.texts.quoted(self.source.file_at(span.start as usize).base());
             }
             Some(_) => {}
         }
@@ -107,9 +111,7 @@ impl<'de> SupplyIds<'de> {
     pub(super) fn append(&mut self, later: SupplyIds<'de>) {
         self.texts.escaped.extend(later.texts.escaped);
         for base in later.texts.quoted_files {
-            if !self.texts.quoted_files.contains(&base) {
-                self.texts.quoted_files.push(base);
-            }
+            self.texts.quoted(base);
         }
         let later_first = match &later.order {
             Order::Increasing { spans, .. } => spans.first().map(|&span| self.texts.text(self.source, span)),

@@ -233,11 +233,16 @@ impl Row {
     pub fn add_line(&mut self, route: Route, line: LineRef) {
         self.supplied.add_line(line.mass);
         self.lines += 1;
+        self.route_mut(route).add(line);
+    }
+
+    /// The sum of `route`, created empty if new.
+    fn route_mut(&mut self, route: Route) -> &mut Cell {
         let n = *self.route_index.entry(route).or_insert_with(|| {
             self.routes.push((route, Cell::default()));
             (self.routes.len() - 1) as u32
         });
-        self.routes[n as usize].1.add(line);
+        &mut self.routes[n as usize].1
     }
 
     /// Adds the supply lines of `later` (a row of the same key, of the lines that follow
@@ -249,11 +254,7 @@ impl Row {
             for line in cell.top.iter_mut().flatten() {
                 line.index += offset;
             }
-            let n = *self.route_index.entry(route).or_insert_with(|| {
-                self.routes.push((route, Cell::default()));
-                (self.routes.len() - 1) as u32
-            });
-            self.routes[n as usize].1.merge(&cell);
+            self.route_mut(route).merge(&cell);
         }
     }
 

@@ -1,13 +1,13 @@
 //! The records of a CSV file (RFC 4180: quoted fields with doubled quotes, line breaks inside
 //! quotes, `\n` or `\r\n` line ends), each field with its place in the text.
 //!
-//! Read by csv-core's rules (the `csv` crate's state machine), over the text in memory: the
-//! text is kept anyway, for the diagnostics, so a field is its place in it. A line without a
-//! quote is split at its delimiters; a record with a quote is scanned by [`scan_record`],
-//! which gives each field's place inside its quotes and, where the value is not the text
-//! there (`""` inside, or text after the closing quote), the value on demand
-//! ([`Unescaped`]). Only a record whose quote is never closed is handed to `csv_core` itself,
-//! which reads it, silently, as a field running to the end of the file.
+//! Read by the rules of csv-core (the `csv` crate's state machine; a test compares the two),
+//! over the text in memory: the text is kept anyway, for the diagnostics, so a field is its
+//! place in it. A line without a quote is split at its delimiters; a record with a quote is
+//! scanned by [`scan_record`], which gives each field's place inside its quotes and, where the
+//! value is not the text there (`""` inside, or text after the closing quote), the value on
+//! demand ([`Unescaped`]); a quote never closed runs, as csv-core reads it, to the end of the
+//! file, and is noticed.
 
 #[cfg(test)]
 use std::borrow::Cow;
@@ -31,37 +31,18 @@ pub(super) struct Record {
     pub(super) unclosed_quote: Option<usize>,
 }
 
-/// The records of a text, read with `csv_core`.
+/// The records of a text.
 pub(super) struct Records<'t> {
     text: &'t str,
     delimiter: u8,
-    core: csv_core::Reader,
     at: usize,
-    /// Unescaped field bytes of the current record, and where each field ends in them.
-    out: Vec<u8>,
-    ends: Vec<usize>,
     scanned: Vec<Scanned>,
     done: bool,
 }
 
 impl<'t> Records<'t> {
     pub(super) fn new(text: &'t str, delimiter: u8) -> Self {
-        // Quote `"`, doubled quotes, `\r`, `\n` or `\r\n` ending a record: csv-core's defaults.
-        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        // A first read of a line break, which it skips: csv-core strips a byte-order mark at
-        // its first read, and its first read may be of a record in the middle of the text (see
-        // `next_record_with`), where a U+FEFF is text. (The decoder has removed the file's.)
-        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
-        Records {
-            text,
-            delimiter,
-            core,
-            at: 0,
-            out: vec![0; 4096],
-            ends: vec![0; 64],
-            scanned: Vec::new(),
-            done: false,
-        }
+        Records { text, delimiter, at: 0, scanned: Vec::new(), done: false }
     }
 
     /// The records of `text` from `at`, which must be where a record starts (or a line
@@ -134,84 +115,32 @@ impl<'t> Records<'t> {
         // A record with a quote: scanned, and, if every quote in it closes, read from the
         // places found.
         let scan = scan_record(bytes, start, self.delimiter, &mut self.scanned);
-        if scan.unclosed.is_some() {
-            return self.read_with_core(start, &mut field);
-        }
         self.at = scan.end;
         for scanned in &self.scanned {
-            let unescaped = scanned.escaped.clone().map(|raw| Unescaped::Quoted(&self.text[raw]));
-            field(scanned.inner.clone(), unescaped);
+            field(scanned.inner.clone(), scanned.escaped.clone().map(|raw| Unescaped(&self.text[raw])));
         }
-        Some(Record { start, end: scan.end, unclosed_quote: None })
-    }
-
-    /// The record at `start`, which has a quote never closed, read by csv-core: its fields
-    /// run to the end of the text.
-    fn read_with_core(
-        &mut self,
-        start: usize,
-        field: &mut impl FnMut(Range<usize>, Option<Unescaped<'_>>),
-    ) -> Option<Record> {
-        use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record as Read};
-        let bytes = self.text.as_bytes();
-        self.at = start;
-        let (mut written, mut ended) = (0, 0);
-        let consumed_to = loop {
-            let (result, read, out, end) =
-                self.core.read_record(&bytes[self.at..], &mut self.out[written..], &mut self.ends[ended..]);
-            self.at += read;
-            written += out;
-            ended += end;
-            match result {
-                Read => break self.at,
-                End => {
-                    self.done = true;
-                    return None;
-                }
-                OutputFull => self.out.resize(self.out.len() * 2, 0),
-                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                // All the text was given: the next call, with nothing, ends the last
-                // record if it has no line break.
-                InputEmpty => {}
-            }
-        };
-        let end = trim_line_break(bytes, start, consumed_to);
-        let scan = scan_record(bytes, start, self.delimiter, &mut self.scanned);
-        let mut previous_end = 0;
-        for (scanned, &field_end) in self.scanned.iter().zip(&self.ends[..ended]) {
-            let unescaped = &self.out[previous_end..field_end];
-            previous_end = field_end;
-            let inner = &bytes[scanned.inner.clone()];
-            // `""` inside the quotes, or bytes after the closing quote: the unescaped copy
-            // (UTF-8: csv-core splits only at ASCII bytes).
-            field(scanned.inner.clone(), (inner != unescaped).then_some(Unescaped::Read(unescaped)));
-        }
+        // A quote never closed: its field, and the record, run to the end of the text.
+        let end = if scan.unclosed.is_some() { trim_line_break(bytes, start, scan.end) } else { scan.end };
         Some(Record { start, end, unclosed_quote: scan.unclosed })
     }
 }
 
-/// A field's value where it is not the text at its place, made on demand: most fields are
-/// not read, and most that are have no quote.
+/// A field's value where it is not the text at its place, made on demand (most fields are
+/// not read, and most that are have no quote): the quoted field from its opening quote to its
+/// end, its quotes as written.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Unescaped<'a> {
-    /// As csv-core wrote it.
-    Read(&'a [u8]),
-    /// A quoted field from its opening quote to its end, its quotes as written.
-    Quoted(&'a str),
-}
+pub(super) struct Unescaped<'a>(&'a str);
 
 impl Unescaped<'_> {
     /// The value.
     pub(super) fn value(self) -> String {
-        match self {
-            Unescaped::Read(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            Unescaped::Quoted(raw) => unquote(raw),
-        }
+        unquote(self.0)
     }
 }
 
 /// A quoted field's value, by csv-core's rules: inside the quotes `""` is `"`; a quote alone
-/// closes them, and what follows, up to the delimiter, is kept as written.
+/// closes them, and what follows, up to the delimiter, is kept as written (a quote never
+/// closed keeps the rest of the text).
 fn unquote(raw: &str) -> String {
     let mut value = String::with_capacity(raw.len());
     let mut rest = raw.strip_prefix('"').unwrap_or(raw);

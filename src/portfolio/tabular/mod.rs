@@ -28,6 +28,7 @@ use std::path::Path;
 
 pub(crate) use decode::Bytes;
 pub use options::{Encoding, TableOptions};
+pub(crate) use rows::feed;
 
 use super::Portfolio;
 use super::build::LedgerBuilder;
@@ -300,19 +301,6 @@ fn open_csv(name: &str, bytes: Bytes<'_>, spec: &Spec<'_>) -> Result<Opened, Fai
         );
     }
     Ok(Opened { source, notes, ignored: Vec::new() })
-}
-
-/// Reads the rows of the table at `file` of `source` (opened with `opened`'s notes and
-/// ignored headers) into `builder`.
-pub(crate) fn feed<'de, 'r: 'de>(
-    source: &'de Source,
-    file: usize,
-    spec: &Spec<'_>,
-    opened: (Vec<Diagnostic>, Vec<String>),
-    reference: &'r Reference,
-    builder: LedgerBuilder<'de, 'r>,
-) -> LedgerBuilder<'de, 'r> {
-    rows::feed(source, file, spec, opened, reference, builder)
 }
 
 /// Reads and checks a table file checked on its own, in the reporting year `year`.

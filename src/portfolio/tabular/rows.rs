@@ -24,8 +24,9 @@ use crate::quantity::{Decimal, DecimalError};
 use crate::reference::{Reference, is_country_code};
 use crate::source::{CELL_SEPARATOR, Source, SourceFile, Span};
 
-/// Reads the rows of the table at `index` of `source` into `builder` (see [`super::feed`]).
-pub(super) fn feed<'de, 'r: 'de>(
+/// Reads the rows of the table at `index` of `source` (opened with `opened`'s notes and
+/// ignored headers) into `builder`.
+pub(crate) fn feed<'de, 'r: 'de>(
     source: &'de Source,
     index: usize,
     spec: &Spec<'_>,
